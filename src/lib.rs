@@ -1,0 +1,44 @@
+//! # forceplan
+//!
+//! A multinational force planning simulator: a discrete-event simulation, on a bevy_ecs
+//! `World`, of the air, sea and land contingents of a ceasefire coalition, the sensors that
+//! detect violations, the command chain that decides and the units that respond.
+//!
+//! ```no_run
+//! use forceplan::prelude::*;
+//!
+//! let scenario = forceplan::scenario::load("scenarios/coalition-2026.ron".as_ref())?;
+//! let prepared = Prepared::new(scenario);
+//! let (result, _trace) = forceplan::model::simulate(&prepared, 0, false);
+//! println!("p90 response time: {:.2} h", result.kpis.get("response_time_p90_h"));
+//! # Ok::<(), forceplan::Error>(())
+//! ```
+//!
+//! Data flows one way, and lower layers never import higher ones:
+//! [`scenario`] (RON → raw types → validated [`Scenario`](scenario::Scenario)) →
+//! [`engine`] (clock, event queue, random streams, the loop) → [`model`] (components and
+//! handlers) → [`metrics`] (records, KPIs, statistics) → [`experiment`] (replications in
+//! parallel) → [`report`] (tables and files). The library never prints; the binary does.
+
+pub mod dist;
+pub mod engine;
+pub mod error;
+pub mod experiment;
+pub mod geo;
+pub mod metrics;
+pub mod model;
+pub mod report;
+pub mod scenario;
+pub mod time;
+
+pub use error::{Error, Result};
+
+/// The names most programs need.
+pub mod prelude {
+    pub use crate::error::{Error, Result};
+    pub use crate::experiment::{RunOptions, RunResults, run_replications};
+    pub use crate::metrics::{KPI_NAMES, Kpis, ReplicationResult};
+    pub use crate::model::Prepared;
+    pub use crate::scenario::{Domain, Scenario};
+    pub use crate::time::{SimDuration, SimTime};
+}

@@ -1,0 +1,537 @@
+//! What is measured: one record per violation, and the KPIs of a replication.
+//!
+//! The model hands every finished [`ViolationRecord`] to a [`Collector`], which keeps running
+//! sums and the response times it needs for percentiles, not the records themselves (unless
+//! a trace is asked for). [`Collector::finish`] turns them into a [`ReplicationResult`].
+//!
+//! Definitions (all times in hours):
+//! - *response time*: arrival on scene − occurrence, for violations that need a response and
+//!   had a unit on scene before the horizon;
+//! - `responded_share` and `within_target_share` are shares of **all** violations that need a
+//!   response, undetected ones included: a violation nobody saw was not answered;
+//! - `unanswered_at_end`: detected violations that need a response with no unit on scene at
+//!   the horizon (queued, in HQ processing or en route);
+//! - `utilisation`: busy unit-time (tasking to available again) over responder units × horizon;
+//!   ISR drones are counted in `isr_coverage_share` instead;
+//! - percentiles interpolate linearly between order statistics (R type 7);
+//! - a KPI with nothing to measure (no responses in a domain) is NaN, written as `null`.
+
+pub mod stats;
+
+use crate::geo::LatLon;
+use crate::scenario::{Domain, Scenario, Severity};
+use crate::time::{SimDuration, SimTime};
+
+/// Which sensor detected a violation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SensorRef {
+    /// A satellite (index into [`Scenario::satellites`]).
+    Satellite(u32),
+    /// A radar or observation post (index into [`Scenario::fixed_sensors`]).
+    Fixed(u32),
+    /// An ISR drone of a contingent (index into [`Scenario::contingents`]).
+    Drone(u32),
+}
+
+impl SensorRef {
+    /// The sensor's id (for drones: the contingent's id).
+    pub fn id<'a>(&self, sc: &'a Scenario) -> &'a str {
+        match *self {
+            SensorRef::Satellite(i) => &sc.satellites[i as usize].id,
+            SensorRef::Fixed(i) => &sc.fixed_sensors[i as usize].id,
+            SensorRef::Drone(i) => &sc.contingents[i as usize].id,
+        }
+    }
+}
+
+/// Everything that happened to one violation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ViolationRecord {
+    /// Sequence number within the replication, in order of occurrence.
+    pub id: u64,
+    /// Sector index.
+    pub sector: u32,
+    /// Violation type index.
+    pub vtype: u32,
+    /// Domain.
+    pub domain: Domain,
+    /// Severity.
+    pub severity: Severity,
+    /// Where it happened.
+    pub pos: LatLon,
+    /// Whether it needs a unit on scene.
+    pub needs_response: bool,
+    /// Response-time target (zero for monitor-only types).
+    pub target: SimDuration,
+    /// When it happened.
+    pub occurred: SimTime,
+    /// When a sensor detected it.
+    pub detected: Option<SimTime>,
+    /// Which sensor.
+    pub sensor: Option<SensorRef>,
+    /// When the report reached HQ.
+    pub reported: Option<SimTime>,
+    /// When HQ decided to respond.
+    pub decided: Option<SimTime>,
+    /// When a unit was tasked.
+    pub tasked: Option<SimTime>,
+    /// When national approval came.
+    pub approved: Option<SimTime>,
+    /// When the unit left its base (end of notice to move).
+    pub departed: Option<SimTime>,
+    /// When the unit arrived on scene.
+    pub arrived: Option<SimTime>,
+    /// When the unit left the scene.
+    pub cleared: Option<SimTime>,
+    /// The responding unit's global index.
+    pub unit: Option<u32>,
+    /// The responding unit's contingent.
+    pub contingent: Option<u32>,
+    /// The responding unit's nation.
+    pub nation: Option<u32>,
+}
+
+impl ViolationRecord {
+    /// Response time, if a unit arrived.
+    pub fn response_time(&self) -> Option<SimDuration> {
+        self.arrived.map(|a| a - self.occurred)
+    }
+}
+
+/// Names of the KPIs, in the order of [`Kpis::values`].
+pub const KPI_NAMES: [&str; KPI_COUNT] = [
+    "violations",
+    "needing_response",
+    "detected_share",
+    "responded_share",
+    "detection_latency_mean_h",
+    "reporting_delay_mean_h",
+    "decision_time_mean_h",
+    "queue_wait_mean_h",
+    "approval_delay_mean_h",
+    "notice_to_move_mean_h",
+    "transit_mean_h",
+    "response_time_mean_h",
+    "response_time_p50_h",
+    "response_time_p90_h",
+    "response_time_p95_h",
+    "within_target_share",
+    "unanswered_at_end",
+    "utilisation",
+    "isr_coverage_share",
+];
+/// Number of KPIs.
+pub const KPI_COUNT: usize = 19;
+
+/// Index of a KPI by name.
+pub fn kpi_index(name: &str) -> Option<usize> {
+    KPI_NAMES.iter().position(|n| *n == name)
+}
+
+/// The KPIs of one replication (or one domain of it), in [`KPI_NAMES`] order.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Kpis {
+    /// Values; NaN where undefined.
+    pub values: [f64; KPI_COUNT],
+}
+
+impl Kpis {
+    /// The value of KPI `name` (panics on an unknown name: a bug, names are constants).
+    pub fn get(&self, name: &str) -> f64 {
+        self.values[kpi_index(name).expect("known KPI name")]
+    }
+}
+
+/// Per-nation figures of one replication.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct NationFigures {
+    /// Units tasked.
+    pub tasks: f64,
+    /// Tasks that reached the scene.
+    pub responded: f64,
+    /// Mean response time of its responses [h].
+    pub response_time_mean_h: f64,
+    /// Utilisation of its responder units.
+    pub utilisation: f64,
+}
+
+/// Names of the per-nation figures.
+pub const NATION_FIGURES: [&str; 4] = ["tasks", "responded", "response_time_mean_h", "utilisation"];
+
+impl NationFigures {
+    /// Values in [`NATION_FIGURES`] order.
+    pub fn values(&self) -> [f64; 4] {
+        [
+            self.tasks,
+            self.responded,
+            self.response_time_mean_h,
+            self.utilisation,
+        ]
+    }
+}
+
+/// Names of the per-sector figures.
+pub const SECTOR_FIGURES: [&str; 7] = [
+    "violations",
+    "detected_share",
+    "responded_share",
+    "response_time_mean_h",
+    "response_time_p90_h",
+    "within_target_share",
+    "isr_coverage_share",
+];
+
+/// The results of one replication.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReplicationResult {
+    /// Replication number (0-based).
+    pub replication: u64,
+    /// Events handled.
+    pub events: u64,
+    /// Whole theatre.
+    pub kpis: Kpis,
+    /// Per domain, in [`Domain::ALL`] order.
+    pub by_domain: [Kpis; 3],
+    /// Per nation, in scenario order.
+    pub by_nation: Vec<NationFigures>,
+    /// Per sector, in scenario order, in [`SECTOR_FIGURES`] order.
+    pub by_sector: Vec<[f64; 7]>,
+}
+
+/// Running sums for one group of violations (theatre, domain or sector).
+#[derive(Debug, Clone, Default)]
+struct Group {
+    violations: u64,
+    needing: u64,
+    detected: u64,
+    responded: u64,
+    within_target: u64,
+    unanswered: u64,
+    detect_latency_s: u64,
+    reporting_s: u64,
+    n_reported_needing: u64,
+    decision_s: u64,
+    n_decided: u64,
+    queue_s: u64,
+    n_tasked: u64,
+    approval_s: u64,
+    n_approved: u64,
+    notice_s: u64,
+    n_departed: u64,
+    transit_s: u64,
+    response_h: Vec<f64>,
+}
+
+fn ratio(a: u64, b: u64) -> f64 {
+    if b == 0 {
+        f64::NAN
+    } else {
+        a as f64 / b as f64
+    }
+}
+
+fn mean_h(sum_s: u64, n: u64) -> f64 {
+    if n == 0 {
+        f64::NAN
+    } else {
+        sum_s as f64 / n as f64 / 3600.0
+    }
+}
+
+impl Group {
+    fn add(&mut self, r: &ViolationRecord, at_end: bool) {
+        self.violations += 1;
+        if let Some(d) = r.detected {
+            self.detected += 1;
+            self.detect_latency_s += (d - r.occurred).secs();
+        }
+        if !r.needs_response {
+            return;
+        }
+        self.needing += 1;
+        if let (Some(d), Some(rep)) = (r.detected, r.reported) {
+            self.reporting_s += (rep - d).secs();
+            self.n_reported_needing += 1;
+        }
+        if let (Some(rep), Some(dec)) = (r.reported, r.decided) {
+            self.decision_s += (dec - rep).secs();
+            self.n_decided += 1;
+        }
+        if let (Some(dec), Some(t)) = (r.decided, r.tasked) {
+            self.queue_s += (t - dec).secs();
+            self.n_tasked += 1;
+        }
+        if let (Some(t), Some(a)) = (r.tasked, r.approved) {
+            self.approval_s += (a - t).secs();
+            self.n_approved += 1;
+        }
+        if let (Some(a), Some(d)) = (r.approved, r.departed) {
+            self.notice_s += (d - a).secs();
+            self.n_departed += 1;
+        }
+        if let (Some(d), Some(a)) = (r.departed, r.arrived) {
+            self.transit_s += (a - d).secs();
+        }
+        match r.response_time() {
+            Some(rt) => {
+                self.responded += 1;
+                if rt <= r.target {
+                    self.within_target += 1;
+                }
+                self.response_h.push(rt.hours());
+            }
+            None => {
+                if at_end && r.reported.is_some() {
+                    self.unanswered += 1;
+                }
+            }
+        }
+    }
+
+    fn kpis(&mut self, utilisation: f64, coverage: f64) -> Kpis {
+        self.response_h.sort_unstable_by(f64::total_cmp);
+        let rt = &self.response_h;
+        let mean_rt = if rt.is_empty() {
+            f64::NAN
+        } else {
+            rt.iter().sum::<f64>() / rt.len() as f64
+        };
+        Kpis {
+            values: [
+                self.violations as f64,
+                self.needing as f64,
+                ratio(self.detected, self.violations),
+                ratio(self.responded, self.needing),
+                mean_h(self.detect_latency_s, self.detected),
+                mean_h(self.reporting_s, self.n_reported_needing),
+                mean_h(self.decision_s, self.n_decided),
+                mean_h(self.queue_s, self.n_tasked),
+                mean_h(self.approval_s, self.n_approved),
+                mean_h(self.notice_s, self.n_departed),
+                mean_h(self.transit_s, self.responded),
+                mean_rt,
+                stats::quantile_sorted(rt, 0.50),
+                stats::quantile_sorted(rt, 0.90),
+                stats::quantile_sorted(rt, 0.95),
+                ratio(self.within_target, self.needing),
+                self.unanswered as f64,
+                utilisation,
+                coverage,
+            ],
+        }
+    }
+}
+
+/// Collects the records of one replication.
+#[derive(Debug)]
+pub struct Collector {
+    all: Group,
+    domains: [Group; 3],
+    sectors: Vec<Group>,
+    nation_tasks: Vec<u64>,
+    nation_responded: Vec<u64>,
+    nation_response_s: Vec<u64>,
+    /// Busy unit-seconds per contingent.
+    busy_s: Vec<u64>,
+    /// Seconds with at least one drone on station, per sector.
+    covered_s: Vec<u64>,
+    trace: Option<Vec<ViolationRecord>>,
+}
+
+impl Collector {
+    /// An empty collector for `sc`; with `trace`, every record is kept.
+    pub fn new(sc: &Scenario, trace: bool) -> Self {
+        Collector {
+            all: Group::default(),
+            domains: Default::default(),
+            sectors: vec![Group::default(); sc.sectors.len()],
+            nation_tasks: vec![0; sc.nations.len()],
+            nation_responded: vec![0; sc.nations.len()],
+            nation_response_s: vec![0; sc.nations.len()],
+            busy_s: vec![0; sc.contingents.len()],
+            covered_s: vec![0; sc.sectors.len()],
+            trace: trace.then(Vec::new),
+        }
+    }
+
+    /// Takes a finished record; `at_end` marks records still open at the horizon.
+    pub fn record(&mut self, r: &ViolationRecord, at_end: bool) {
+        self.all.add(r, at_end);
+        self.domains[r.domain.index()].add(r, at_end);
+        self.sectors[r.sector as usize].add(r, at_end);
+        if let Some(n) = r.nation {
+            let n = n as usize;
+            if r.tasked.is_some() {
+                self.nation_tasks[n] += 1;
+            }
+            if let Some(rt) = r.response_time() {
+                self.nation_responded[n] += 1;
+                self.nation_response_s[n] += rt.secs();
+            }
+        }
+        if let Some(t) = &mut self.trace {
+            t.push(r.clone());
+        }
+    }
+
+    /// Adds busy time of a unit of contingent `c`.
+    pub fn add_busy(&mut self, c: usize, d: SimDuration) {
+        self.busy_s[c] += d.secs();
+    }
+
+    /// Adds time during which sector `s` had a drone on station.
+    pub fn add_covered(&mut self, s: usize, d: SimDuration) {
+        self.covered_s[s] += d.secs();
+    }
+
+    /// The KPIs of the replication, and the trace if one was kept.
+    pub fn finish(
+        mut self,
+        sc: &Scenario,
+        replication: u64,
+        events: u64,
+    ) -> (ReplicationResult, Option<Vec<ViolationRecord>>) {
+        let horizon = sc.horizon.secs() as f64;
+        let (mut unit_s, mut busy) = ([0.0; 3], [0.0; 3]);
+        let (mut n_unit_s, mut n_busy) = (vec![0.0; sc.nations.len()], vec![0.0; sc.nations.len()]);
+        for (c, k) in sc.contingents.iter().enumerate() {
+            if k.isr.is_some() {
+                continue;
+            }
+            let cap = f64::from(k.units) * horizon;
+            unit_s[k.domain.index()] += cap;
+            busy[k.domain.index()] += self.busy_s[c] as f64;
+            n_unit_s[k.nation] += cap;
+            n_busy[k.nation] += self.busy_s[c] as f64;
+        }
+        let util = |b: f64, u: f64| if u > 0.0 { b / u } else { f64::NAN };
+        let isr_sectors: Vec<bool> = {
+            let mut v = vec![false; sc.sectors.len()];
+            for c in &sc.contingents {
+                if let Some(isr) = &c.isr {
+                    if c.units > 0 {
+                        isr.sectors.iter().for_each(|&s| v[s] = true);
+                    }
+                }
+            }
+            v
+        };
+        let coverage = |pred: &dyn Fn(usize) -> bool| {
+            let idx: Vec<usize> = (0..sc.sectors.len())
+                .filter(|&s| isr_sectors[s] && pred(s))
+                .collect();
+            if idx.is_empty() {
+                f64::NAN
+            } else {
+                idx.iter()
+                    .map(|&s| self.covered_s[s] as f64 / horizon)
+                    .sum::<f64>()
+                    / idx.len() as f64
+            }
+        };
+        let cov_all = coverage(&|_| true);
+        let cov_dom: Vec<f64> = Domain::ALL
+            .iter()
+            .map(|d| coverage(&|s| sc.sectors[s].domain == *d))
+            .collect();
+        let cov_sector: Vec<f64> = (0..sc.sectors.len())
+            .map(|s| coverage(&|x| x == s))
+            .collect();
+        let kpis = self
+            .all
+            .kpis(util(busy.iter().sum(), unit_s.iter().sum()), cov_all);
+        let by_domain =
+            [0, 1, 2].map(|d| self.domains[d].kpis(util(busy[d], unit_s[d]), cov_dom[d]));
+        let by_nation = (0..sc.nations.len())
+            .map(|n| NationFigures {
+                tasks: self.nation_tasks[n] as f64,
+                responded: self.nation_responded[n] as f64,
+                response_time_mean_h: mean_h(self.nation_response_s[n], self.nation_responded[n]),
+                utilisation: util(n_busy[n], n_unit_s[n]),
+            })
+            .collect();
+        let by_sector = self
+            .sectors
+            .iter_mut()
+            .enumerate()
+            .map(|(s, g)| {
+                let k = g.kpis(f64::NAN, cov_sector[s]);
+                [
+                    "violations",
+                    "detected_share",
+                    "responded_share",
+                    "response_time_mean_h",
+                    "response_time_p90_h",
+                    "within_target_share",
+                    "isr_coverage_share",
+                ]
+                .map(|n| k.get(n))
+            })
+            .collect();
+        (
+            ReplicationResult {
+                replication,
+                events,
+                kpis,
+                by_domain,
+                by_nation,
+                by_sector,
+            },
+            self.trace,
+        )
+    }
+}
+
+/// Statistics across replications.
+#[derive(Debug, Clone)]
+pub struct Aggregate {
+    /// Replications summarised.
+    pub replications: u64,
+    /// Theatre KPIs, in [`KPI_NAMES`] order.
+    pub kpis: Vec<stats::Summary>,
+    /// Per domain, in [`Domain::ALL`] order.
+    pub by_domain: Vec<Vec<stats::Summary>>,
+    /// Per nation, in [`NATION_FIGURES`] order.
+    pub by_nation: Vec<Vec<stats::Summary>>,
+    /// Per sector, in [`SECTOR_FIGURES`] order.
+    pub by_sector: Vec<Vec<stats::Summary>>,
+}
+
+impl Aggregate {
+    /// Summarises results given in replication order.
+    pub fn of(results: &[ReplicationResult]) -> Aggregate {
+        let col = |f: &dyn Fn(&ReplicationResult) -> f64| stats::Summary::of(results.iter().map(f));
+        let n_nations = results.first().map_or(0, |r| r.by_nation.len());
+        let n_sectors = results.first().map_or(0, |r| r.by_sector.len());
+        Aggregate {
+            replications: results.len() as u64,
+            kpis: (0..KPI_COUNT).map(|k| col(&|r| r.kpis.values[k])).collect(),
+            by_domain: (0..3)
+                .map(|d| {
+                    (0..KPI_COUNT)
+                        .map(|k| col(&|r| r.by_domain[d].values[k]))
+                        .collect()
+                })
+                .collect(),
+            by_nation: (0..n_nations)
+                .map(|n| {
+                    (0..NATION_FIGURES.len())
+                        .map(|k| col(&|r| r.by_nation[n].values()[k]))
+                        .collect()
+                })
+                .collect(),
+            by_sector: (0..n_sectors)
+                .map(|s| {
+                    (0..SECTOR_FIGURES.len())
+                        .map(|k| col(&|r| r.by_sector[s][k]))
+                        .collect()
+                })
+                .collect(),
+        }
+    }
+
+    /// The summary of theatre KPI `name`.
+    pub fn kpi(&self, name: &str) -> stats::Summary {
+        self.kpis[kpi_index(name).expect("known KPI name")]
+    }
+}

@@ -1,0 +1,403 @@
+//! Reports: the summary table, `summary.json`, CSV files, all written atomically.
+
+use crate::error::{Error, Result};
+use crate::metrics::stats::Summary;
+use crate::metrics::{
+    Aggregate, KPI_NAMES, NATION_FIGURES, ReplicationResult, SECTOR_FIGURES, SensorRef,
+    ViolationRecord,
+};
+use crate::scenario::{Domain, Scenario};
+use serde_json::{Map, Value, json};
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::Path;
+
+/// Facts about a run that are not statistics.
+#[derive(Debug, Clone)]
+pub struct RunInfo {
+    /// Master seed.
+    pub seed: u64,
+    /// Events handled.
+    pub events: u64,
+    /// Wall-clock simulation time [s].
+    pub wall_seconds: f64,
+    /// Threads used.
+    pub threads: usize,
+    /// Replications asked for.
+    pub requested: u64,
+    /// Whether the run was cut short.
+    pub interrupted: bool,
+}
+
+/// Writes `bytes` to `path` atomically: a temporary file in the same directory, then a
+/// rename, so no reader ever sees a half-written file.
+pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<()> {
+    let err = |source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .ok_or_else(|| err(std::io::Error::other("not a file path")))?;
+    let tmp = dir.join(format!(
+        ".{}.tmp-{}",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.map_err(err)
+}
+
+/// Creates an output directory (and its parents).
+pub fn create_dir(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|source| Error::Write {
+        path: dir.to_path_buf(),
+        source,
+    })
+}
+
+fn summary_json(s: &Summary) -> Value {
+    json!({ "mean": s.mean, "std": s.std, "ci95_low": s.ci95_low, "ci95_high": s.ci95_high, "n": s.n })
+}
+
+fn kpi_object(names: &[&str], values: &[Summary]) -> Value {
+    let mut m = Map::new();
+    for (n, s) in names.iter().zip(values) {
+        m.insert((*n).to_string(), summary_json(s));
+    }
+    Value::Object(m)
+}
+
+/// Lowercase hexadecimal of a hash.
+pub fn hex(h: u64) -> String {
+    format!("{h:016x}")
+}
+
+/// The content of `summary.json`.
+pub fn summary(sc: &Scenario, agg: &Aggregate, info: &RunInfo) -> Value {
+    let units = sc.units_by_domain();
+    let mut by_domain = Map::new();
+    for d in Domain::ALL {
+        by_domain.insert(
+            d.key().into(),
+            kpi_object(&KPI_NAMES, &agg.by_domain[d.index()]),
+        );
+    }
+    let by_nation: Vec<Value> = sc
+        .nations
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            let units: u64 = sc
+                .contingents
+                .iter()
+                .filter(|c| c.nation == i)
+                .map(|c| u64::from(c.units))
+                .sum();
+            let mut m = Map::new();
+            m.insert("code".into(), json!(n.code));
+            m.insert("name".into(), json!(n.name));
+            m.insert("units".into(), json!(units));
+            for (k, name) in NATION_FIGURES.iter().enumerate() {
+                m.insert((*name).into(), summary_json(&agg.by_nation[i][k]));
+            }
+            Value::Object(m)
+        })
+        .collect();
+    let by_sector: Vec<Value> = sc
+        .sectors
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let mut m = Map::new();
+            m.insert("id".into(), json!(s.id));
+            m.insert("name".into(), json!(s.name));
+            m.insert("domain".into(), json!(s.domain.key()));
+            for (k, name) in SECTOR_FIGURES.iter().enumerate() {
+                m.insert((*name).into(), summary_json(&agg.by_sector[i][k]));
+            }
+            Value::Object(m)
+        })
+        .collect();
+    json!({
+        "forceplan_version": env!("CARGO_PKG_VERSION"),
+        "scenario": sc.name,
+        "scenario_hash": hex(sc.source_hash),
+        "seed": info.seed,
+        "replications": agg.replications,
+        "replications_requested": info.requested,
+        "interrupted": info.interrupted,
+        "horizon_days": sc.horizon_days(),
+        "nations": sc.nations.len(),
+        "units_by_domain": { "air": units[0], "sea": units[1], "land": units[2] },
+        "violations_per_day_expected": sc.violations_per_day(),
+        "events": info.events,
+        "wall_seconds": info.wall_seconds,
+        "events_per_second": if info.wall_seconds > 0.0 { info.events as f64 / info.wall_seconds } else { f64::NAN },
+        "threads": info.threads,
+        "kpis": kpi_object(&KPI_NAMES, &agg.kpis),
+        "by_domain": by_domain,
+        "by_nation": by_nation,
+        "by_sector": by_sector,
+    })
+}
+
+/// A number for CSV: empty when undefined, shortest round-trip text otherwise.
+fn num(x: f64) -> String {
+    if x.is_nan() {
+        String::new()
+    } else {
+        format!("{x}")
+    }
+}
+
+/// `replications.csv`: one row per replication with every KPI, theatre then per domain.
+pub fn replications_csv(results: &[ReplicationResult]) -> String {
+    let mut s = String::from("replication,events");
+    for n in KPI_NAMES {
+        let _ = write!(s, ",{n}");
+    }
+    for d in Domain::ALL {
+        for n in KPI_NAMES {
+            let _ = write!(s, ",{}_{n}", d.key());
+        }
+    }
+    s.push('\n');
+    for r in results {
+        let _ = write!(s, "{},{}", r.replication, r.events);
+        for v in r
+            .kpis
+            .values
+            .iter()
+            .chain(r.by_domain.iter().flat_map(|k| k.values.iter()))
+        {
+            let _ = write!(s, ",{}", num(*v));
+        }
+        s.push('\n');
+    }
+    s
+}
+
+fn summary_cells(s: &Summary) -> String {
+    format!(
+        "{},{},{},{}",
+        num(s.mean),
+        num(s.std),
+        num(s.ci95_low),
+        num(s.ci95_high)
+    )
+}
+
+/// `by_nation.csv`: per nation, every figure's mean, std and CI.
+pub fn by_nation_csv(sc: &Scenario, agg: &Aggregate) -> String {
+    let mut s = String::from("code,name,units");
+    for n in NATION_FIGURES {
+        let _ = write!(s, ",{n}_mean,{n}_std,{n}_ci95_low,{n}_ci95_high");
+    }
+    s.push('\n');
+    for (i, n) in sc.nations.iter().enumerate() {
+        let units: u64 = sc
+            .contingents
+            .iter()
+            .filter(|c| c.nation == i)
+            .map(|c| u64::from(c.units))
+            .sum();
+        let _ = write!(s, "{},{},{units}", csv_field(&n.code), csv_field(&n.name));
+        for f in &agg.by_nation[i] {
+            let _ = write!(s, ",{}", summary_cells(f));
+        }
+        s.push('\n');
+    }
+    s
+}
+
+/// `by_sector.csv`: per sector, every figure's mean, std and CI.
+pub fn by_sector_csv(sc: &Scenario, agg: &Aggregate) -> String {
+    let mut s = String::from("id,name,domain");
+    for n in SECTOR_FIGURES {
+        let _ = write!(s, ",{n}_mean,{n}_std,{n}_ci95_low,{n}_ci95_high");
+    }
+    s.push('\n');
+    for (i, sec) in sc.sectors.iter().enumerate() {
+        let _ = write!(
+            s,
+            "{},{},{}",
+            csv_field(&sec.id),
+            csv_field(&sec.name),
+            sec.domain.key()
+        );
+        for f in &agg.by_sector[i] {
+            let _ = write!(s, ",{}", summary_cells(f));
+        }
+        s.push('\n');
+    }
+    s
+}
+
+/// Quotes a CSV field when needed.
+pub fn csv_field(x: &str) -> String {
+    if x.contains([',', '"', '\n']) {
+        format!("\"{}\"", x.replace('"', "\"\""))
+    } else {
+        x.to_string()
+    }
+}
+
+/// Header of `violations.csv` (times in hours since the start of the replication).
+pub const TRACE_HEADER: &str = "replication,id,sector,type,domain,severity,lat,lon,needs_response,target_h,occurred_h,detected_h,sensor,reported_h,decided_h,tasked_h,approved_h,departed_h,arrived_h,cleared_h,response_time_h,unit,contingent,nation\n";
+
+/// Rows of `violations.csv` for one replication's records.
+pub fn trace_rows(sc: &Scenario, replication: u64, records: &[ViolationRecord]) -> String {
+    let mut s = String::with_capacity(records.len() * 160);
+    let h =
+        |t: Option<crate::time::SimTime>| t.map_or(String::new(), |t| format!("{:.4}", t.hours()));
+    for r in records {
+        let _ = writeln!(
+            s,
+            "{replication},{},{},{},{},{},{:.5},{:.5},{},{:.4},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+            r.id,
+            csv_field(&sc.sectors[r.sector as usize].id),
+            csv_field(&sc.violation_types[r.vtype as usize].id),
+            r.domain.key(),
+            r.severity.key(),
+            r.pos.lat,
+            r.pos.lon,
+            r.needs_response,
+            r.target.hours(),
+            h(Some(r.occurred)),
+            h(r.detected),
+            r.sensor
+                .map_or(String::new(), |x: SensorRef| csv_field(x.id(sc))),
+            h(r.reported),
+            h(r.decided),
+            h(r.tasked),
+            h(r.approved),
+            h(r.departed),
+            h(r.arrived),
+            h(r.cleared),
+            r.response_time()
+                .map_or(String::new(), |d| format!("{:.4}", d.hours())),
+            r.unit.map_or(String::new(), |u| u.to_string()),
+            r.contingent
+                .map_or(String::new(), |c| csv_field(&sc.contingents[c as usize].id)),
+            r.nation
+                .map_or(String::new(), |n| sc.nations[n as usize].code.clone()),
+        );
+    }
+    s
+}
+
+fn cell(s: &Summary, digits: usize) -> String {
+    if s.mean.is_nan() {
+        "—".into()
+    } else if s.half_width().is_nan() {
+        format!("{:.*}", digits, s.mean)
+    } else {
+        format!("{:.*} ±{:.*}", digits, s.mean, digits, s.half_width())
+    }
+}
+
+/// The summary table printed after a run: theatre and per-domain KPIs with 95 % CI
+/// half-widths, then the busiest nations.
+pub fn summary_table(sc: &Scenario, agg: &Aggregate, info: &RunInfo) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "{} — seed {}, {} replications of {} days{}",
+        sc.name,
+        info.seed,
+        agg.replications,
+        sc.horizon_days(),
+        if info.interrupted {
+            " (INTERRUPTED: partial results)"
+        } else {
+            ""
+        }
+    );
+    let _ = writeln!(
+        s,
+        "{} events in {:.2} s on {} threads ({:.2} M events/s)\n",
+        info.events,
+        info.wall_seconds,
+        info.threads,
+        info.events as f64 / info.wall_seconds.max(1e-9) / 1e6
+    );
+    let rows: [(&str, &str, usize); 14] = [
+        ("violations", "violations / replication", 0),
+        ("needing_response", "needing a response", 0),
+        ("detected_share", "detected share", 3),
+        ("responded_share", "responded share", 3),
+        ("within_target_share", "within target share", 3),
+        ("detection_latency_mean_h", "detection latency mean [h]", 2),
+        ("decision_time_mean_h", "HQ decision time mean [h]", 2),
+        ("queue_wait_mean_h", "queue wait mean [h]", 2),
+        ("response_time_mean_h", "response time mean [h]", 2),
+        ("response_time_p50_h", "response time p50 [h]", 2),
+        ("response_time_p90_h", "response time p90 [h]", 2),
+        ("response_time_p95_h", "response time p95 [h]", 2),
+        ("unanswered_at_end", "unanswered at end", 1),
+        ("utilisation", "unit utilisation", 3),
+    ];
+    let _ = writeln!(
+        s,
+        "{:<28} {:>20} {:>18} {:>18} {:>18}",
+        "KPI (mean ±95% CI)", "theatre", "air", "sea", "land"
+    );
+    for (key, label, digits) in rows {
+        let k = crate::metrics::kpi_index(key).expect("known KPI");
+        let _ = write!(s, "{:<28} {:>20}", label, cell(&agg.kpis[k], digits));
+        for d in Domain::ALL {
+            let _ = write!(s, " {:>18}", cell(&agg.by_domain[d.index()][k], digits));
+        }
+        s.push('\n');
+    }
+    let cov = agg.kpi("isr_coverage_share");
+    if !cov.mean.is_nan() {
+        let _ = writeln!(
+            s,
+            "{:<28} {:>20}",
+            "ISR orbit coverage share",
+            cell(&cov, 3)
+        );
+    }
+    // Nations carrying the most tasks.
+    let mut nations: Vec<(usize, f64)> = agg
+        .by_nation
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (i, f[0].mean))
+        .filter(|(_, t)| *t > 0.0)
+        .collect();
+    nations.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    if !nations.is_empty() {
+        let _ = writeln!(
+            s,
+            "\n{:<28} {:>12} {:>16} {:>12}",
+            "busiest nations", "tasks/rep", "resp. mean [h]", "utilisation"
+        );
+        for (i, _) in nations.iter().take(8) {
+            let f = &agg.by_nation[*i];
+            let _ = writeln!(
+                s,
+                "{:<28} {:>12.1} {:>16} {:>12}",
+                format!("{} {}", sc.nations[*i].code, sc.nations[*i].name),
+                f[0].mean,
+                cell(&f[2], 2),
+                cell(&f[3], 3)
+            );
+        }
+    }
+    s
+}

@@ -1,0 +1,470 @@
+//! Scenarios: the RON file a planner writes, and the validated model the engine runs.
+//!
+//! Loading goes in two steps, as in ripgrep's argument handling: the text is parsed into
+//! [`raw::RawScenario`] (shape only, with `line:col` on syntax and type errors), then
+//! [`validate`] checks every reference, number and limit and builds a [`Scenario`] whose
+//! ids are resolved to indices. The engine only ever sees a [`Scenario`].
+
+pub mod raw;
+pub mod span;
+pub mod validate;
+pub mod vocab;
+
+use crate::dist::Dist;
+use crate::error::{Diagnostic, Error, Result};
+use crate::geo::{Geometry, LatLon};
+use crate::time::SimDuration;
+use std::path::Path;
+
+pub use vocab::{BaseKind, Capability, DispatchPolicy, Domain, QueuePriority, Severity, UnitKind};
+
+/// Default number of replications when neither the scenario nor the command line gives one.
+pub const DEFAULT_REPLICATIONS: u32 = 30;
+
+/// A set of domains as a bit mask (bit = [`Domain::index`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DomainSet(pub u8);
+
+impl DomainSet {
+    /// Whether `d` is in the set.
+    pub fn contains(self, d: Domain) -> bool {
+        self.0 & (1 << d.index()) != 0
+    }
+    /// The set with `d` added.
+    pub fn with(self, d: Domain) -> Self {
+        DomainSet(self.0 | (1 << d.index()))
+    }
+}
+
+/// A set of capabilities as a bit mask (bit = [`Capability::bit`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CapabilitySet(pub u8);
+
+impl CapabilitySet {
+    /// Whether `c` is in the set.
+    pub fn contains(self, c: Capability) -> bool {
+        self.0 & c.bit() != 0
+    }
+    /// The set with `c` added.
+    pub fn with(self, c: Capability) -> Self {
+        CapabilitySet(self.0 | c.bit())
+    }
+}
+
+/// What a nation's units may not be tasked with.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Caveats {
+    /// Domains refused.
+    pub domains: DomainSet,
+    /// Capabilities refused.
+    pub capabilities: CapabilitySet,
+    /// Violation types refused (indices into [`Scenario::violation_types`]).
+    pub violation_types: Vec<usize>,
+    /// Sectors refused (indices into [`Scenario::sectors`]).
+    pub sectors: Vec<usize>,
+}
+
+/// A contributing nation.
+#[derive(Debug, Clone)]
+pub struct Nation {
+    /// ISO 3166-1 alpha-3 code.
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// National approval delay.
+    pub approval: Dist,
+    /// Caveats.
+    pub caveats: Caveats,
+}
+
+/// A base.
+#[derive(Debug, Clone)]
+pub struct Base {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Position.
+    pub pos: LatLon,
+    /// Kind.
+    pub kind: BaseKind,
+}
+
+/// Escalation bursts of a sector.
+#[derive(Debug, Clone)]
+pub struct Escalation {
+    /// Bursts started per day [1/day].
+    pub bursts_per_day: f64,
+    /// Length of a burst.
+    pub duration: Dist,
+    /// Rate multiplier during a burst (≥ 1).
+    pub multiplier: f64,
+}
+
+/// A sector with its violation process.
+#[derive(Debug, Clone)]
+pub struct Sector {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Domain.
+    pub domain: Domain,
+    /// Geometry.
+    pub geometry: Geometry,
+    /// Base rate [violations/day] outside bursts, averaged over the day.
+    pub rate_per_day: f64,
+    /// Relative rate per UTC hour, mean 1.
+    pub profile: [f64; 24],
+    /// Escalation bursts.
+    pub escalation: Option<Escalation>,
+    /// Violation types with their cumulative probability, for sampling.
+    pub mix: Vec<(usize, f64)>,
+    /// Lead nation (index into [`Scenario::nations`]).
+    pub lead_nation: Option<usize>,
+}
+
+impl Sector {
+    /// Expected violations per day, escalation included [1/day].
+    pub fn expected_per_day(&self) -> f64 {
+        let boost = self.escalation.as_ref().map_or(0.0, |e| {
+            let share = (e.bursts_per_day * e.duration.mean_secs() / 86_400.0).min(1.0);
+            (e.multiplier - 1.0) * share
+        });
+        self.rate_per_day * (1.0 + boost)
+    }
+
+    /// Probability that a violation of this sector is of type `t`.
+    pub fn type_share(&self, t: usize) -> f64 {
+        let mut prev = 0.0;
+        let mut share = 0.0;
+        for &(ty, cum) in &self.mix {
+            if ty == t {
+                share += cum - prev;
+            }
+            prev = cum;
+        }
+        share
+    }
+}
+
+/// How a violation type is answered.
+#[derive(Debug, Clone)]
+pub struct Response {
+    /// Capability needed.
+    pub capability: Capability,
+    /// Domains whose units may respond.
+    pub responders: DomainSet,
+    /// Time on scene.
+    pub on_scene: Dist,
+    /// Response-time target.
+    pub target: SimDuration,
+}
+
+/// A violation type.
+#[derive(Debug, Clone)]
+pub struct ViolationType {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Domain.
+    pub domain: Domain,
+    /// Severity.
+    pub severity: Severity,
+    /// How long it stays observable.
+    pub observable: Dist,
+    /// `None` for monitor-only types.
+    pub response: Option<Response>,
+}
+
+/// A satellite constellation.
+#[derive(Debug, Clone)]
+pub struct Satellite {
+    /// Id.
+    pub id: String,
+    /// Operating nation.
+    pub nation: usize,
+    /// Sectors covered.
+    pub sectors: Vec<usize>,
+    /// Revisit interval per sector.
+    pub revisit: SimDuration,
+    /// Detection probability per pass.
+    pub detection_probability: f64,
+    /// Processing delay from pass to report.
+    pub processing: Dist,
+}
+
+/// Radar or observation post.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FixedSensorKind {
+    /// Radar.
+    Radar,
+    /// Observation post.
+    ObservationPost,
+}
+
+/// A sensor at a fixed position.
+#[derive(Debug, Clone)]
+pub struct FixedSensor {
+    /// Id.
+    pub id: String,
+    /// Kind.
+    pub kind: FixedSensorKind,
+    /// Operating nation.
+    pub nation: usize,
+    /// Position.
+    pub pos: LatLon,
+    /// Range [km].
+    pub range_km: f64,
+    /// Domains seen.
+    pub domains: DomainSet,
+    /// Detection probability for a violation in range.
+    pub detection_probability: f64,
+    /// Reporting delay.
+    pub reporting: Dist,
+}
+
+/// ISR orbit tasking of a drone contingent.
+#[derive(Debug, Clone)]
+pub struct Isr {
+    /// Sectors; drone `k` of the contingent serves `sectors[k % len]`.
+    pub sectors: Vec<usize>,
+    /// Detection probability while on station.
+    pub detection_probability: f64,
+    /// Reporting delay.
+    pub reporting: Dist,
+}
+
+/// A contingent of identical units.
+#[derive(Debug, Clone)]
+pub struct Contingent {
+    /// Id.
+    pub id: String,
+    /// Nation (index).
+    pub nation: usize,
+    /// Name.
+    pub name: String,
+    /// Domain.
+    pub domain: Domain,
+    /// Kind.
+    pub kind: UnitKind,
+    /// Number of units.
+    pub units: u32,
+    /// Home base (index).
+    pub base: usize,
+    /// Transit speed [km/h].
+    pub speed_kmh: f64,
+    /// Notice to move.
+    pub notice: Dist,
+    /// Capabilities.
+    pub capabilities: CapabilitySet,
+    /// Endurance away from base.
+    pub endurance: Option<SimDuration>,
+    /// Turnaround after a task or sortie.
+    pub turnaround: Dist,
+    /// ISR tasking (drones).
+    pub isr: Option<Isr>,
+}
+
+/// The command chain.
+#[derive(Debug, Clone)]
+pub struct Command {
+    /// HQ processing delay.
+    pub hq_processing: Dist,
+    /// Dispatch policy.
+    pub dispatch: DispatchPolicy,
+    /// Queue priority.
+    pub queue_priority: QueuePriority,
+    /// Land route factor (≥ 1).
+    pub route_factor_land: f64,
+    /// Sea route factor (≥ 1).
+    pub route_factor_sea: f64,
+}
+
+impl Command {
+    /// Route length over great-circle distance for a unit of `domain`.
+    pub fn route_factor(&self, domain: Domain) -> f64 {
+        match domain {
+            Domain::Air => 1.0,
+            Domain::Sea => self.route_factor_sea,
+            Domain::Land => self.route_factor_land,
+        }
+    }
+}
+
+/// A validated scenario: every id resolved to an index, every number checked.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    /// Name.
+    pub name: String,
+    /// Description.
+    pub description: String,
+    /// Simulated time per replication.
+    pub horizon: SimDuration,
+    /// Master seed.
+    pub seed: u64,
+    /// Default replications.
+    pub replications: u32,
+    /// Nations.
+    pub nations: Vec<Nation>,
+    /// Bases.
+    pub bases: Vec<Base>,
+    /// Sectors.
+    pub sectors: Vec<Sector>,
+    /// Violation types.
+    pub violation_types: Vec<ViolationType>,
+    /// Satellites.
+    pub satellites: Vec<Satellite>,
+    /// Radars and observation posts.
+    pub fixed_sensors: Vec<FixedSensor>,
+    /// Contingents.
+    pub contingents: Vec<Contingent>,
+    /// Command chain.
+    pub command: Command,
+    /// FNV-1a hash of the scenario text, to tie results to their input.
+    pub source_hash: u64,
+}
+
+impl Scenario {
+    /// Horizon [days].
+    pub fn horizon_days(&self) -> f64 {
+        self.horizon.secs() as f64 / 86_400.0
+    }
+
+    /// Expected violations per day over all sectors, escalation included.
+    pub fn violations_per_day(&self) -> f64 {
+        self.sectors.iter().map(Sector::expected_per_day).sum()
+    }
+
+    /// Units per domain, in [`Domain::ALL`] order.
+    pub fn units_by_domain(&self) -> [u64; 3] {
+        let mut n = [0; 3];
+        for c in &self.contingents {
+            n[c.domain.index()] += u64::from(c.units);
+        }
+        n
+    }
+
+    /// Total units.
+    pub fn total_units(&self) -> u64 {
+        self.units_by_domain().iter().sum()
+    }
+}
+
+/// Parses and validates scenario text. `file` names the source in error messages.
+pub fn from_str(text: &str, file: &str) -> Result<Scenario> {
+    let raw = parse_ron::<raw::RawScenario>(text, file)?;
+    validate::validate(&raw, text, file)
+}
+
+/// Reads, parses and validates a scenario file.
+pub fn load(path: &Path) -> Result<Scenario> {
+    let text = read_text(path)?;
+    from_str(&text, &path.display().to_string())
+}
+
+/// Reads an input file as UTF-8, refusing files too large to be a scenario.
+pub fn read_text(path: &Path) -> Result<String> {
+    /// Larger than any sensible scenario or study [bytes].
+    const MAX_INPUT_BYTES: u64 = 16 * 1024 * 1024;
+    let meta = std::fs::metadata(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    if meta.is_dir() {
+        return Err(Error::Read {
+            path: path.to_path_buf(),
+            source: std::io::Error::other("is a directory, expected a RON file"),
+        });
+    }
+    if meta.len() > MAX_INPUT_BYTES {
+        return Err(invalid(
+            &path.display().to_string(),
+            None,
+            "",
+            format!(
+                "file is {} bytes; input files are limited to {MAX_INPUT_BYTES} bytes",
+                meta.len()
+            ),
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
+        invalid(
+            &path.display().to_string(),
+            None,
+            "",
+            format!(
+                "not UTF-8 text (invalid byte at offset {}); expected a RON file",
+                e.utf8_error().valid_up_to()
+            ),
+        )
+    })
+}
+
+fn invalid(file: &str, at: Option<span::LineCol>, path: &str, message: String) -> Error {
+    Error::Invalid {
+        problems: vec![Diagnostic {
+            file: file.to_string(),
+            at,
+            path: path.to_string(),
+            message,
+        }],
+    }
+}
+
+/// Parses RON text into a raw serde type, reporting the path, `line:col` and message of
+/// the first syntax or type error.
+pub fn parse_ron<T: serde::de::DeserializeOwned>(text: &str, file: &str) -> Result<T> {
+    let opts = ron::Options::default()
+        .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+        .with_recursion_limit(64);
+    let mut de = ron::Deserializer::from_str_with_options(text, &opts).map_err(|e| {
+        let at = span::LineCol {
+            line: e.span.start.line,
+            col: e.span.start.col,
+        };
+        invalid(file, Some(at), "", e.code.to_string())
+    })?;
+    let value: T = match serde_path_to_error::deserialize(&mut de) {
+        Ok(v) => v,
+        Err(e) => {
+            let path = e.path().to_string();
+            let path = if path == "." { String::new() } else { path };
+            let spanned = de.span_error(e.into_inner());
+            let at = span::LineCol {
+                line: spanned.span.start.line,
+                col: spanned.span.start.col,
+            };
+            return Err(invalid(file, Some(at), &path, spanned.code.to_string()));
+        }
+    };
+    de.end().map_err(|e| {
+        let spanned = de.span_error(e);
+        let at = span::LineCol {
+            line: spanned.span.start.line,
+            col: spanned.span.start.col,
+        };
+        invalid(
+            file,
+            Some(at),
+            "",
+            format!("{} (trailing text after the document)", spanned.code),
+        )
+    })?;
+    Ok(value)
+}
+
+/// 64-bit FNV-1a hash of bytes (stable across platforms and versions).
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}

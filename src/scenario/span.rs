@@ -1,0 +1,362 @@
+//! Where each value of a RON document starts, by path (`contingents[12].base`).
+//!
+//! ron reports `line:col` for syntax and type errors but forgets positions once a value is
+//! parsed. Validation reports problems by path; this index maps a path back to the place in
+//! the file so every problem carries `line:col`. It is a tolerant scanner: on text it does not
+//! understand it stops, and lookups fall back to the nearest enclosing path.
+
+use std::collections::HashMap;
+
+/// A 1-based line and column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LineCol {
+    /// Line, from 1.
+    pub line: usize,
+    /// Column in characters, from 1.
+    pub col: usize,
+}
+
+/// Start positions of the values of a RON document, keyed by path.
+#[derive(Debug, Default, Clone)]
+pub struct SpanIndex {
+    map: HashMap<String, LineCol>,
+}
+
+const MAX_DEPTH: usize = 256;
+
+impl SpanIndex {
+    /// Scans `text`.
+    pub fn build(text: &str) -> Self {
+        let mut s = Scanner {
+            b: text.as_bytes(),
+            i: 0,
+            line: 1,
+            col: 1,
+            map: HashMap::new(),
+        };
+        s.skip_ws();
+        // Leading `#![enable(...)]` attributes.
+        while s.peek() == Some(b'#') {
+            while let Some(c) = s.peek() {
+                s.bump();
+                if c == b']' {
+                    break;
+                }
+            }
+            s.skip_ws();
+        }
+        let _ = s.value(String::new(), 0);
+        SpanIndex { map: s.map }
+    }
+
+    /// The position of `path`, or of its nearest enclosing path that has one.
+    pub fn find(&self, path: &str) -> Option<LineCol> {
+        let mut p = path;
+        loop {
+            if let Some(lc) = self.map.get(p) {
+                return Some(*lc);
+            }
+            let cut = p.rfind(['.', '['])?;
+            p = &p[..cut];
+        }
+    }
+}
+
+struct Scanner<'a> {
+    b: &'a [u8],
+    i: usize,
+    line: usize,
+    col: usize,
+    map: HashMap<String, LineCol>,
+}
+
+impl Scanner<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.i).copied()
+    }
+
+    fn bump(&mut self) {
+        if let Some(&c) = self.b.get(self.i) {
+            self.i += 1;
+            if c == b'\n' {
+                self.line += 1;
+                self.col = 1;
+            } else if c & 0xC0 != 0x80 {
+                // Count characters, not UTF-8 continuation bytes.
+                self.col += 1;
+            }
+        }
+    }
+
+    fn here(&self) -> LineCol {
+        LineCol {
+            line: self.line,
+            col: self.col,
+        }
+    }
+
+    fn skip_ws(&mut self) {
+        loop {
+            match self.peek() {
+                Some(c) if c.is_ascii_whitespace() => self.bump(),
+                Some(b'/') if self.b.get(self.i + 1) == Some(&b'/') => {
+                    while !matches!(self.peek(), None | Some(b'\n')) {
+                        self.bump();
+                    }
+                }
+                Some(b'/') if self.b.get(self.i + 1) == Some(&b'*') => {
+                    self.bump();
+                    self.bump();
+                    let mut depth = 1;
+                    while depth > 0 && self.peek().is_some() {
+                        if self.peek() == Some(b'*') && self.b.get(self.i + 1) == Some(&b'/') {
+                            depth -= 1;
+                            self.bump();
+                        } else if self.peek() == Some(b'/') && self.b.get(self.i + 1) == Some(&b'*')
+                        {
+                            depth += 1;
+                            self.bump();
+                        }
+                        self.bump();
+                    }
+                }
+                _ => return,
+            }
+        }
+    }
+
+    fn ident(&mut self) -> Option<String> {
+        let start = self.i;
+        while let Some(c) = self.peek() {
+            if c.is_ascii_alphanumeric() || c == b'_' || (c == b'#' && self.i == start + 1) {
+                self.bump();
+            } else {
+                break;
+            }
+        }
+        (self.i > start).then(|| String::from_utf8_lossy(&self.b[start..self.i]).into_owned())
+    }
+
+    fn string(&mut self) -> Option<String> {
+        // At a `"`.
+        self.bump();
+        let mut out = Vec::new();
+        loop {
+            match self.peek()? {
+                b'"' => {
+                    self.bump();
+                    return Some(String::from_utf8_lossy(&out).into_owned());
+                }
+                b'\\' => {
+                    self.bump();
+                    out.push(self.peek()?);
+                    self.bump();
+                }
+                c => {
+                    out.push(c);
+                    self.bump();
+                }
+            }
+        }
+    }
+
+    /// Is the upcoming text `ident :` (a named field), without consuming it?
+    fn at_field(&self) -> bool {
+        let mut j = self.i;
+        let first = match self.b.get(j) {
+            Some(c) => *c,
+            None => return false,
+        };
+        if !(first.is_ascii_alphabetic() || first == b'_') {
+            return false;
+        }
+        while j < self.b.len() && (self.b[j].is_ascii_alphanumeric() || self.b[j] == b'_') {
+            j += 1;
+        }
+        while j < self.b.len() && (self.b[j] == b' ' || self.b[j] == b'\t') {
+            j += 1;
+        }
+        self.b.get(j) == Some(&b':') && self.b.get(j + 1) != Some(&b':')
+    }
+
+    /// Scans one value at `path`; returns None on text it does not understand.
+    fn value(&mut self, path: String, depth: usize) -> Option<()> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        self.skip_ws();
+        let here = self.here();
+        self.map.entry(path.clone()).or_insert(here);
+        match self.peek()? {
+            b'"' => {
+                self.string()?;
+            }
+            b'[' => {
+                self.bump();
+                let mut k = 0;
+                loop {
+                    self.skip_ws();
+                    if self.peek()? == b']' {
+                        self.bump();
+                        break;
+                    }
+                    self.value(format!("{path}[{k}]"), depth + 1)?;
+                    k += 1;
+                    self.skip_ws();
+                    if self.peek()? == b',' {
+                        self.bump();
+                    }
+                }
+            }
+            b'{' => {
+                self.bump();
+                loop {
+                    self.skip_ws();
+                    if self.peek()? == b'}' {
+                        self.bump();
+                        break;
+                    }
+                    let key = if self.peek()? == b'"' {
+                        self.string()?
+                    } else {
+                        self.ident()?
+                    };
+                    self.skip_ws();
+                    if self.peek()? != b':' {
+                        return None;
+                    }
+                    self.bump();
+                    self.value(format!("{path}[{key}]"), depth + 1)?;
+                    self.skip_ws();
+                    if self.peek()? == b',' {
+                        self.bump();
+                    }
+                }
+            }
+            b'(' => self.parens(path, depth)?,
+            c if c.is_ascii_alphabetic() || c == b'_' => {
+                self.ident()?;
+                self.skip_ws();
+                if self.peek() == Some(b'(') {
+                    self.parens(path, depth)?;
+                }
+            }
+            b'\'' => {
+                self.bump();
+                while !matches!(self.peek()?, b'\'') {
+                    if self.peek()? == b'\\' {
+                        self.bump();
+                    }
+                    self.bump();
+                }
+                self.bump();
+            }
+            _ => {
+                // A number or other scalar: up to the next delimiter.
+                while let Some(c) = self.peek() {
+                    if matches!(c, b',' | b')' | b']' | b'}') || c.is_ascii_whitespace() {
+                        break;
+                    }
+                    self.bump();
+                }
+            }
+        }
+        Some(())
+    }
+
+    /// `( ... )`: named fields, one transparent item (newtype, `Some`), or a tuple.
+    fn parens(&mut self, path: String, depth: usize) -> Option<()> {
+        self.bump();
+        self.skip_ws();
+        if self.at_field() {
+            loop {
+                self.skip_ws();
+                if self.peek()? == b')' {
+                    self.bump();
+                    return Some(());
+                }
+                let name = self.ident()?;
+                self.skip_ws();
+                if self.peek()? != b':' {
+                    return None;
+                }
+                self.bump();
+                let child = if path.is_empty() {
+                    name
+                } else {
+                    format!("{path}.{name}")
+                };
+                self.value(child, depth + 1)?;
+                self.skip_ws();
+                if self.peek()? == b',' {
+                    self.bump();
+                }
+            }
+        }
+        // Positional. The first item is scanned at `path` itself, so that a newtype
+        // (`Some(x)`, `Line([...])`) is transparent; every item is also keyed `path.k`.
+        let mut k = 0;
+        loop {
+            self.skip_ws();
+            if self.peek()? == b')' {
+                self.bump();
+                break;
+            }
+            let at = self.here();
+            if k == 0 {
+                self.value(path.clone(), depth + 1)?;
+                self.map.entry(format!("{path}.0")).or_insert(at);
+            } else {
+                self.value(format!("{path}.{k}"), depth + 1)?;
+            }
+            k += 1;
+            self.skip_ws();
+            if self.peek()? == b',' {
+                self.bump();
+            }
+        }
+        Some(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_map_to_positions() {
+        let text = "// c\nScenario(\n  name: \"x\",\n  items: [\n    (id: \"a\", d: Fixed(Minutes(3))),\n    Item(id: \"b\", geo: Line([(lat: 1.0, lon: 2.0)]), mix: [(\"t\", 0.5)]),\n  ],\n)\n";
+        let idx = SpanIndex::build(text);
+        assert_eq!(idx.find("name"), Some(LineCol { line: 3, col: 9 }));
+        assert_eq!(idx.find("items[0].id"), Some(LineCol { line: 5, col: 10 }));
+        assert_eq!(idx.find("items[0].d"), Some(LineCol { line: 5, col: 19 }));
+        assert_eq!(idx.find("items[1].id"), Some(LineCol { line: 6, col: 14 }));
+        assert_eq!(
+            idx.find("items[1].geo[0].lon"),
+            Some(LineCol { line: 6, col: 43 })
+        );
+        assert_eq!(
+            idx.find("items[1].mix[0].1"),
+            Some(LineCol { line: 6, col: 63 })
+        );
+        // Unknown leaf: falls back to the enclosing value.
+        assert_eq!(idx.find("items[1].nothing"), idx.find("items[1]"));
+    }
+
+    #[test]
+    fn garbage_does_not_panic() {
+        for t in [
+            "",
+            "(((((",
+            "[1, 2",
+            "\"unterminated",
+            "a: b: c",
+            "/* x",
+            "\u{0}\u{1}",
+        ] {
+            let _ = SpanIndex::build(t);
+        }
+        let deep = "[".repeat(100_000);
+        let _ = SpanIndex::build(&deep);
+    }
+}

@@ -1,0 +1,136 @@
+//! Simulation time: integer seconds since the start of a replication.
+//!
+//! Integer time is exact (no drift over a 365-day horizon) and costs the same as `f64`.
+//! One tick is one second; every conversion to hours or days is explicit.
+
+use std::fmt;
+use std::ops::{Add, AddAssign, Sub};
+
+/// Seconds per minute.
+pub const MINUTE: u64 = 60;
+/// Seconds per hour.
+pub const HOUR: u64 = 3_600;
+/// Seconds per day.
+pub const DAY: u64 = 86_400;
+
+/// An instant of simulation time [s since the start of the replication].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct SimTime(pub u64);
+
+/// A length of simulation time [s].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct SimDuration(pub u64);
+
+impl SimTime {
+    /// The start of a replication.
+    pub const ZERO: SimTime = SimTime(0);
+
+    /// Seconds since the start.
+    pub fn secs(self) -> u64 {
+        self.0
+    }
+
+    /// Hours since the start.
+    pub fn hours(self) -> f64 {
+        self.0 as f64 / HOUR as f64
+    }
+
+    /// Time elapsed since `earlier` (zero if `earlier` is later).
+    pub fn since(self, earlier: SimTime) -> SimDuration {
+        SimDuration(self.0.saturating_sub(earlier.0))
+    }
+}
+
+impl SimDuration {
+    /// No time at all.
+    pub const ZERO: SimDuration = SimDuration(0);
+
+    /// From whole seconds.
+    pub const fn from_secs(s: u64) -> Self {
+        SimDuration(s)
+    }
+
+    /// From (fractional) seconds, rounded to the nearest tick; negative and NaN become zero.
+    pub fn from_secs_f64(s: f64) -> Self {
+        if s.is_nan() || s <= 0.0 {
+            SimDuration(0)
+        } else if s >= u64::MAX as f64 {
+            SimDuration(u64::MAX)
+        } else {
+            SimDuration(s.round() as u64)
+        }
+    }
+
+    /// From (fractional) hours.
+    pub fn from_hours_f64(h: f64) -> Self {
+        Self::from_secs_f64(h * HOUR as f64)
+    }
+
+    /// Seconds.
+    pub fn secs(self) -> u64 {
+        self.0
+    }
+
+    /// Hours.
+    pub fn hours(self) -> f64 {
+        self.0 as f64 / HOUR as f64
+    }
+}
+
+impl Add<SimDuration> for SimTime {
+    type Output = SimTime;
+    fn add(self, d: SimDuration) -> SimTime {
+        SimTime(self.0.saturating_add(d.0))
+    }
+}
+
+impl AddAssign<SimDuration> for SimTime {
+    fn add_assign(&mut self, d: SimDuration) {
+        self.0 = self.0.saturating_add(d.0);
+    }
+}
+
+impl Add for SimDuration {
+    type Output = SimDuration;
+    fn add(self, d: SimDuration) -> SimDuration {
+        SimDuration(self.0.saturating_add(d.0))
+    }
+}
+
+impl Sub for SimTime {
+    type Output = SimDuration;
+    fn sub(self, earlier: SimTime) -> SimDuration {
+        self.since(earlier)
+    }
+}
+
+impl fmt::Display for SimTime {
+    /// `d<day> hh:mm:ss`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = self.0;
+        write!(
+            f,
+            "d{} {:02}:{:02}:{:02}",
+            s / DAY,
+            (s % DAY) / HOUR,
+            (s % HOUR) / MINUTE,
+            s % MINUTE
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arithmetic_and_display() {
+        let t = SimTime(DAY + 2 * HOUR + 3 * MINUTE + 4);
+        assert_eq!(t.to_string(), "d1 02:03:04");
+        assert_eq!((t + SimDuration(56)).0, DAY + 2 * HOUR + 4 * MINUTE);
+        assert_eq!(SimTime(10) - SimTime(20), SimDuration::ZERO);
+        assert_eq!(SimDuration::from_secs_f64(f64::NAN), SimDuration::ZERO);
+        assert_eq!(SimDuration::from_secs_f64(1.6), SimDuration(2));
+        assert!((SimDuration::from_hours_f64(1.5).hours() - 1.5).abs() < 1e-12);
+    }
+}
