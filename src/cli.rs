@@ -231,7 +231,7 @@ fn run(
         let n = done.fetch_add(1, Ordering::Relaxed) + 1;
         match &bar {
             Some(b) => b.inc(1),
-            None if n % step == 0 || n == count => eprintln!("progress: {n}/{count} replications"),
+            None if n.is_multiple_of(step) || n == count => eprintln!("progress: {n}/{count} replications"),
             None => {}
         }
     };

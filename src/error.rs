@@ -38,12 +38,12 @@ impl fmt::Display for Diagnostic {
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// An input file could not be read. Fatal for the command; the user can fix it.
-    #[error("cannot read {}: {source}", path.display())]
+    #[error("cannot read {}: {io}", path.display())]
     Read {
         /// The file.
         path: PathBuf,
         /// Why.
-        source: std::io::Error,
+        io: std::io::Error,
     },
     /// An input file does not parse or does not validate. Every problem found is listed.
     #[error("{}", format_problems(.problems))]
@@ -55,12 +55,12 @@ pub enum Error {
     #[error("{0}")]
     Usage(String),
     /// An output file or directory could not be written. The user can fix it.
-    #[error("cannot write {}: {source}", path.display())]
+    #[error("cannot write {}: {io}", path.display())]
     Write {
         /// The file or directory.
         path: PathBuf,
         /// Why.
-        source: std::io::Error,
+        io: std::io::Error,
     },
     /// A bug or an unexpected failure of the machine. Not the user's fault.
     #[error("internal error: {0}")]

@@ -6,7 +6,7 @@
 use rand::RngExt;
 
 /// Mean Earth radius [km] (IUGG mean of WGS84).
-pub const EARTH_RADIUS_KM: f64 = 6_371.0088;
+pub const EARTH_RADIUS_KM: f64 = 6_371.008_8;
 
 /// A position [deg], WGS84.
 #[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize)]

@@ -77,10 +77,10 @@ pub fn run_replications(
                     return None;
                 }
                 let (result, records) = simulate(prepared, rep, opts.trace);
-                if let (Some(sink), Some(records)) = (trace, records.as_deref()) {
-                    if let Err(e) = sink(rep, records) {
-                        return Some(Err(e));
-                    }
+                if let (Some(sink), Some(records)) = (trace, records.as_deref())
+                    && let Err(e) = sink(rep, records)
+                {
+                    return Some(Err(e));
                 }
                 progress();
                 Some(Ok(result))

@@ -9,6 +9,7 @@
 //!   had a unit on scene before the horizon;
 //! - `responded_share` and `within_target_share` are shares of **all** violations that need a
 //!   response, undetected ones included: a violation nobody saw was not answered;
+//! - `queued_share`: share of tasked violations that waited for a unit (P(wait) of queueing theory);
 //! - `unanswered_at_end`: detected violations that need a response with no unit on scene at
 //!   the horizon (queued, in HQ processing or en route);
 //! - `utilisation`: busy unit-time (tasking to available again) over responder units × horizon;
@@ -108,6 +109,7 @@ pub const KPI_NAMES: [&str; KPI_COUNT] = [
     "reporting_delay_mean_h",
     "decision_time_mean_h",
     "queue_wait_mean_h",
+    "queued_share",
     "approval_delay_mean_h",
     "notice_to_move_mean_h",
     "transit_mean_h",
@@ -121,7 +123,7 @@ pub const KPI_NAMES: [&str; KPI_COUNT] = [
     "isr_coverage_share",
 ];
 /// Number of KPIs.
-pub const KPI_COUNT: usize = 19;
+pub const KPI_COUNT: usize = 20;
 
 /// Index of a KPI by name.
 pub fn kpi_index(name: &str) -> Option<usize> {
@@ -214,6 +216,7 @@ struct Group {
     n_decided: u64,
     queue_s: u64,
     n_tasked: u64,
+    n_queued: u64,
     approval_s: u64,
     n_approved: u64,
     notice_s: u64,
@@ -260,6 +263,9 @@ impl Group {
         if let (Some(dec), Some(t)) = (r.decided, r.tasked) {
             self.queue_s += (t - dec).secs();
             self.n_tasked += 1;
+            if t > dec {
+                self.n_queued += 1;
+            }
         }
         if let (Some(t), Some(a)) = (r.tasked, r.approved) {
             self.approval_s += (a - t).secs();
@@ -306,6 +312,7 @@ impl Group {
                 mean_h(self.reporting_s, self.n_reported_needing),
                 mean_h(self.decision_s, self.n_decided),
                 mean_h(self.queue_s, self.n_tasked),
+                ratio(self.n_queued, self.n_tasked),
                 mean_h(self.approval_s, self.n_approved),
                 mean_h(self.notice_s, self.n_departed),
                 mean_h(self.transit_s, self.responded),
@@ -408,10 +415,10 @@ impl Collector {
         let isr_sectors: Vec<bool> = {
             let mut v = vec![false; sc.sectors.len()];
             for c in &sc.contingents {
-                if let Some(isr) = &c.isr {
-                    if c.units > 0 {
-                        isr.sectors.iter().for_each(|&s| v[s] = true);
-                    }
+                if let Some(isr) = &c.isr
+                    && c.units > 0
+                {
+                    isr.sectors.iter().for_each(|&s| v[s] = true);
                 }
             }
             v

@@ -12,6 +12,10 @@ use crate::geo::LatLon;
 use crate::scenario::{DispatchPolicy, Scenario};
 use std::collections::HashMap;
 
+/// What makes contingents interchangeable for dispatch: base, nation, domain, expected
+/// delays [h, as bits], speed [km/h, as bits], endurance [h, as bits], capabilities.
+type StationKey = (usize, usize, u8, u64, u64, u64, u8);
+
 /// A station in a pair's candidate list.
 #[derive(Debug, Clone, Copy)]
 struct Candidate {
@@ -59,8 +63,7 @@ impl DispatchIndex {
     /// Builds the index for a scenario.
     pub fn new(sc: &Scenario) -> Self {
         let n_sectors = sc.sectors.len();
-        let mut key_to_station: HashMap<(usize, usize, u8, u64, u64, u64, u8), u32> =
-            HashMap::new();
+        let mut key_to_station: HashMap<StationKey, u32> = HashMap::new();
         let mut station_contingents: Vec<Vec<u32>> = Vec::new();
         let mut station_nation = Vec::new();
         let mut station_base = Vec::new();
@@ -229,10 +232,10 @@ impl DispatchIndex {
     fn fastest(&self, pair: u32, pos: LatLon, available: impl Fn(u32) -> bool) -> Option<Choice> {
         let mut best: Option<(f64, Choice)> = None;
         for cand in &self.candidates[pair as usize] {
-            if let Some((b, _)) = best {
-                if cand.lower_bound_h >= b {
-                    break;
-                }
+            if let Some((b, _)) = best
+                && cand.lower_bound_h >= b
+            {
+                break;
             }
             if !available(cand.station) {
                 continue;

@@ -295,6 +295,22 @@ impl Arrivals {
     }
 }
 
+/// Order of the queue: (priority, occurrence [s], violation id, violation); smallest first.
+type QueueKey = (u8, u64, u64, Entity);
+
+/// One look by a sensor at the undetected violations of a sector.
+#[derive(Debug, Clone, Copy)]
+struct Look {
+    /// Detection probability per violation.
+    p: f64,
+    /// Key of this look's random draws.
+    key: u64,
+    /// Reporting or processing delay.
+    delay: Dist,
+    /// Who looks.
+    sensor: SensorRef,
+}
+
 /// The state of one replication outside the World: indexes, queues, streams, metrics.
 pub struct Sim<'a> {
     p: &'a Prepared,
@@ -305,7 +321,7 @@ pub struct Sim<'a> {
     /// Available units per dispatch station.
     station_available: Vec<u32>,
     /// Waiting violations per (type, sector) pair: key (priority, occurrence, id).
-    queues: Vec<BinaryHeap<Reverse<(u8, u64, u64, Entity)>>>,
+    queues: Vec<BinaryHeap<Reverse<QueueKey>>>,
     queued: usize,
     /// Undetected, observable violations per sector (for satellites and drones).
     watch: Vec<Vec<Entity>>,
@@ -628,16 +644,13 @@ impl<'a> Sim<'a> {
     }
 
     /// Satellites and arriving drones look at the undetected violations of a sector.
-    fn sweep(
-        &mut self,
-        world: &mut World,
-        sched: &mut Scheduler<Ev>,
-        s: usize,
-        p: f64,
-        key: u64,
-        delay: Dist,
-        sensor: SensorRef,
-    ) {
+    fn sweep(&mut self, world: &mut World, sched: &mut Scheduler<Ev>, s: usize, look: Look) {
+        let Look {
+            p,
+            key,
+            delay,
+            sensor,
+        } = look;
         let now = sched.now();
         let mut i = 0;
         while i < self.watch[s].len() {
@@ -791,7 +804,7 @@ impl<'a> Sim<'a> {
         let c = world.get::<Unit>(unit).expect("unit exists").contingent as usize;
         let station = self.p.dispatch.station_of(c);
         if self.queued > 0 {
-            let mut best: Option<((u8, u64, u64, Entity), u32, SimDuration)> = None;
+            let mut best: Option<(QueueKey, u32, SimDuration)> = None;
             for &pair in self.p.dispatch.serves(c) {
                 let Some(Reverse(head)) = self.queues[pair as usize].peek() else {
                     continue;
@@ -843,15 +856,13 @@ impl<'a> Sim<'a> {
         let key = self.p.drone_keys[c]
             ^ u64::from(index).wrapping_mul(0x9e37_79b9)
             ^ w.sorties.rotate_left(40);
-        self.sweep(
-            world,
-            sched,
-            s,
-            isr.detection_probability,
+        let look = Look {
+            p: isr.detection_probability,
             key,
-            isr.reporting,
-            SensorRef::Drone(c as u32),
-        );
+            delay: isr.reporting,
+            sensor: SensorRef::Drone(c as u32),
+        };
+        self.sweep(world, sched, s, look);
     }
 
     fn drone_off_station(&mut self, world: &mut World, sched: &mut Scheduler<Ev>, d: Entity) {
@@ -937,15 +948,13 @@ impl Handler for Sim<'_> {
                 let (si, s, passes) = (t.satellite as usize, t.sector as usize, t.passes);
                 let sat = &self.sc.satellites[si];
                 let key = self.p.satellite_keys[si] ^ passes.wrapping_mul(0x9e37_79b9_7f4a_7c15);
-                self.sweep(
-                    world,
-                    sched,
-                    s,
-                    sat.detection_probability,
+                let look = Look {
+                    p: sat.detection_probability,
                     key,
-                    sat.processing,
-                    SensorRef::Satellite(si as u32),
-                );
+                    delay: sat.processing,
+                    sensor: SensorRef::Satellite(si as u32),
+                };
+                self.sweep(world, sched, s, look);
                 if now + sat.revisit <= self.horizon {
                     sched.after(sat.revisit, Ev::SatPass(track));
                 }

@@ -32,9 +32,9 @@ pub struct RunInfo {
 /// Writes `bytes` to `path` atomically: a temporary file in the same directory, then a
 /// rename, so no reader ever sees a half-written file.
 pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<()> {
-    let err = |source| Error::Write {
+    let err = |io| Error::Write {
         path: path.to_path_buf(),
-        source,
+        io,
     };
     let dir = path
         .parent()
@@ -62,9 +62,9 @@ pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<()> {
 
 /// Creates an output directory (and its parents).
 pub fn create_dir(dir: &Path) -> Result<()> {
-    std::fs::create_dir_all(dir).map_err(|source| Error::Write {
+    std::fs::create_dir_all(dir).map_err(|io| Error::Write {
         path: dir.to_path_buf(),
-        source,
+        io,
     })
 }
 

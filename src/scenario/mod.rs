@@ -368,14 +368,14 @@ pub fn load(path: &Path) -> Result<Scenario> {
 pub fn read_text(path: &Path) -> Result<String> {
     /// Larger than any sensible scenario or study [bytes].
     const MAX_INPUT_BYTES: u64 = 16 * 1024 * 1024;
-    let meta = std::fs::metadata(path).map_err(|source| Error::Read {
+    let meta = std::fs::metadata(path).map_err(|io| Error::Read {
         path: path.to_path_buf(),
-        source,
+        io,
     })?;
     if meta.is_dir() {
         return Err(Error::Read {
             path: path.to_path_buf(),
-            source: std::io::Error::other("is a directory, expected a RON file"),
+            io: std::io::Error::other("is a directory, expected a RON file"),
         });
     }
     if meta.len() > MAX_INPUT_BYTES {
@@ -389,9 +389,9 @@ pub fn read_text(path: &Path) -> Result<String> {
             ),
         ));
     }
-    let bytes = std::fs::read(path).map_err(|source| Error::Read {
+    let bytes = std::fs::read(path).map_err(|io| Error::Read {
         path: path.to_path_buf(),
-        source,
+        io,
     })?;
     String::from_utf8(bytes).map_err(|e| {
         invalid(
@@ -433,7 +433,12 @@ pub fn parse_ron<T: serde::de::DeserializeOwned>(text: &str, file: &str) -> Resu
     let value: T = match serde_path_to_error::deserialize(&mut de) {
         Ok(v) => v,
         Err(e) => {
+            // serde_path_to_error writes `?` for segments it could not name.
             let path = e.path().to_string();
+            let path = path
+                .trim_end_matches(".?")
+                .trim_end_matches('?')
+                .to_string();
             let path = if path == "." { String::new() } else { path };
             let spanned = de.span_error(e.into_inner());
             let at = span::LineCol {

@@ -1,0 +1,17 @@
+//! The integration tests of forceplan: one test binary that runs the real `forceplan`
+//! executable (and, where a test needs internals, the library).
+//!
+//! Modules:
+//! - [`validate`]: `forceplan validate` on the shipped scenarios, and every broken file in
+//!   `tests/data/bad/` giving exit code 2 with the place and the problem;
+//! - [`run`]: `forceplan run` output files and their contents;
+//! - [`determinism`]: same seed → same bytes, whatever the thread count;
+//! - [`crn`]: common random numbers — force options see identical violations;
+//! - [`queueing`]: the M/M/c validation scenario against Erlang C.
+
+mod common;
+mod crn;
+mod determinism;
+mod queueing;
+mod run;
+mod validate;

@@ -1,0 +1,45 @@
+//! `scenarios/validation/mmc.ron` behaves as an M/M/c queue (λ = 8/h, μ = 1/h, c = 10):
+//! the Erlang-C mean wait and P(wait), and utilisation ρ, lie within the 95 % CI.
+
+use crate::common::*;
+
+/// Erlang C from the Erlang-B recursion (field notes §6).
+fn erlang_c(lambda: f64, mu: f64, c: u32) -> (f64, f64) {
+    let a = lambda / mu;
+    let mut b = 1.0;
+    for k in 1..=c {
+        b = a * b / (f64::from(k) + a * b);
+    }
+    let p_wait = f64::from(c) * b / (f64::from(c) - a * (1.0 - b));
+    (p_wait, p_wait / (f64::from(c) * mu - lambda))
+}
+
+#[test]
+fn erlang_c_reference_values() {
+    let (p, wq) = erlang_c(8.0, 1.0, 10);
+    assert!((p - 0.409180).abs() < 1e-6 && (wq - 0.204590).abs() < 1e-6);
+}
+
+#[test]
+fn mmc_queue_wait_matches_erlang_c() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("mmc");
+    run_ok("scenarios/validation/mmc.ron", &out, &[]);
+    let s = json(&out.join("summary.json"));
+    let (p_wait, wq) = erlang_c(8.0, 1.0, 10);
+    let within = |k: &str, x: f64| {
+        let v = &s["kpis"][k];
+        let (lo, hi) = (
+            v["ci95_low"].as_f64().unwrap(),
+            v["ci95_high"].as_f64().unwrap(),
+        );
+        assert!(lo <= x && x <= hi, "{k}: analytic {x} outside [{lo}, {hi}]");
+        assert!(
+            hi - lo < 0.1 * x.max(0.1),
+            "{k}: CI too wide to mean anything: [{lo}, {hi}]"
+        );
+    };
+    within("queue_wait_mean_h", wq);
+    within("queued_share", p_wait);
+    within("utilisation", 0.8);
+}
