@@ -9,7 +9,7 @@
 //!   large (cost per event must stay flat as the force grows).
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use forceplan::model::{Prepared, simulate};
+use forceplan::model::{Prepared, SimOptions, simulate};
 use forceplan::scenario::{self, Scenario};
 use forceplan::time::SimDuration;
 use rand::SeedableRng;
@@ -23,21 +23,25 @@ fn load(path: &str) -> Scenario {
 
 fn replication(c: &mut Criterion) {
     let p = Prepared::new(load("scenarios/coalition-2026.ron"));
-    let events = simulate(&p, 0, false).0.events;
+    let events = simulate(&p, 0, SimOptions::default()).result.events;
     let mut g = c.benchmark_group("replication");
     g.sample_size(10);
     g.throughput(Throughput::Elements(events));
-    g.bench_function("default", |b| b.iter(|| black_box(simulate(&p, 0, false))));
+    g.bench_function("default", |b| {
+        b.iter(|| black_box(simulate(&p, 0, SimOptions::default())))
+    });
     g.finish();
 }
 
 fn event_loop(c: &mut Criterion) {
     let p = Prepared::new(load("scenarios/validation/mmc.ron"));
-    let events = simulate(&p, 0, false).0.events;
+    let events = simulate(&p, 0, SimOptions::default()).result.events;
     let mut g = c.benchmark_group("event_loop");
     g.sample_size(10);
     g.throughput(Throughput::Elements(events));
-    g.bench_function("mmc", |b| b.iter(|| black_box(simulate(&p, 0, false))));
+    g.bench_function("mmc", |b| {
+        b.iter(|| black_box(simulate(&p, 0, SimOptions::default())))
+    });
     g.finish();
 }
 
@@ -103,10 +107,10 @@ fn dispatch(c: &mut Criterion) {
     g.sample_size(10);
     for k in [1u32, 4, 16] {
         let p = Prepared::new(enlarged(k, 60));
-        let events = simulate(&p, 0, false).0.events;
+        let events = simulate(&p, 0, SimOptions::default()).result.events;
         g.throughput(Throughput::Elements(events));
         g.bench_function(BenchmarkId::new("replication_60d", format!("x{k}")), |b| {
-            b.iter(|| black_box(simulate(&p, 0, false)))
+            b.iter(|| black_box(simulate(&p, 0, SimOptions::default())))
         });
     }
     g.finish();

@@ -231,7 +231,9 @@ fn run(
         let n = done.fetch_add(1, Ordering::Relaxed) + 1;
         match &bar {
             Some(b) => b.inc(1),
-            None if n.is_multiple_of(step) || n == count => eprintln!("progress: {n}/{count} replications"),
+            None if n.is_multiple_of(step) || n == count => {
+                eprintln!("progress: {n}/{count} replications")
+            }
             None => {}
         }
     };
@@ -241,6 +243,7 @@ fn run(
         count,
         threads,
         trace,
+        timeline: true,
     };
     let results = run_replications(
         &prepared,
@@ -279,6 +282,12 @@ fn run(
         &out.join("by_sector.csv"),
         report::by_sector_csv(sc, &agg).as_bytes(),
     )?;
+    if let Some(t) = &results.timeline {
+        report::atomic_write(
+            &out.join("timeline.csv"),
+            report::timeline_csv(t).as_bytes(),
+        )?;
+    }
     if trace {
         let mut all = String::from(report::TRACE_HEADER);
         for r in &results.replications {

@@ -9,8 +9,8 @@
 //!
 //! let scenario = forceplan::scenario::load("scenarios/coalition-2026.ron".as_ref())?;
 //! let prepared = Prepared::new(scenario);
-//! let (result, _trace) = forceplan::model::simulate(&prepared, 0, false);
-//! println!("p90 response time: {:.2} h", result.kpis.get("response_time_p90_h"));
+//! let outcome = forceplan::model::simulate(&prepared, 0, Default::default());
+//! println!("p90 response time: {:.2} h", outcome.result.kpis.get("response_time_p90_h"));
 //! # Ok::<(), forceplan::Error>(())
 //! ```
 //!

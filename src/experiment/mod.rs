@@ -5,8 +5,8 @@
 //! the same for any thread count.
 
 use crate::error::{Error, Result};
-use crate::metrics::{ReplicationResult, ViolationRecord};
-use crate::model::{Prepared, simulate};
+use crate::metrics::{ReplicationResult, TimelineSample, ViolationRecord};
+use crate::model::{Outcome, Prepared, SimOptions, simulate};
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
@@ -22,6 +22,8 @@ pub struct RunOptions {
     pub threads: usize,
     /// Keep every violation record and hand it to the trace sink.
     pub trace: bool,
+    /// Record the hourly timeline of replication 0 (if it is among those run).
+    pub timeline: bool,
 }
 
 /// The outcome of [`run_replications`].
@@ -37,6 +39,8 @@ pub struct RunResults {
     pub threads: usize,
     /// Whether the run was stopped before all replications were done.
     pub interrupted: bool,
+    /// Hourly timeline of replication 0, if asked for and run.
+    pub timeline: Option<Vec<TimelineSample>>,
 }
 
 /// Called with each replication's records when tracing; may be called from any thread.
@@ -69,30 +73,39 @@ pub fn run_replications(
         .build()
         .map_err(|e| Error::Internal(format!("cannot start {threads} threads: {e}")))?;
     let start = Instant::now();
-    let outcomes: Vec<Option<Result<ReplicationResult>>> = pool.install(|| {
+    let outcomes: Vec<Option<Result<Outcome>>> = pool.install(|| {
         (opts.first..opts.first + opts.count)
             .into_par_iter()
             .map(|rep| {
                 if stop.load(Ordering::Relaxed) {
                     return None;
                 }
-                let (result, records) = simulate(prepared, rep, opts.trace);
-                if let (Some(sink), Some(records)) = (trace, records.as_deref())
+                let sim = SimOptions {
+                    trace: opts.trace,
+                    timeline: opts.timeline && rep == 0,
+                };
+                let mut outcome = simulate(prepared, rep, sim);
+                if let (Some(sink), Some(records)) = (trace, outcome.trace.take().as_deref())
                     && let Err(e) = sink(rep, records)
                 {
                     return Some(Err(e));
                 }
                 progress();
-                Some(Ok(result))
+                Some(Ok(outcome))
             })
             .collect()
     });
     let wall_seconds = start.elapsed().as_secs_f64();
     let mut replications = Vec::with_capacity(outcomes.len());
     let mut interrupted = false;
+    let mut timeline = None;
     for o in outcomes {
         match o {
-            Some(r) => replications.push(r?),
+            Some(r) => {
+                let r = r?;
+                timeline = timeline.or(r.timeline);
+                replications.push(r.result);
+            }
             None => interrupted = true,
         }
     }
@@ -103,5 +116,6 @@ pub fn run_replications(
         wall_seconds,
         threads,
         interrupted,
+        timeline,
     })
 }

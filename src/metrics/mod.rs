@@ -99,6 +99,23 @@ impl ViolationRecord {
     }
 }
 
+/// The state of the theatre at the end of one hour of a replication.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TimelineSample {
+    /// Hours since the start.
+    pub hour: u32,
+    /// Violations that occurred during the hour.
+    pub violations: u32,
+    /// Of those, how many need a response.
+    pub needing_response: u32,
+    /// Violations waiting for a unit at the end of the hour.
+    pub queued: u32,
+    /// Responder units available at their bases, per domain ([`Domain::ALL`] order).
+    pub available: [u32; 3],
+    /// ISR drones on station.
+    pub drones_on_station: u32,
+}
+
 /// Names of the KPIs, in the order of [`Kpis::values`].
 pub const KPI_NAMES: [&str; KPI_COUNT] = [
     "violations",

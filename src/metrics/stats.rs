@@ -17,57 +17,18 @@ pub fn quantile_sorted(xs: &[f64], q: f64) -> f64 {
     }
 }
 
-/// Two-sided 95 % quantile of Student's t with `df` degrees of freedom, t(0.975, df).
-///
-/// Exact table values up to 30 degrees of freedom, then the Cornish–Fisher expansion
-/// around the normal quantile (error below 1e-4 from df = 30 on).
-pub fn t975(df: u64) -> f64 {
-    const TABLE: [f64; 30] = [
-        12.706_204_736,
-        4.302_652_730,
-        3.182_446_305,
-        2.776_445_105,
-        2.570_581_836,
-        2.446_911_851,
-        2.364_624_252,
-        2.306_004_135,
-        2.262_157_163,
-        2.228_138_852,
-        2.200_985_160,
-        2.178_812_830,
-        2.160_368_656,
-        2.144_786_688,
-        2.131_449_546,
-        2.119_905_299,
-        2.109_815_578,
-        2.100_922_040,
-        2.093_024_054,
-        2.085_963_447,
-        2.079_613_845,
-        2.073_873_068,
-        2.068_657_610,
-        2.063_898_562,
-        2.059_538_553,
-        2.055_529_439,
-        2.051_830_516,
-        2.048_407_142,
-        2.045_229_642,
-        2.042_272_456,
-    ];
-    match df {
-        0 => f64::NAN,
-        1..=30 => TABLE[df as usize - 1],
-        _ => {
-            let z: f64 = 1.959_963_984_540_054;
-            let n = df as f64;
-            let z3 = z.powi(3);
-            let z5 = z.powi(5);
-            let z7 = z.powi(7);
-            z + (z3 + z) / (4.0 * n)
-                + (5.0 * z5 + 16.0 * z3 + 3.0 * z) / (96.0 * n * n)
-                + (3.0 * z7 + 19.0 * z5 + 17.0 * z3 - 15.0 * z) / (384.0 * n * n * n)
-        }
+/// Quantile `p` of Student's t distribution with `df` degrees of freedom (NaN for df = 0).
+pub fn t_quantile(p: f64, df: u64) -> f64 {
+    use statrs::distribution::{ContinuousCDF, StudentsT};
+    if df == 0 {
+        return f64::NAN;
     }
+    StudentsT::new(0.0, 1.0, df as f64).map_or(f64::NAN, |t| t.inverse_cdf(p))
+}
+
+/// Two-sided 95 % quantile of Student's t with `df` degrees of freedom, t(0.975, df).
+pub fn t975(df: u64) -> f64 {
+    t_quantile(0.975, df)
 }
 
 /// Mean, spread and 95 % confidence interval of a KPI across replications.
@@ -139,6 +100,10 @@ mod tests {
     #[test]
     fn t_quantiles() {
         assert!((t975(29) - 2.0452).abs() < 1e-4);
+        assert!((t975(1) - 12.7062).abs() < 1e-3);
+        // Bonferroni for 3 comparisons at 95 %: t(1 - 0.05/6, 29).
+        let b = t_quantile(1.0 - 0.05 / 6.0, 29);
+        assert!((b - 2.540_908).abs() < 1e-5, "{b}");
         assert!((t975(31) - 2.0395).abs() < 1e-4);
         assert!((t975(60) - 2.0003).abs() < 1e-4);
         assert!((t975(1000) - 1.9623).abs() < 1e-4);

@@ -19,7 +19,7 @@ pub mod dispatch;
 use crate::dist::Dist;
 use crate::engine::rng::{KeyedRng, Streams, key};
 use crate::engine::{self, Handler, Scheduler};
-use crate::metrics::{Collector, ReplicationResult, SensorRef, ViolationRecord};
+use crate::metrics::{Collector, ReplicationResult, SensorRef, TimelineSample, ViolationRecord};
 use crate::scenario::{QueuePriority, Scenario, Severity};
 use crate::time::{SimDuration, SimTime};
 use bevy_ecs::prelude::*;
@@ -145,6 +145,8 @@ pub enum Ev {
     DroneOffStation(Entity),
     /// A drone lands.
     DroneHome(Entity),
+    /// The hourly timeline sample.
+    Sample,
 }
 
 const K_APPROVAL: &str = "approval";
@@ -332,20 +334,43 @@ pub struct Sim<'a> {
     next_id: u64,
     horizon: SimTime,
     collector: Collector,
+    /// Hourly samples, when asked for, and the counts of the current hour.
+    timeline: Option<Vec<TimelineSample>>,
+    hour_counts: (u32, u32),
 }
 
-/// Runs one replication and returns its results (and every violation record with `trace`).
-pub fn simulate(
-    p: &Prepared,
-    replication: u64,
-    trace: bool,
-) -> (ReplicationResult, Option<Vec<ViolationRecord>>) {
+/// What to record beyond the KPIs.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SimOptions {
+    /// Keep every violation record.
+    pub trace: bool,
+    /// Sample the theatre every hour.
+    pub timeline: bool,
+}
+
+/// The results of one replication.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// KPIs.
+    pub result: ReplicationResult,
+    /// Every violation record, with [`SimOptions::trace`].
+    pub trace: Option<Vec<ViolationRecord>>,
+    /// Hourly samples, with [`SimOptions::timeline`].
+    pub timeline: Option<Vec<TimelineSample>>,
+}
+
+/// Runs one replication.
+pub fn simulate(p: &Prepared, replication: u64, opts: SimOptions) -> Outcome {
     let sc = &p.scenario;
     let streams = Streams::new(sc.seed, replication);
     let mut world = World::new();
     let mut sched: Scheduler<Ev> = Scheduler::with_capacity(1024);
-    let mut sim = Sim::new(p, &streams, trace);
+    let mut sim = Sim::new(p, &streams, opts.trace);
     sim.populate(&mut world, &mut sched, &streams);
+    if opts.timeline {
+        sim.timeline = Some(Vec::with_capacity(sc.horizon.secs() as usize / 3600 + 1));
+        sched.at(SimTime(3600), Ev::Sample);
+    }
     let horizon = sim.horizon;
     engine::run(&mut world, &mut sched, &mut sim, horizon);
     sim.finish(&mut world, replication, sched.processed())
@@ -379,6 +404,8 @@ impl<'a> Sim<'a> {
             next_id: 0,
             horizon: SimTime::ZERO + sc.horizon,
             collector: Collector::new(sc, trace),
+            timeline: None,
+            hour_counts: (0, 0),
         }
     }
 
@@ -483,12 +510,7 @@ impl<'a> Sim<'a> {
         }
     }
 
-    fn finish(
-        mut self,
-        world: &mut World,
-        replication: u64,
-        events: u64,
-    ) -> (ReplicationResult, Option<Vec<ViolationRecord>>) {
+    fn finish(mut self, world: &mut World, replication: u64, events: u64) -> Outcome {
         let end = self.horizon;
         let mut open: Vec<ViolationRecord> = world
             .query::<&Violation>()
@@ -514,7 +536,13 @@ impl<'a> Sim<'a> {
                 self.collector.add_covered(s, end - self.covered_since[s]);
             }
         }
-        self.collector.finish(self.sc, replication, events)
+        let timeline = self.timeline.take();
+        let (result, trace) = self.collector.finish(self.sc, replication, events);
+        Outcome {
+            result,
+            trace,
+            timeline,
+        }
     }
 
     // ---- violations -------------------------------------------------------------------
@@ -548,6 +576,8 @@ impl<'a> Sim<'a> {
 
         let id = self.next_id;
         self.next_id += 1;
+        self.hour_counts.0 += 1;
+        self.hour_counts.1 += u32::from(vt.response.is_some());
         let rec = ViolationRecord {
             id,
             sector: s as u32,
@@ -962,6 +992,28 @@ impl Handler for Sim<'_> {
             Ev::DroneLaunch(d) => {
                 let transit = world.get::<Drone>(d).expect("drone exists").transit;
                 sched.after(transit, Ev::DroneOnStation(d));
+            }
+            Ev::Sample => {
+                let mut available = [0u32; 3];
+                for (c, pool) in self.pools.iter().enumerate() {
+                    available[self.sc.contingents[c].domain.index()] += pool.len() as u32;
+                }
+                let sample = TimelineSample {
+                    hour: (now.secs() / 3600) as u32,
+                    violations: self.hour_counts.0,
+                    needing_response: self.hour_counts.1,
+                    queued: self.queued as u32,
+                    available,
+                    drones_on_station: self.on_station.iter().map(|d| d.len() as u32).sum(),
+                };
+                self.hour_counts = (0, 0);
+                self.timeline
+                    .as_mut()
+                    .expect("sampling only with a timeline")
+                    .push(sample);
+                if now + SimDuration(3600) <= self.horizon {
+                    sched.after(SimDuration(3600), Ev::Sample);
+                }
             }
             Ev::DroneOnStation(d) => self.drone_on_station(world, sched, d),
             Ev::DroneOffStation(d) => self.drone_off_station(world, sched, d),

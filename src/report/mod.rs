@@ -255,6 +255,28 @@ pub fn csv_field(x: &str) -> String {
     }
 }
 
+/// `timeline.csv`: the hourly samples of replication 0.
+pub fn timeline_csv(samples: &[crate::metrics::TimelineSample]) -> String {
+    let mut s = String::from(
+        "hour,violations,needing_response,queued,available_air,available_sea,available_land,drones_on_station\n",
+    );
+    for t in samples {
+        let _ = writeln!(
+            s,
+            "{},{},{},{},{},{},{},{}",
+            t.hour,
+            t.violations,
+            t.needing_response,
+            t.queued,
+            t.available[0],
+            t.available[1],
+            t.available[2],
+            t.drones_on_station
+        );
+    }
+    s
+}
+
 /// Header of `violations.csv` (times in hours since the start of the replication).
 pub const TRACE_HEADER: &str = "replication,id,sector,type,domain,severity,lat,lon,needs_response,target_h,occurred_h,detected_h,sensor,reported_h,decided_h,tasked_h,approved_h,departed_h,arrived_h,cleared_h,response_time_h,unit,contingent,nation\n";
 

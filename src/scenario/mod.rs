@@ -5,6 +5,7 @@
 //! [`validate`] checks every reference, number and limit and builds a [`Scenario`] whose
 //! ids are resolved to indices. The engine only ever sees a [`Scenario`].
 
+pub mod change;
 pub mod raw;
 pub mod span;
 pub mod validate;

@@ -329,15 +329,15 @@ mod tests {
         let idx = SpanIndex::build(text);
         assert_eq!(idx.find("name"), Some(LineCol { line: 3, col: 9 }));
         assert_eq!(idx.find("items[0].id"), Some(LineCol { line: 5, col: 10 }));
-        assert_eq!(idx.find("items[0].d"), Some(LineCol { line: 5, col: 19 }));
+        assert_eq!(idx.find("items[0].d"), Some(LineCol { line: 5, col: 18 }));
         assert_eq!(idx.find("items[1].id"), Some(LineCol { line: 6, col: 14 }));
         assert_eq!(
             idx.find("items[1].geo[0].lon"),
-            Some(LineCol { line: 6, col: 43 })
+            Some(LineCol { line: 6, col: 46 })
         );
         assert_eq!(
             idx.find("items[1].mix[0].1"),
-            Some(LineCol { line: 6, col: 63 })
+            Some(LineCol { line: 6, col: 66 })
         );
         // Unknown leaf: falls back to the enclosing value.
         assert_eq!(idx.find("items[1].nothing"), idx.find("items[1]"));

@@ -1,7 +1,7 @@
 //! Common random numbers: two scenarios that differ only in the force see exactly the same
 //! violations (time, place, type) in every replication.
 
-use forceplan::model::{Prepared, simulate};
+use forceplan::model::{Prepared, SimOptions, simulate};
 use forceplan::scenario;
 
 #[test]
@@ -15,8 +15,12 @@ fn force_options_see_identical_violation_streams() {
     }
     let (pa, pb) = (Prepared::new(base), Prepared::new(option));
     for rep in 0..3 {
-        let (ra, ta) = simulate(&pa, rep, true);
-        let (rb, tb) = simulate(&pb, rep, true);
+        let opts = SimOptions {
+            trace: true,
+            timeline: false,
+        };
+        let (a, b) = (simulate(&pa, rep, opts), simulate(&pb, rep, opts));
+        let (ra, ta, rb, tb) = (a.result, a.trace, b.result, b.trace);
         let key = |t: &Vec<forceplan::metrics::ViolationRecord>| {
             let mut v: Vec<_> = t
                 .iter()

@@ -1,0 +1,390 @@
+//! Typed changes to a scenario: what a force option or a sweep factor does to the base.
+//!
+//! Changes edit the [`RawScenario`] (ids, not indices), so the result is validated like any
+//! scenario file. A change that names something that does not exist is refused with the
+//! known ids, and the path of the offending field within the change.
+
+use super::raw::*;
+use serde::Deserialize;
+
+/// One change to a scenario.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum RawChange {
+    /// Station a contingent at another base.
+    MoveContingent {
+        /// Contingent id.
+        contingent: String,
+        /// Base id.
+        to: String,
+    },
+    /// Set the number of units of a contingent (drone fleets too).
+    SetUnits {
+        /// Contingent id.
+        contingent: String,
+        /// New number of units.
+        units: u32,
+    },
+    /// Add a contingent.
+    AddContingent(RawContingent),
+    /// Remove a contingent.
+    RemoveContingent(String),
+    /// Change a contingent's notice to move (readiness).
+    SetNoticeToMove {
+        /// Contingent id.
+        contingent: String,
+        /// New notice to move.
+        notice: RawDist,
+    },
+    /// Change a contingent's transit speed.
+    SetSpeed {
+        /// Contingent id.
+        contingent: String,
+        /// New speed [km/h].
+        speed_kmh: f64,
+    },
+    /// Add a caveat to a nation.
+    AddCaveat {
+        /// Nation code.
+        nation: String,
+        /// The caveat.
+        caveat: RawCaveat,
+    },
+    /// Drop one of a nation's caveats.
+    DropCaveat {
+        /// Nation code.
+        nation: String,
+        /// The caveat, as written in the scenario.
+        caveat: RawCaveat,
+    },
+    /// Drop all of a nation's caveats.
+    DropAllCaveats(String),
+    /// Change a nation's approval delay (`None`: pre-delegated, no delay).
+    SetApprovalDelay {
+        /// Nation code.
+        nation: String,
+        /// New delay.
+        delay: Option<RawDist>,
+    },
+    /// Change a satellite's revisit interval.
+    SetRevisit {
+        /// Satellite id.
+        sensor: String,
+        /// New revisit interval.
+        revisit: RawDuration,
+    },
+    /// Change the detection probability of a satellite, radar or observation post.
+    SetDetectionProbability {
+        /// Sensor id.
+        sensor: String,
+        /// New probability.
+        probability: f64,
+    },
+    /// Add a sensor.
+    AddSensor(RawSensor),
+    /// Remove a sensor.
+    RemoveSensor(String),
+    /// Multiply the violation rate of some sectors (`All` or `Sectors([...])`).
+    ScaleRate {
+        /// Which sectors.
+        sectors: RawCoverage,
+        /// Factor (≥ 0).
+        factor: f64,
+    },
+    /// Change the dispatch policy.
+    SetDispatch(DispatchPolicy),
+    /// Change the HQ processing delay.
+    SetHqProcessing(RawDist),
+}
+
+/// A refused change: the field of the change at fault and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChangeError {
+    /// Field within the change (`contingent`, `to`, ...), empty for the change as a whole.
+    pub field: &'static str,
+    /// What is wrong and what was expected.
+    pub message: String,
+}
+
+fn unknown(
+    field: &'static str,
+    what: &str,
+    id: &str,
+    known: impl Iterator<Item = String>,
+) -> ChangeError {
+    let mut ids: Vec<String> = known.map(|k| format!("\"{k}\"")).collect();
+    let more = ids.len().saturating_sub(25);
+    ids.truncate(25);
+    if more > 0 {
+        ids.push(format!("… ({more} more)"));
+    }
+    ChangeError {
+        field,
+        message: format!(
+            "unknown {what} \"{id}\"; expected one of: {}",
+            ids.join(", ")
+        ),
+    }
+}
+
+fn sensor_id(s: &RawSensor) -> &str {
+    match s {
+        RawSensor::Satellite { id, .. }
+        | RawSensor::Radar { id, .. }
+        | RawSensor::ObservationPost { id, .. } => id,
+    }
+}
+
+fn contingent<'a>(
+    raw: &'a mut RawScenario,
+    id: &str,
+    field: &'static str,
+) -> Result<&'a mut RawContingent, ChangeError> {
+    match raw.contingents.iter().position(|c| c.id == id) {
+        Some(i) => Ok(&mut raw.contingents[i]),
+        None => Err(unknown(
+            field,
+            "contingent",
+            id,
+            raw.contingents.iter().map(|c| c.id.clone()),
+        )),
+    }
+}
+
+fn nation<'a>(raw: &'a mut RawScenario, code: &str) -> Result<&'a mut RawNation, ChangeError> {
+    match raw.nations.iter().position(|n| n.code == code) {
+        Some(i) => Ok(&mut raw.nations[i]),
+        None => Err(unknown(
+            "nation",
+            "nation",
+            code,
+            raw.nations.iter().map(|n| n.code.clone()),
+        )),
+    }
+}
+
+fn sensor<'a>(raw: &'a mut RawScenario, id: &str) -> Result<&'a mut RawSensor, ChangeError> {
+    match raw.sensors.iter().position(|s| sensor_id(s) == id) {
+        Some(i) => Ok(&mut raw.sensors[i]),
+        None => Err(unknown(
+            "sensor",
+            "sensor",
+            id,
+            raw.sensors.iter().map(|s| sensor_id(s).to_string()),
+        )),
+    }
+}
+
+fn base_exists(raw: &RawScenario, id: &str, field: &'static str) -> Result<(), ChangeError> {
+    if raw.bases.iter().any(|b| b.id == id) {
+        Ok(())
+    } else {
+        Err(unknown(
+            field,
+            "base",
+            id,
+            raw.bases.iter().map(|b| b.id.clone()),
+        ))
+    }
+}
+
+impl RawChange {
+    /// Applies the change to `raw`.
+    pub fn apply(&self, raw: &mut RawScenario) -> Result<(), ChangeError> {
+        match self {
+            RawChange::MoveContingent { contingent: c, to } => {
+                base_exists(raw, to, "to")?;
+                contingent(raw, c, "contingent")?.base = to.clone();
+            }
+            RawChange::SetUnits {
+                contingent: c,
+                units,
+            } => contingent(raw, c, "contingent")?.units = *units,
+            RawChange::AddContingent(c) => {
+                if raw.contingents.iter().any(|x| x.id == c.id) {
+                    return Err(ChangeError {
+                        field: "id",
+                        message: format!(
+                            "a contingent \"{}\" exists already; ids must be unique",
+                            c.id
+                        ),
+                    });
+                }
+                raw.contingents.push(c.clone());
+            }
+            RawChange::RemoveContingent(c) => {
+                contingent(raw, c, "")?;
+                raw.contingents.retain(|x| &x.id != c);
+            }
+            RawChange::SetNoticeToMove {
+                contingent: c,
+                notice,
+            } => contingent(raw, c, "contingent")?.notice_to_move = notice.clone(),
+            RawChange::SetSpeed {
+                contingent: c,
+                speed_kmh,
+            } => contingent(raw, c, "contingent")?.speed_kmh = *speed_kmh,
+            RawChange::AddCaveat { nation: n, caveat } => {
+                nation(raw, n)?.caveats.push(caveat.clone())
+            }
+            RawChange::DropCaveat { nation: n, caveat } => {
+                let nat = nation(raw, n)?;
+                let before = nat.caveats.len();
+                nat.caveats.retain(|c| c != caveat);
+                if nat.caveats.len() == before {
+                    return Err(ChangeError {
+                        field: "caveat",
+                        message: format!(
+                            "nation \"{n}\" has no caveat {caveat:?}; its caveats are {:?}",
+                            nat.caveats
+                        ),
+                    });
+                }
+            }
+            RawChange::DropAllCaveats(n) => nation(raw, n)
+                .map_err(|e| ChangeError { field: "", ..e })?
+                .caveats
+                .clear(),
+            RawChange::SetApprovalDelay { nation: n, delay } => {
+                nation(raw, n)?.approval_delay = delay.clone()
+            }
+            RawChange::SetRevisit { sensor: s, revisit } => match sensor(raw, s)? {
+                RawSensor::Satellite { revisit: r, .. } => *r = *revisit,
+                _ => {
+                    return Err(ChangeError {
+                        field: "sensor",
+                        message: format!(
+                            "sensor \"{s}\" is not a satellite; only satellites have a revisit interval"
+                        ),
+                    });
+                }
+            },
+            RawChange::SetDetectionProbability {
+                sensor: s,
+                probability,
+            } => match sensor(raw, s)? {
+                RawSensor::Satellite {
+                    detection_probability: p,
+                    ..
+                }
+                | RawSensor::Radar {
+                    detection_probability: p,
+                    ..
+                }
+                | RawSensor::ObservationPost {
+                    detection_probability: p,
+                    ..
+                } => *p = *probability,
+            },
+            RawChange::AddSensor(s) => {
+                if raw.sensors.iter().any(|x| sensor_id(x) == sensor_id(s)) {
+                    return Err(ChangeError {
+                        field: "",
+                        message: format!(
+                            "a sensor \"{}\" exists already; ids must be unique",
+                            sensor_id(s)
+                        ),
+                    });
+                }
+                raw.sensors.push(s.clone());
+            }
+            RawChange::RemoveSensor(s) => {
+                sensor(raw, s).map_err(|e| ChangeError { field: "", ..e })?;
+                raw.sensors.retain(|x| sensor_id(x) != s);
+            }
+            RawChange::ScaleRate { sectors, factor } => {
+                if !(factor.is_finite() && *factor >= 0.0) {
+                    return Err(ChangeError {
+                        field: "factor",
+                        message: format!("expected a factor ≥ 0, got {factor}"),
+                    });
+                }
+                match sectors {
+                    RawCoverage::All => raw
+                        .sectors
+                        .iter_mut()
+                        .for_each(|s| s.rate_per_day *= factor),
+                    RawCoverage::Sectors(ids) => {
+                        for id in ids {
+                            match raw.sectors.iter_mut().find(|s| &s.id == id) {
+                                Some(s) => s.rate_per_day *= factor,
+                                None => {
+                                    return Err(unknown(
+                                        "sectors",
+                                        "sector",
+                                        id,
+                                        raw.sectors.iter().map(|s| s.id.clone()),
+                                    ));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            RawChange::SetDispatch(p) => raw.command.dispatch = *p,
+            RawChange::SetHqProcessing(d) => raw.command.hq_processing = d.clone(),
+        }
+        Ok(())
+    }
+}
+
+/// A numeric field of a scenario that a sweep varies.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum RawFactorTarget {
+    /// Units of a contingent (rounded to a whole number).
+    Units(String),
+    /// Speed of a contingent [km/h].
+    SpeedKmh(String),
+    /// Notice to move of a contingent, as a fixed delay [min].
+    NoticeToMoveMinutes(String),
+    /// Approval delay of a nation, as a fixed delay [min].
+    ApprovalDelayMinutes(String),
+    /// Revisit interval of a satellite [h].
+    RevisitHours(String),
+    /// Detection probability of a sensor.
+    DetectionProbability(String),
+    /// Factor on the violation rate of the listed sectors (or all).
+    RateScale(RawCoverage),
+}
+
+impl RawFactorTarget {
+    /// The change that sets this target to `value`.
+    pub fn change(&self, value: f64) -> RawChange {
+        match self {
+            RawFactorTarget::Units(c) => RawChange::SetUnits {
+                contingent: c.clone(),
+                units: value.round().clamp(0.0, f64::from(u32::MAX)) as u32,
+            },
+            RawFactorTarget::SpeedKmh(c) => RawChange::SetSpeed {
+                contingent: c.clone(),
+                speed_kmh: value,
+            },
+            RawFactorTarget::NoticeToMoveMinutes(c) => RawChange::SetNoticeToMove {
+                contingent: c.clone(),
+                notice: RawDist::Fixed(RawDuration::Minutes(value)),
+            },
+            RawFactorTarget::ApprovalDelayMinutes(n) => RawChange::SetApprovalDelay {
+                nation: n.clone(),
+                delay: Some(RawDist::Fixed(RawDuration::Minutes(value))),
+            },
+            RawFactorTarget::RevisitHours(s) => RawChange::SetRevisit {
+                sensor: s.clone(),
+                revisit: RawDuration::Hours(value),
+            },
+            RawFactorTarget::DetectionProbability(s) => RawChange::SetDetectionProbability {
+                sensor: s.clone(),
+                probability: value,
+            },
+            RawFactorTarget::RateScale(sectors) => RawChange::ScaleRate {
+                sectors: sectors.clone(),
+                factor: value,
+            },
+        }
+    }
+
+    /// Whether values are whole numbers.
+    pub fn is_integer(&self) -> bool {
+        matches!(self, RawFactorTarget::Units(_))
+    }
+}
