@@ -282,6 +282,14 @@ fn run(
         &out.join("by_sector.csv"),
         report::by_sector_csv(sc, &agg).as_bytes(),
     )?;
+    report::atomic_write(
+        &out.join("replications_by_sector.csv"),
+        report::replications_by_sector_csv(sc, &results.replications).as_bytes(),
+    )?;
+    report::atomic_write(
+        &out.join("response_times.csv"),
+        report::response_times_csv(&agg).as_bytes(),
+    )?;
     if let Some(t) = &results.timeline {
         report::atomic_write(
             &out.join("timeline.csv"),

@@ -215,6 +215,20 @@ pub struct ReplicationResult {
     pub by_nation: Vec<NationFigures>,
     /// Per sector, in scenario order, in [`SECTOR_FIGURES`] order.
     pub by_sector: Vec<[f64; 7]>,
+    /// Response times per domain as counts in [`HIST_BIN_H`]-wide bins from 0 to
+    /// [`HIST_MAX_H`], the last bin holding everything longer.
+    pub response_hist: [Vec<u32>; 3],
+}
+
+/// Width of a response-time histogram bin [h] (5 minutes).
+pub const HIST_BIN_H: f64 = 5.0 / 60.0;
+/// Longest response time with a bin of its own [h].
+pub const HIST_MAX_H: f64 = 72.0;
+/// Bins of the response-time histogram, overflow included.
+pub const HIST_BINS: usize = 865;
+
+fn hist_bin(h: f64) -> usize {
+    ((h / HIST_BIN_H) as usize).min(HIST_BINS - 1)
 }
 
 /// Running sums for one group of violations (theatre, domain or sector).
@@ -492,6 +506,13 @@ impl Collector {
                 .map(|n| k.get(n))
             })
             .collect();
+        let response_hist = [0, 1, 2].map(|d| {
+            let mut h = vec![0u32; HIST_BINS];
+            for &x in &self.domains[d].response_h {
+                h[hist_bin(x)] += 1;
+            }
+            h
+        });
         (
             ReplicationResult {
                 replication,
@@ -500,6 +521,7 @@ impl Collector {
                 by_domain,
                 by_nation,
                 by_sector,
+                response_hist,
             },
             self.trace,
         )
@@ -519,6 +541,8 @@ pub struct Aggregate {
     pub by_nation: Vec<Vec<stats::Summary>>,
     /// Per sector, in [`SECTOR_FIGURES`] order.
     pub by_sector: Vec<Vec<stats::Summary>>,
+    /// Response-time histograms per domain, summed over replications.
+    pub response_hist: [Vec<u64>; 3],
 }
 
 impl Aggregate {
@@ -544,6 +568,15 @@ impl Aggregate {
                         .collect()
                 })
                 .collect(),
+            response_hist: [0, 1, 2].map(|d| {
+                let mut h = vec![0u64; HIST_BINS];
+                for r in results {
+                    for (acc, &c) in h.iter_mut().zip(&r.response_hist[d]) {
+                        *acc += u64::from(c);
+                    }
+                }
+                h
+            }),
             by_sector: (0..n_sectors)
                 .map(|s| {
                     (0..SECTOR_FIGURES.len())

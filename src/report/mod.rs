@@ -255,6 +255,62 @@ pub fn csv_field(x: &str) -> String {
     }
 }
 
+/// `replications_by_sector.csv`: one row per replication and sector, for distributions
+/// across replications.
+pub fn replications_by_sector_csv(sc: &Scenario, results: &[ReplicationResult]) -> String {
+    let mut s = String::from("replication,sector,domain");
+    for n in SECTOR_FIGURES {
+        let _ = write!(s, ",{n}");
+    }
+    s.push('\n');
+    for r in results {
+        for (i, f) in r.by_sector.iter().enumerate() {
+            let sec = &sc.sectors[i];
+            let _ = write!(
+                s,
+                "{},{},{}",
+                r.replication,
+                csv_field(&sec.id),
+                sec.domain.key()
+            );
+            for v in f {
+                let _ = write!(s, ",{}", num(*v));
+            }
+            s.push('\n');
+        }
+    }
+    s
+}
+
+/// `response_times.csv`: response times per domain pooled over all replications, as counts
+/// in 5-minute bins (the last bin holds everything from 72 h on).
+pub fn response_times_csv(agg: &Aggregate) -> String {
+    use crate::metrics::{HIST_BIN_H, HIST_BINS};
+    let mut s = String::from("domain,bin_start_h,bin_end_h,count\n");
+    for d in Domain::ALL {
+        for (b, c) in agg.response_hist[d.index()].iter().enumerate() {
+            let start = b as f64 * HIST_BIN_H;
+            let end = if b == HIST_BINS - 1 {
+                f64::INFINITY
+            } else {
+                (b + 1) as f64 * HIST_BIN_H
+            };
+            let _ = writeln!(
+                s,
+                "{},{:.6},{},{c}",
+                d.key(),
+                start,
+                if end.is_finite() {
+                    format!("{end:.6}")
+                } else {
+                    "inf".into()
+                }
+            );
+        }
+    }
+    s
+}
+
 /// `timeline.csv`: the hourly samples of replication 0.
 pub fn timeline_csv(samples: &[crate::metrics::TimelineSample]) -> String {
     let mut s = String::from(
