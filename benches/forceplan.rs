@@ -6,7 +6,10 @@
 //! - `dispatch/choose/xK`: one dispatch decision with the default force scaled ×1, ×4, ×16
 //!   (each contingent copied K times at its base: the cost must not grow with K);
 //! - `dispatch/replication_60d/xK`: a 60-day replication with every contingent K times as
-//!   large (cost per event must stay flat as the force grows).
+//!   large (cost per event must stay flat as the force grows);
+//! - `study/compare_4x10` against `study/run_40`: four options of the basing study × 10
+//!   replications, and 40 replications of one scenario (30-day horizon, 2 threads): the
+//!   comparison machinery must cost nothing beyond the replications themselves.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use forceplan::model::{Prepared, SimOptions, simulate};
@@ -116,5 +119,61 @@ fn dispatch(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, replication, event_loop, dispatch);
+fn study(c: &mut Criterion) {
+    use forceplan::experiment::plan::{Inputs, Kind, Params, Plan};
+    use forceplan::experiment::{ExecOptions, all_items, execute};
+    use std::sync::atomic::AtomicBool;
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/studies/basing.ron");
+    let params = Params {
+        seed: None,
+        replications: Some(10),
+        kpi: None,
+    };
+    let mut plan = Plan::load(
+        Kind::Compare,
+        &file.display().to_string(),
+        Inputs::from_disk(),
+        params,
+    )
+    .expect("shipped study validates");
+    plan.variants.truncate(4);
+    for v in &mut plan.variants {
+        let mut sc = v.prepared.scenario.clone();
+        sc.horizon = SimDuration(30 * 86_400);
+        v.prepared = Prepared::new(sc);
+    }
+    let variants: Vec<&Prepared> = plan.variants.iter().map(|v| &v.prepared).collect();
+    let opts = ExecOptions {
+        threads: 2,
+        trace: false,
+        timeline: true,
+    };
+    let stop = AtomicBool::new(false);
+    let mut g = c.benchmark_group("study");
+    g.sample_size(10);
+    let compare_items = all_items(4, 0..10);
+    g.bench_function("compare_4x10", |b| {
+        b.iter(|| {
+            let exec = execute(&variants, &compare_items, opts, &|| {}, None, &stop).expect("runs");
+            let grouped = forceplan::experiment::ByVariant::group(4, exec.results);
+            black_box(forceplan::experiment::compare::compare(
+                &grouped.results,
+                plan.kpi,
+            ))
+        })
+    });
+    let run_items = all_items(1, 0..40);
+    g.bench_function("run_40", |b| {
+        b.iter(|| {
+            let exec =
+                execute(&variants[..1], &run_items, opts, &|| {}, None, &stop).expect("runs");
+            black_box(forceplan::metrics::Aggregate::of(
+                &forceplan::experiment::ByVariant::group(1, exec.results).results[0],
+            ))
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, replication, event_loop, dispatch, study);
 criterion_main!(benches);

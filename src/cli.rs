@@ -1,12 +1,12 @@
 //! Command-line interface.
 
 use anyhow::{Context, Result};
-use clap::{Parser, Subcommand};
-use forceplan::experiment::{RunOptions, run_replications};
-use forceplan::metrics::Aggregate;
-use forceplan::model::Prepared;
+use clap::{Args, Parser, Subcommand};
+use forceplan::experiment::plan::{Inputs, Kind, Params, Plan};
+use forceplan::experiment::shard::{self, ShardSpec};
+use forceplan::experiment::{ByVariant, ExecOptions, Execution, Item, all_items, execute};
 use forceplan::report::{self, RunInfo};
-use forceplan::scenario::{self, Domain, FixedSensorKind, Scenario};
+use forceplan::scenario::{self, Domain, FixedSensorKind};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -23,6 +23,27 @@ struct Cli {
     command: Command,
 }
 
+/// Flags shared by `run`, `compare` and `sweep`.
+#[derive(Args, Clone)]
+struct Common {
+    /// Replications per variant (default: the study's or scenario's, else 30).
+    #[arg(long, short = 'n')]
+    replications: Option<u64>,
+    /// Master seed (default: the scenario's).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Worker threads (default: all cores).
+    #[arg(long, short = 't', default_value_t = 0)]
+    threads: usize,
+    /// Output directory (default: results/<name>/).
+    #[arg(long, short = 'o')]
+    out: Option<PathBuf>,
+    /// Run only shard K of N (1 ≤ K ≤ N) and write its partial results to
+    /// OUT/shard-K-of-N/; combine the shards with `forceplan merge`.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<ShardSpec>,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Parse and validate a scenario and print a summary of the force.
@@ -37,21 +58,47 @@ enum Command {
     Run {
         /// Scenario file (RON).
         scenario: PathBuf,
-        /// Replications (default: the scenario's, else 30).
-        #[arg(long, short = 'n')]
-        replications: Option<u64>,
-        /// Master seed (default: the scenario's).
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Worker threads (default: all cores).
-        #[arg(long, short = 't', default_value_t = 0)]
-        threads: usize,
-        /// Output directory (default: results/<scenario name>/).
-        #[arg(long, short = 'o')]
-        out: Option<PathBuf>,
+        #[command(flatten)]
+        common: Common,
         /// Also write violations.csv, one row per violation of every replication.
         #[arg(long)]
         trace: bool,
+    },
+    /// Compare the force options of a study with common random numbers.
+    Compare {
+        /// Study file (RON).
+        study: PathBuf,
+        #[command(flatten)]
+        common: Common,
+        /// Add replications in batches until the 95% CI half-width of the KPI is at most H
+        /// for every option (or --max-replications is reached).
+        #[arg(long, value_name = "H")]
+        precision: Option<f64>,
+        /// Most replications per option with --precision.
+        #[arg(long, default_value_t = 1000)]
+        max_replications: u64,
+        /// KPI to rank options by (default: the study's, else response_time_p90_h).
+        #[arg(long)]
+        kpi: Option<String>,
+    },
+    /// Run a parameter sweep (grid or Latin hypercube) with common random numbers.
+    Sweep {
+        /// Sweep file (RON).
+        sweep: PathBuf,
+        #[command(flatten)]
+        common: Common,
+        /// KPI of the summary table (default: the sweep's, else response_time_p90_h).
+        #[arg(long)]
+        kpi: Option<String>,
+    },
+    /// Combine the partial results of shards into the outputs of the whole study.
+    Merge {
+        /// Shard directories (OUT/shard-K-of-N), partial.json files, or a directory holding shard directories.
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// Output directory (default: the directory holding the shards).
+        #[arg(long, short = 'o')]
+        out: Option<PathBuf>,
     },
 }
 
@@ -68,12 +115,27 @@ pub fn main() -> Result<()> {
         Command::Validate { scenario, json } => validate(&scenario, json),
         Command::Run {
             scenario,
-            replications,
-            seed,
-            threads,
-            out,
+            common,
             trace,
-        } => run(&scenario, replications, seed, threads, out, trace),
+        } => experiment(Kind::Run, &scenario, common, None, trace, None),
+        Command::Compare {
+            study,
+            common,
+            precision,
+            max_replications,
+            kpi,
+        } => experiment(
+            Kind::Compare,
+            &study,
+            common,
+            kpi,
+            false,
+            precision.map(|h| (h, max_replications)),
+        ),
+        Command::Sweep { sweep, common, kpi } => {
+            experiment(Kind::Sweep, &sweep, common, kpi, false, None)
+        }
+        Command::Merge { dirs, out } => merge(&dirs, out),
     }
 }
 
@@ -181,124 +243,189 @@ fn validate(path: &Path, json: bool) -> Result<()> {
     Ok(())
 }
 
-fn run(
-    path: &Path,
-    replications: Option<u64>,
-    seed: Option<u64>,
-    threads: usize,
-    out: Option<PathBuf>,
-    trace: bool,
-) -> Result<()> {
-    let mut sc = scenario::load(path)?;
-    if let Some(seed) = seed {
-        sc.seed = seed;
-    }
-    let count = replications.unwrap_or(u64::from(sc.replications));
-    if count == 0 {
-        return Err(forceplan::Error::Usage("--replications must be at least 1".into()).into());
-    }
-    let out = out.unwrap_or_else(|| Path::new("results").join(&sc.name));
-    report::create_dir(&out)?;
-    let seed = sc.seed;
-    let prepared = Prepared::new(sc);
-    let sc: &Scenario = &prepared.scenario;
+/// A progress reporter: a bar on a terminal, plain lines otherwise.
+struct Progress {
+    bar: Option<ProgressBar>,
+    done: AtomicU64,
+    total: u64,
+}
 
+impl Progress {
+    fn new(total: u64, what: &str) -> Self {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let b = ProgressBar::new(total);
+            let template = format!(
+                "{{spinner}} [{{elapsed_precise}}] {{bar:40}} {{pos}}/{{len}} {what} (eta {{eta}})"
+            );
+            b.set_style(ProgressStyle::with_template(&template).expect("valid template"));
+            b
+        });
+        Progress {
+            bar,
+            done: AtomicU64::new(0),
+            total,
+        }
+    }
+
+    fn tick(&self) {
+        let n = self.done.fetch_add(1, Ordering::Relaxed) + 1;
+        match &self.bar {
+            Some(b) => b.inc(1),
+            None if n.is_multiple_of((self.total / 10).max(1)) || n == self.total => {
+                eprintln!("progress: {n}/{} replications", self.total)
+            }
+            None => {}
+        }
+    }
+
+    fn finish(self) {
+        if let Some(b) = self.bar {
+            b.finish_and_clear();
+        }
+    }
+}
+
+/// Runs `items`, with a progress display.
+fn run_items(
+    plan: &Plan,
+    items: &[Item],
+    opts: ExecOptions,
+    trace: Option<forceplan::experiment::TraceSink<'_>>,
+) -> Result<Execution> {
+    let variants: Vec<&forceplan::model::Prepared> =
+        plan.variants.iter().map(|v| &v.prepared).collect();
+    let progress = Progress::new(items.len() as u64, "replications");
+    let stop = AtomicBool::new(false);
+    let exec = execute(&variants, items, opts, &|| progress.tick(), trace, &stop)?;
+    progress.finish();
+    Ok(exec)
+}
+
+fn experiment(
+    kind: Kind,
+    file: &Path,
+    common: Common,
+    kpi: Option<String>,
+    trace: bool,
+    precision: Option<(f64, u64)>,
+) -> Result<()> {
+    let params = Params {
+        seed: common.seed,
+        replications: common.replications,
+        kpi,
+    };
+    let mut plan = Plan::load(
+        kind,
+        &file.display().to_string(),
+        Inputs::from_disk(),
+        params,
+    )?;
+    let out = common
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("results").join(&plan.name));
+    let opts = ExecOptions {
+        threads: common.threads,
+        trace,
+        timeline: true,
+    };
+    let everything = all_items(plan.variants.len(), 0..plan.replications);
+
+    if let Some(spec) = common.shard {
+        if trace || precision.is_some() {
+            return Err(forceplan::Error::Usage(
+                "--shard cannot be combined with --trace or --precision".into(),
+            )
+            .into());
+        }
+        let dir = out.join(spec.dir_name());
+        report::create_dir(&dir)?;
+        let items = spec.items(&everything);
+        let exec = run_items(
+            &plan,
+            &items,
+            ExecOptions {
+                trace: false,
+                ..opts
+            },
+            None,
+        )?;
+        let doc = shard::partial_json(&plan, spec, &exec.results, exec.events, exec.wall_seconds);
+        report::atomic_write(
+            &dir.join(shard::PARTIAL_FILE),
+            serde_json::to_string(&doc)?.as_bytes(),
+        )?;
+        println!(
+            "shard {} of {}: {} of {} replications done in {:.2} s; partial results in {}/",
+            spec.index,
+            spec.count,
+            items.len(),
+            everything.len(),
+            exec.wall_seconds,
+            dir.display()
+        );
+        return Ok(());
+    }
+
+    report::create_dir(&out)?;
     let parts = out.join(".trace-parts");
     if trace {
         report::create_dir(&parts)?;
     }
+    let sc = &plan.variants[0].prepared.scenario;
     let sink =
-        |rep: u64, records: &[forceplan::metrics::ViolationRecord]| -> forceplan::Result<()> {
+        |item: Item, records: &[forceplan::metrics::ViolationRecord]| -> forceplan::Result<()> {
             report::atomic_write(
-                &parts.join(format!("{rep:08}.csv")),
-                report::trace_rows(sc, rep, records).as_bytes(),
+                &parts.join(format!("{:08}.csv", item.replication)),
+                report::trace_rows(sc, item.replication, records).as_bytes(),
             )
         };
-
-    let done = AtomicU64::new(0);
-    let bar = std::io::stderr().is_terminal().then(|| {
-        let b = ProgressBar::new(count);
-        b.set_style(
-            ProgressStyle::with_template(
-                "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} replications (eta {eta})",
-            )
-            .expect("valid template"),
-        );
-        b
-    });
-    let step = (count / 10).max(1);
-    let progress = || {
-        let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-        match &bar {
-            Some(b) => b.inc(1),
-            None if n.is_multiple_of(step) || n == count => {
-                eprintln!("progress: {n}/{count} replications")
-            }
-            None => {}
+    let mut exec = run_items(&plan, &everything, opts, trace.then_some(&sink as _))?;
+    let mut precision_state = None;
+    if let Some((h, max)) = precision {
+        if !(h.is_finite() && h > 0.0) {
+            return Err(forceplan::Error::Usage(format!(
+                "--precision must be a positive number, got {h}"
+            ))
+            .into());
         }
-    };
-    let stop = AtomicBool::new(false);
-    let opts = RunOptions {
-        first: 0,
-        count,
-        threads,
-        trace,
-        timeline: true,
-    };
-    let results = run_replications(
-        &prepared,
-        &opts,
-        &progress,
-        trace.then_some(&sink as _),
-        &stop,
-    )?;
-    if let Some(b) = bar {
-        b.finish_and_clear();
+        let batch = plan.replications.max(10);
+        let mut n = plan.replications;
+        loop {
+            let grouped = ByVariant::group(plan.variants.len(), exec.results.iter().cloned());
+            let worst = forceplan::experiment::compare::half_widths(&grouped.results, plan.kpi)
+                .into_iter()
+                .fold(0.0, f64::max);
+            let reached = worst <= h;
+            if reached || n >= max {
+                precision_state = Some((h, reached));
+                break;
+            }
+            let next = (n + batch).min(max);
+            eprintln!(
+                "precision: worst CI half-width {worst:.4} > {h} after {n} replications; running {next}"
+            );
+            let more = run_items(&plan, &all_items(plan.variants.len(), n..next), opts, None)?;
+            exec.results.extend(more.results);
+            exec.events += more.events;
+            exec.wall_seconds += more.wall_seconds;
+            n = next;
+        }
+        plan.replications = n;
     }
-
-    let agg = Aggregate::of(&results.replications);
     let info = RunInfo {
-        seed,
-        events: results.events,
-        wall_seconds: results.wall_seconds,
-        threads: results.threads,
-        requested: count,
-        interrupted: results.interrupted,
+        seed: plan.seed,
+        events: exec.events,
+        wall_seconds: exec.wall_seconds,
+        threads: exec.threads,
+        requested: plan.replications,
+        interrupted: exec.interrupted,
     };
-    let summary = report::summary(sc, &agg, &info);
-    report::atomic_write(
-        &out.join("summary.json"),
-        serde_json::to_string_pretty(&summary)?.as_bytes(),
-    )?;
-    report::atomic_write(
-        &out.join("replications.csv"),
-        report::replications_csv(&results.replications).as_bytes(),
-    )?;
-    report::atomic_write(
-        &out.join("by_nation.csv"),
-        report::by_nation_csv(sc, &agg).as_bytes(),
-    )?;
-    report::atomic_write(
-        &out.join("by_sector.csv"),
-        report::by_sector_csv(sc, &agg).as_bytes(),
-    )?;
-    report::atomic_write(
-        &out.join("replications_by_sector.csv"),
-        report::replications_by_sector_csv(sc, &results.replications).as_bytes(),
-    )?;
-    report::atomic_write(
-        &out.join("response_times.csv"),
-        report::response_times_csv(&agg).as_bytes(),
-    )?;
-    if let Some(t) = &results.timeline {
-        report::atomic_write(
-            &out.join("timeline.csv"),
-            report::timeline_csv(t).as_bytes(),
-        )?;
-    }
+    let grouped = ByVariant::group(plan.variants.len(), exec.results);
+    let table = write_outputs(&plan, &grouped, &info, &out, precision_state)?;
     if trace {
         let mut all = String::from(report::TRACE_HEADER);
-        for r in &results.replications {
+        for r in &grouped.results[0] {
             let part = parts.join(format!("{:08}.csv", r.replication));
             all.push_str(
                 &std::fs::read_to_string(&part)
@@ -308,7 +435,97 @@ fn run(
         report::atomic_write(&out.join("violations.csv"), all.as_bytes())?;
         std::fs::remove_dir_all(&parts).with_context(|| format!("removing {}", parts.display()))?;
     }
-    print!("{}", report::summary_table(sc, &agg, &info));
+    print!("{table}");
     println!("\nresults written to {}/", out.display());
+    Ok(())
+}
+
+/// Writes the outputs of a finished experiment (direct or merged); returns the table.
+fn write_outputs(
+    plan: &Plan,
+    results: &ByVariant,
+    info: &RunInfo,
+    out: &Path,
+    precision: Option<(f64, bool)>,
+) -> Result<String> {
+    Ok(match plan.kind {
+        Kind::Run => {
+            let sc = &plan.variants[0].prepared.scenario;
+            let agg = report::write_run_dir(
+                out,
+                sc,
+                &results.results[0],
+                results.timelines[0].as_deref(),
+                info,
+            )?;
+            report::summary_table(sc, &agg, info)
+        }
+        Kind::Compare => report::study::write_comparison(out, plan, results, info, precision)?.1,
+        Kind::Sweep => report::study::write_sweep(out, plan, results, info)?,
+    })
+}
+
+fn merge(dirs: &[PathBuf], out: Option<PathBuf>) -> Result<()> {
+    let mut files = Vec::new();
+    for d in dirs {
+        if d.is_file() {
+            files.push(d.clone());
+        } else if d.join(shard::PARTIAL_FILE).is_file() {
+            files.push(d.join(shard::PARTIAL_FILE));
+        } else if d.is_dir() {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(d)
+                .with_context(|| format!("reading {}", d.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path().join(shard::PARTIAL_FILE)))
+                .filter(|p| p.is_file())
+                .collect();
+            found.sort();
+            if found.is_empty() {
+                return Err(forceplan::Error::Usage(format!(
+                    "{} holds no shard results ({}/shard-K-of-N/{})",
+                    d.display(),
+                    d.display(),
+                    shard::PARTIAL_FILE
+                ))
+                .into());
+            }
+            files.extend(found);
+        } else {
+            return Err(forceplan::Error::Read {
+                path: d.clone(),
+                io: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file or directory"),
+            }
+            .into());
+        }
+    }
+    let mut partials = Vec::new();
+    for f in &files {
+        let text = std::fs::read_to_string(f).map_err(|io| forceplan::Error::Read {
+            path: f.clone(),
+            io,
+        })?;
+        partials.push(shard::parse_partial(&f.display().to_string(), &text)?);
+    }
+    let merged = shard::merge(partials)?;
+    let out = out.unwrap_or_else(|| {
+        let parents: Vec<Option<&Path>> = files
+            .iter()
+            .map(|f| f.parent().and_then(Path::parent))
+            .collect();
+        match parents.first() {
+            Some(Some(p)) if parents.iter().all(|q| q == &Some(*p)) => p.to_path_buf(),
+            _ => Path::new("results").join(&merged.plan.name),
+        }
+    });
+    let info = RunInfo {
+        seed: merged.plan.seed,
+        events: merged.events,
+        wall_seconds: merged.wall_seconds,
+        threads: 0,
+        requested: merged.plan.replications,
+        interrupted: false,
+    };
+    let table = write_outputs(&merged.plan, &merged.results, &info, &out, None)?;
+    print!("{table}");
+    println!("\nmerged {} shards into {}/", files.len(), out.display());
     Ok(())
 }

@@ -36,7 +36,8 @@ pub use error::{Error, Result};
 /// The names most programs need.
 pub mod prelude {
     pub use crate::error::{Error, Result};
-    pub use crate::experiment::{RunOptions, RunResults, run_replications};
+    pub use crate::experiment::plan::{Kind, Plan};
+    pub use crate::experiment::{ExecOptions, Execution, Item, execute};
     pub use crate::metrics::{KPI_NAMES, Kpis, ReplicationResult};
     pub use crate::model::Prepared;
     pub use crate::scenario::{Domain, Scenario};

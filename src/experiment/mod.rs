@@ -1,68 +1,96 @@
-//! Experiments: many replications of a scenario, run in parallel.
+//! Experiments: replications of one or more variants of a scenario, run in parallel.
 //!
-//! Replication `k` always uses the random streams of `(seed, k)`, whatever thread runs it
-//! and whenever it finishes; results are collected in replication order, so the output is
-//! the same for any thread count.
+//! The work of an experiment is a list of items (variant, replication), in the order
+//! replication-major: `(0, 0), (1, 0), …, (V-1, 0), (0, 1), …`. Replication `k` of every
+//! variant uses the random streams of `(seed, k)`, whatever thread runs it and whenever it
+//! finishes, so variants see the same violations (common random numbers) and results are the
+//! same for any thread count or any split into shards.
+
+pub mod compare;
+pub mod plan;
+pub mod shard;
 
 use crate::error::{Error, Result};
 use crate::metrics::{ReplicationResult, TimelineSample, ViolationRecord};
-use crate::model::{Outcome, Prepared, SimOptions, simulate};
+use crate::model::{Prepared, SimOptions, simulate};
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
-/// How to run replications.
-#[derive(Debug, Clone, Default)]
-pub struct RunOptions {
-    /// Replications to run: `first .. first + count`.
-    pub first: u64,
-    /// How many.
-    pub count: u64,
+/// One replication of one variant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Item {
+    /// Variant index.
+    pub variant: u32,
+    /// Replication number.
+    pub replication: u64,
+}
+
+/// Every item of `variants` × `replications` in the canonical order.
+pub fn all_items(variants: usize, replications: std::ops::Range<u64>) -> Vec<Item> {
+    replications
+        .flat_map(|r| {
+            (0..variants as u32).map(move |v| Item {
+                variant: v,
+                replication: r,
+            })
+        })
+        .collect()
+}
+
+/// The result of one item.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ItemResult {
+    /// Which item.
+    pub item: Item,
+    /// Its KPIs.
+    pub result: ReplicationResult,
+    /// Hourly timeline (replication 0 only, when asked for).
+    pub timeline: Option<Vec<TimelineSample>>,
+}
+
+/// How to run items.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ExecOptions {
     /// Worker threads (0: one per core).
     pub threads: usize,
     /// Keep every violation record and hand it to the trace sink.
     pub trace: bool,
-    /// Record the hourly timeline of replication 0 (if it is among those run).
+    /// Record the hourly timeline of replication 0 of each variant.
     pub timeline: bool,
 }
 
-/// The outcome of [`run_replications`].
+/// What [`execute`] did.
 #[derive(Debug, Clone)]
-pub struct RunResults {
-    /// One result per replication, in replication order.
-    pub replications: Vec<ReplicationResult>,
-    /// Events handled in all replications.
+pub struct Execution {
+    /// Results of the items that finished, in item order.
+    pub results: Vec<ItemResult>,
+    /// Events handled.
     pub events: u64,
     /// Wall-clock time spent simulating [s].
     pub wall_seconds: f64,
     /// Threads used.
     pub threads: usize,
-    /// Whether the run was stopped before all replications were done.
+    /// Whether `stop` cut the work short.
     pub interrupted: bool,
-    /// Hourly timeline of replication 0, if asked for and run.
-    pub timeline: Option<Vec<TimelineSample>>,
 }
 
-/// Called with each replication's records when tracing; may be called from any thread.
-pub type TraceSink<'a> = &'a (dyn Fn(u64, &[ViolationRecord]) -> Result<()> + Sync);
+/// Called with each item's records when tracing; may be called from any thread.
+pub type TraceSink<'a> = &'a (dyn Fn(Item, &[ViolationRecord]) -> Result<()> + Sync);
 
-/// Runs the replications of `opts` on a pool of `opts.threads` threads.
+/// Runs `items` of `variants` on a pool of threads.
 ///
-/// `progress` is called once per finished replication (from worker threads). If `stop`
-/// becomes true, replications not yet started are skipped and the result is marked
-/// interrupted; the ones returned are exactly those that finished, in order.
-pub fn run_replications(
-    prepared: &Prepared,
-    opts: &RunOptions,
+/// `progress` is called once per finished item (from worker threads). Once `stop` is set,
+/// items not yet started are skipped and the execution is marked interrupted; the results
+/// returned are exactly the items that finished, in item order.
+pub fn execute(
+    variants: &[&Prepared],
+    items: &[Item],
+    opts: ExecOptions,
     progress: &(dyn Fn() + Sync),
     trace: Option<TraceSink<'_>>,
     stop: &AtomicBool,
-) -> Result<RunResults> {
-    if opts.count == 0 {
-        return Err(Error::Usage(
-            "the number of replications must be at least 1".into(),
-        ));
-    }
+) -> Result<Execution> {
     let threads = if opts.threads == 0 {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     } else {
@@ -73,49 +101,75 @@ pub fn run_replications(
         .build()
         .map_err(|e| Error::Internal(format!("cannot start {threads} threads: {e}")))?;
     let start = Instant::now();
-    let outcomes: Vec<Option<Result<Outcome>>> = pool.install(|| {
-        (opts.first..opts.first + opts.count)
-            .into_par_iter()
-            .map(|rep| {
+    let outcomes: Vec<Option<Result<ItemResult>>> = pool.install(|| {
+        items
+            .par_iter()
+            .map(|&item| {
                 if stop.load(Ordering::Relaxed) {
                     return None;
                 }
                 let sim = SimOptions {
                     trace: opts.trace,
-                    timeline: opts.timeline && rep == 0,
+                    timeline: opts.timeline && item.replication == 0,
                 };
-                let mut outcome = simulate(prepared, rep, sim);
+                let mut outcome = simulate(variants[item.variant as usize], item.replication, sim);
                 if let (Some(sink), Some(records)) = (trace, outcome.trace.take().as_deref())
-                    && let Err(e) = sink(rep, records)
+                    && let Err(e) = sink(item, records)
                 {
                     return Some(Err(e));
                 }
                 progress();
-                Some(Ok(outcome))
+                Some(Ok(ItemResult {
+                    item,
+                    result: outcome.result,
+                    timeline: outcome.timeline,
+                }))
             })
             .collect()
     });
     let wall_seconds = start.elapsed().as_secs_f64();
-    let mut replications = Vec::with_capacity(outcomes.len());
+    let mut results = Vec::with_capacity(outcomes.len());
     let mut interrupted = false;
-    let mut timeline = None;
     for o in outcomes {
         match o {
-            Some(r) => {
-                let r = r?;
-                timeline = timeline.or(r.timeline);
-                replications.push(r.result);
-            }
+            Some(r) => results.push(r?),
             None => interrupted = true,
         }
     }
-    let events = replications.iter().map(|r| r.events).sum();
-    Ok(RunResults {
-        replications,
+    let events = results.iter().map(|r| r.result.events).sum();
+    Ok(Execution {
+        results,
         events,
         wall_seconds,
         threads,
         interrupted,
-        timeline,
     })
+}
+
+/// Results grouped by variant, each in replication order.
+#[derive(Debug, Clone, Default)]
+pub struct ByVariant {
+    /// Per variant: its replications' results, sorted by replication.
+    pub results: Vec<Vec<ReplicationResult>>,
+    /// Per variant: the timeline of replication 0, if recorded.
+    pub timelines: Vec<Option<Vec<TimelineSample>>>,
+}
+
+impl ByVariant {
+    /// Groups item results (in any order) for `variants` variants.
+    pub fn group(variants: usize, items: impl IntoIterator<Item = ItemResult>) -> Self {
+        let mut results = vec![Vec::new(); variants];
+        let mut timelines = vec![None; variants];
+        for r in items {
+            let v = r.item.variant as usize;
+            if r.timeline.is_some() {
+                timelines[v] = r.timeline;
+            }
+            results[v].push(r.result);
+        }
+        for list in &mut results {
+            list.sort_by_key(|r: &ReplicationResult| r.replication);
+        }
+        ByVariant { results, timelines }
+    }
 }

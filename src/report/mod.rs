@@ -1,4 +1,7 @@
-//! Reports: the summary table, `summary.json`, CSV files, all written atomically.
+//! Reports: the summary table, `summary.json`, CSV files, all written atomically;
+//! [`study`] adds the comparison and sweep outputs.
+
+pub mod study;
 
 use crate::error::{Error, Result};
 use crate::metrics::stats::Summary;
@@ -385,6 +388,47 @@ fn cell(s: &Summary, digits: usize) -> String {
     } else {
         format!("{:.*} ±{:.*}", digits, s.mean, digits, s.half_width())
     }
+}
+
+/// Writes the outputs of one scenario's replications into `dir`: `summary.json`,
+/// `replications.csv`, `by_nation.csv`, `by_sector.csv`, `replications_by_sector.csv`,
+/// `response_times.csv` and (when given) `timeline.csv`. Returns the statistics.
+pub fn write_run_dir(
+    dir: &Path,
+    sc: &Scenario,
+    results: &[ReplicationResult],
+    timeline: Option<&[crate::metrics::TimelineSample]>,
+    info: &RunInfo,
+) -> Result<Aggregate> {
+    create_dir(dir)?;
+    let agg = Aggregate::of(results);
+    let json = serde_json::to_string_pretty(&summary(sc, &agg, info))
+        .map_err(|e| Error::Internal(e.to_string()))?;
+    atomic_write(&dir.join("summary.json"), json.as_bytes())?;
+    atomic_write(
+        &dir.join("replications.csv"),
+        replications_csv(results).as_bytes(),
+    )?;
+    atomic_write(
+        &dir.join("by_nation.csv"),
+        by_nation_csv(sc, &agg).as_bytes(),
+    )?;
+    atomic_write(
+        &dir.join("by_sector.csv"),
+        by_sector_csv(sc, &agg).as_bytes(),
+    )?;
+    atomic_write(
+        &dir.join("replications_by_sector.csv"),
+        replications_by_sector_csv(sc, results).as_bytes(),
+    )?;
+    atomic_write(
+        &dir.join("response_times.csv"),
+        response_times_csv(&agg).as_bytes(),
+    )?;
+    if let Some(t) = timeline {
+        atomic_write(&dir.join("timeline.csv"), timeline_csv(t).as_bytes())?;
+    }
+    Ok(agg)
 }
 
 /// The summary table printed after a run: theatre and per-domain KPIs with 95 % CI

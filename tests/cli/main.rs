@@ -7,11 +7,13 @@
 //! - [`run`]: `forceplan run` output files and their contents;
 //! - [`determinism`]: same seed → same bytes, whatever the thread count;
 //! - [`crn`]: common random numbers — force options see identical violations;
-//! - [`queueing`]: the M/M/c validation scenario against Erlang C.
+//! - [`queueing`]: the M/M/c validation scenario against Erlang C;
+//! - [`study`]: `compare`, `sweep`, `--shard` and `merge`.
 
 mod common;
 mod crn;
 mod determinism;
 mod queueing;
 mod run;
+mod study;
 mod validate;

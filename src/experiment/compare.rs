@@ -1,0 +1,265 @@
+//! Comparing force options with common random numbers: paired differences against the
+//! baseline, Bonferroni-corrected confidence intervals, verdicts and ranking.
+
+use crate::metrics::stats::t_quantile;
+use crate::metrics::{Aggregate, KPI_COUNT, KPI_NAMES, ReplicationResult};
+
+/// Family-wise error rate of the comparisons against the baseline.
+pub const ALPHA: f64 = 0.05;
+
+/// Which way a KPI is good.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// Smaller is better (times, unanswered violations).
+    LowerIsBetter,
+    /// Larger is better (shares detected, answered, within target, coverage).
+    HigherIsBetter,
+    /// Neither (counts of violations, utilisation).
+    Neutral,
+}
+
+/// The direction of KPI `k` (index into [`KPI_NAMES`]).
+pub fn direction(k: usize) -> Direction {
+    match KPI_NAMES[k] {
+        "violations" | "needing_response" | "utilisation" => Direction::Neutral,
+        "detected_share" | "responded_share" | "within_target_share" | "isr_coverage_share" => {
+            Direction::HigherIsBetter
+        }
+        _ => Direction::LowerIsBetter,
+    }
+}
+
+/// The plain-language outcome of one comparison.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Significantly better than the baseline.
+    Better,
+    /// Significantly worse.
+    Worse,
+    /// Significantly higher (a KPI with no good direction).
+    Higher,
+    /// Significantly lower (a KPI with no good direction).
+    Lower,
+    /// The confidence interval of the difference contains zero.
+    NoSignificantDifference,
+    /// Too few paired replications to tell.
+    Undetermined,
+}
+
+impl Verdict {
+    /// Text for tables and files.
+    pub fn key(self) -> &'static str {
+        match self {
+            Verdict::Better => "better",
+            Verdict::Worse => "worse",
+            Verdict::Higher => "higher",
+            Verdict::Lower => "lower",
+            Verdict::NoSignificantDifference => "no significant difference",
+            Verdict::Undetermined => "undetermined",
+        }
+    }
+}
+
+/// A paired difference option − baseline of one KPI.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Difference {
+    /// Mean difference.
+    pub mean: f64,
+    /// Standard deviation of the per-replication differences.
+    pub std: f64,
+    /// Lower end of the (Bonferroni-corrected) confidence interval.
+    pub ci_low: f64,
+    /// Upper end.
+    pub ci_high: f64,
+    /// Replications where both were defined.
+    pub n: u64,
+    /// Verdict.
+    pub verdict: Verdict,
+}
+
+/// Paired difference of KPI `k` between two result lists sorted by replication, with a
+/// two-sided confidence interval at `confidence` (e.g. 0.95, or 1 − 0.05/m with Bonferroni).
+pub fn paired(
+    option: &[ReplicationResult],
+    baseline: &[ReplicationResult],
+    k: usize,
+    confidence: f64,
+) -> Difference {
+    let diffs: Vec<f64> = option
+        .iter()
+        .zip(baseline)
+        .map(|(a, b)| {
+            debug_assert_eq!(a.replication, b.replication, "paired by replication");
+            a.kpis.values[k] - b.kpis.values[k]
+        })
+        .filter(|d| !d.is_nan())
+        .collect();
+    let n = diffs.len() as u64;
+    let mean = if n == 0 {
+        f64::NAN
+    } else {
+        diffs.iter().sum::<f64>() / n as f64
+    };
+    if n < 2 {
+        return Difference {
+            mean,
+            std: f64::NAN,
+            ci_low: f64::NAN,
+            ci_high: f64::NAN,
+            n,
+            verdict: Verdict::Undetermined,
+        };
+    }
+    let std = (diffs.iter().map(|d| (d - mean) * (d - mean)).sum::<f64>() / (n - 1) as f64).sqrt();
+    let half = t_quantile(1.0 - (1.0 - confidence) / 2.0, n - 1) * std / (n as f64).sqrt();
+    let (ci_low, ci_high) = (mean - half, mean + half);
+    let verdict = if ci_low <= 0.0 && ci_high >= 0.0 || std == 0.0 && mean == 0.0 {
+        Verdict::NoSignificantDifference
+    } else {
+        let up = ci_low > 0.0;
+        match (direction(k), up) {
+            (Direction::LowerIsBetter, true) | (Direction::HigherIsBetter, false) => Verdict::Worse,
+            (Direction::LowerIsBetter, false) | (Direction::HigherIsBetter, true) => {
+                Verdict::Better
+            }
+            (Direction::Neutral, true) => Verdict::Higher,
+            (Direction::Neutral, false) => Verdict::Lower,
+        }
+    };
+    Difference {
+        mean,
+        std,
+        ci_low,
+        ci_high,
+        n,
+        verdict,
+    }
+}
+
+/// One option's results in a comparison.
+#[derive(Debug, Clone)]
+pub struct OptionResult {
+    /// Statistics of its own replications.
+    pub aggregate: Aggregate,
+    /// Paired differences against the baseline, per KPI; `None` for the baseline.
+    pub vs_baseline: Option<Vec<Difference>>,
+    /// Rank by the study's KPI (1 = best).
+    pub rank: usize,
+}
+
+/// A whole comparison.
+#[derive(Debug, Clone)]
+pub struct Comparison {
+    /// Number of comparisons against the baseline (options − 1).
+    pub comparisons: usize,
+    /// Two-sided confidence of each comparison's interval (Bonferroni: 1 − α/m).
+    pub per_comparison_confidence: f64,
+    /// The KPI ranked.
+    pub kpi: usize,
+    /// Per option, the baseline first.
+    pub options: Vec<OptionResult>,
+}
+
+/// Compares every option (index ≥ 1) with the baseline (index 0).
+pub fn compare(results: &[Vec<ReplicationResult>], kpi: usize) -> Comparison {
+    let m = results.len().saturating_sub(1).max(1);
+    let confidence = 1.0 - ALPHA / m as f64;
+    let aggregates: Vec<Aggregate> = results.iter().map(|r| Aggregate::of(r)).collect();
+    let mut order: Vec<usize> = (0..results.len()).collect();
+    let key = |i: usize| {
+        let x = aggregates[i].kpis[kpi].mean;
+        match direction(kpi) {
+            Direction::HigherIsBetter => -x,
+            _ => x,
+        }
+    };
+    order.sort_by(|&a, &b| key(a).total_cmp(&key(b)).then(a.cmp(&b)));
+    let mut rank = vec![0; results.len()];
+    for (r, &i) in order.iter().enumerate() {
+        rank[i] = r + 1;
+    }
+    let options = aggregates
+        .into_iter()
+        .enumerate()
+        .map(|(i, aggregate)| OptionResult {
+            vs_baseline: (i > 0).then(|| {
+                (0..KPI_COUNT)
+                    .map(|k| paired(&results[i], &results[0], k, confidence))
+                    .collect()
+            }),
+            aggregate,
+            rank: rank[i],
+        })
+        .collect();
+    Comparison {
+        comparisons: results.len().saturating_sub(1),
+        per_comparison_confidence: confidence,
+        kpi,
+        options,
+    }
+}
+
+/// The 95 % CI half-width of KPI `k` for each variant.
+pub fn half_widths(results: &[Vec<ReplicationResult>], k: usize) -> Vec<f64> {
+    results
+        .iter()
+        .map(|r| {
+            crate::metrics::stats::Summary::of(r.iter().map(|x| x.kpis.values[k])).half_width()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::{Kpis, kpi_index};
+
+    fn result(rep: u64, p90: f64) -> ReplicationResult {
+        let mut values = [0.0; KPI_COUNT];
+        values[kpi_index("response_time_p90_h").unwrap()] = p90;
+        ReplicationResult {
+            replication: rep,
+            events: 0,
+            kpis: Kpis { values },
+            by_domain: [Kpis { values }; 3],
+            by_nation: vec![],
+            by_sector: vec![],
+            response_hist: Default::default(),
+        }
+    }
+
+    #[test]
+    fn paired_difference_and_verdicts() {
+        let k = kpi_index("response_time_p90_h").unwrap();
+        let base: Vec<_> = (0..10).map(|r| result(r, 3.0 + r as f64 * 0.1)).collect();
+        let faster: Vec<_> = (0..10)
+            .map(|r| {
+                result(
+                    r,
+                    2.5 + r as f64 * 0.1 + if r % 2 == 0 { 0.01 } else { -0.01 },
+                )
+            })
+            .collect();
+        let same: Vec<_> = (0..10)
+            .map(|r| {
+                result(
+                    r,
+                    3.0 + r as f64 * 0.1 + if r % 2 == 0 { 0.01 } else { -0.01 },
+                )
+            })
+            .collect();
+        let d = paired(&faster, &base, k, 0.95);
+        assert!((d.mean + 0.5).abs() < 1e-12);
+        assert_eq!(d.verdict, Verdict::Better);
+        assert_eq!(paired(&base, &faster, k, 0.95).verdict, Verdict::Worse);
+        assert_eq!(
+            paired(&same, &base, k, 0.95).verdict,
+            Verdict::NoSignificantDifference
+        );
+        let c = compare(&[base, faster, same], k);
+        assert_eq!(c.comparisons, 2);
+        assert!((c.per_comparison_confidence - 0.975).abs() < 1e-12);
+        assert_eq!(c.options[1].rank, 1);
+        assert!(c.options[0].vs_baseline.is_none());
+    }
+}

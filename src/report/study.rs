@@ -1,0 +1,401 @@
+//! Outputs of comparisons and sweeps: `comparison.json`/`.csv`, `sweep.json`/`.csv`, the
+//! per-option run outputs, and the tables printed on stdout.
+
+use super::{RunInfo, atomic_write, csv_field, hex, summary_json, write_run_dir};
+use crate::error::{Error, Result};
+use crate::experiment::ByVariant;
+use crate::experiment::compare::{Comparison, Difference, Direction, Verdict, compare, direction};
+use crate::experiment::plan::Plan;
+use crate::metrics::{Aggregate, KPI_NAMES, stats::Summary};
+use crate::scenario::Domain;
+use serde_json::{Map, Value, json};
+use std::fmt::Write as _;
+use std::path::Path;
+
+fn to_json(v: &Value) -> Result<Vec<u8>> {
+    serde_json::to_string_pretty(v)
+        .map(String::into_bytes)
+        .map_err(|e| Error::Internal(e.to_string()))
+}
+
+fn kpis_json(agg: &Aggregate) -> (Value, Value) {
+    let obj = |vals: &[Summary]| {
+        let mut m = Map::new();
+        for (n, s) in KPI_NAMES.iter().zip(vals) {
+            m.insert((*n).into(), summary_json(s));
+        }
+        Value::Object(m)
+    };
+    let mut dom = Map::new();
+    for d in Domain::ALL {
+        dom.insert(d.key().into(), obj(&agg.by_domain[d.index()]));
+    }
+    (obj(&agg.kpis), Value::Object(dom))
+}
+
+fn diff_json(d: &Difference) -> Value {
+    json!({ "mean": d.mean, "std": d.std, "ci_low": d.ci_low, "ci_high": d.ci_high, "n": d.n, "verdict": d.verdict.key() })
+}
+
+/// Per-variant run info: events of its own replications, the shared wall time.
+fn variant_info(info: &RunInfo, results: &[crate::metrics::ReplicationResult]) -> RunInfo {
+    RunInfo {
+        events: results.iter().map(|r| r.events).sum(),
+        requested: results.len() as u64,
+        ..info.clone()
+    }
+}
+
+fn num(x: f64, digits: usize) -> String {
+    if x.is_nan() {
+        "—".into()
+    } else {
+        format!("{x:.digits$}")
+    }
+}
+
+fn signed(x: f64, digits: usize) -> String {
+    if x.is_nan() {
+        "—".into()
+    } else {
+        format!("{x:+.digits$}")
+    }
+}
+
+/// Runs the statistics of a comparison and writes `comparison.json`, `comparison.csv` and
+/// `options/<name>/` run outputs; returns the comparison and the table for stdout.
+pub fn write_comparison(
+    dir: &Path,
+    plan: &Plan,
+    results: &ByVariant,
+    info: &RunInfo,
+    precision: Option<(f64, bool)>,
+) -> Result<(Comparison, String)> {
+    let cmp = compare(&results.results, plan.kpi);
+    for (v, var) in plan.variants.iter().enumerate() {
+        let r = &results.results[v];
+        write_run_dir(
+            &dir.join("options").join(&var.name),
+            &var.prepared.scenario,
+            r,
+            results.timelines[v].as_deref(),
+            &variant_info(info, r),
+        )?;
+    }
+    let options: Vec<Value> = plan
+        .variants
+        .iter()
+        .zip(&cmp.options)
+        .map(|(var, o)| {
+            let (kpis, by_domain) = kpis_json(&o.aggregate);
+            let vs = o.vs_baseline.as_ref().map(|d| {
+                let mut m = Map::new();
+                for (n, x) in KPI_NAMES.iter().zip(d) {
+                    m.insert((*n).into(), diff_json(x));
+                }
+                Value::Object(m)
+            });
+            json!({ "name": var.name, "description": var.description, "rank": o.rank, "replications": o.aggregate.replications, "kpis": kpis, "by_domain": by_domain, "vs_baseline": vs })
+        })
+        .collect();
+    let doc = json!({
+        "forceplan_version": env!("CARGO_PKG_VERSION"),
+        "study": plan.name,
+        "description": plan.description,
+        "scenario": plan.variants[0].prepared.scenario.name,
+        "input_hash": hex(plan.input_hash()),
+        "seed": plan.seed,
+        "replications": results.results[0].len(),
+        "common_random_numbers": true,
+        "kpi": KPI_NAMES[plan.kpi],
+        "kpi_direction": match direction(plan.kpi) { Direction::LowerIsBetter => "lower is better", Direction::HigherIsBetter => "higher is better", Direction::Neutral => "neutral" },
+        "correction": "bonferroni",
+        "comparisons": cmp.comparisons,
+        "per_comparison_confidence": cmp.per_comparison_confidence,
+        "precision": precision.map(|(h, reached)| json!({ "half_width": h, "reached": reached })),
+        "events": info.events,
+        "wall_seconds": info.wall_seconds,
+        "threads": info.threads,
+        "options": options,
+    });
+    atomic_write(&dir.join("comparison.json"), &to_json(&doc)?)?;
+
+    let mut csv = String::from(
+        "option,rank,kpi,mean,std,ci95_low,ci95_high,diff_mean,diff_std,diff_ci_low,diff_ci_high,verdict\n",
+    );
+    let f = |x: f64| {
+        if x.is_nan() {
+            String::new()
+        } else {
+            format!("{x}")
+        }
+    };
+    for (var, o) in plan.variants.iter().zip(&cmp.options) {
+        for (k, name) in KPI_NAMES.iter().enumerate() {
+            let s = &o.aggregate.kpis[k];
+            let _ = write!(
+                csv,
+                "{},{},{name},{},{},{},{}",
+                csv_field(&var.name),
+                o.rank,
+                f(s.mean),
+                f(s.std),
+                f(s.ci95_low),
+                f(s.ci95_high)
+            );
+            match &o.vs_baseline {
+                Some(d) => {
+                    let d = &d[k];
+                    let _ = writeln!(
+                        csv,
+                        ",{},{},{},{},{}",
+                        f(d.mean),
+                        f(d.std),
+                        f(d.ci_low),
+                        f(d.ci_high),
+                        d.verdict.key()
+                    );
+                }
+                None => csv.push_str(",,,,,\n"),
+            }
+        }
+    }
+    atomic_write(&dir.join("comparison.csv"), csv.as_bytes())?;
+    let table = comparison_table(plan, &cmp, info, precision);
+    Ok((cmp, table))
+}
+
+fn comparison_table(
+    plan: &Plan,
+    cmp: &Comparison,
+    info: &RunInfo,
+    precision: Option<(f64, bool)>,
+) -> String {
+    let k = plan.kpi;
+    let n = cmp.options[0].aggregate.replications;
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "study {} — {} options against the baseline, {n} replications each, common random numbers, seed {}",
+        plan.name, cmp.comparisons, plan.seed
+    );
+    let _ = writeln!(
+        s,
+        "{} events in {:.2} s on {} threads",
+        info.events, info.wall_seconds, info.threads
+    );
+    if let Some((h, reached)) = precision {
+        let _ = writeln!(
+            s,
+            "precision: CI half-width of {} ≤ {h} {} after {n} replications per option",
+            KPI_NAMES[k],
+            if reached {
+                "reached"
+            } else {
+                "NOT reached (maximum replications)"
+            }
+        );
+    }
+    let _ = writeln!(
+        s,
+        "ranked by {} ({}); differences are paired (option − baseline) with {:.1}% intervals:\nBonferroni correction for {} comparisons keeps the family-wise confidence at 95%.\n",
+        KPI_NAMES[k],
+        match direction(k) {
+            Direction::LowerIsBetter => "lower is better",
+            Direction::HigherIsBetter => "higher is better",
+            Direction::Neutral => "no preferred direction",
+        },
+        cmp.per_comparison_confidence * 100.0,
+        cmp.comparisons
+    );
+    let _ = writeln!(
+        s,
+        "{:>4}  {:<26} {:>24} {:>26}  verdict",
+        "rank", "option", "mean [95% CI]", "option - baseline [CI]"
+    );
+    let mut order: Vec<usize> = (0..cmp.options.len()).collect();
+    order.sort_by_key(|&i| cmp.options[i].rank);
+    for i in order {
+        let o = &cmp.options[i];
+        let a = &o.aggregate.kpis[k];
+        let (d, verdict) = match &o.vs_baseline {
+            Some(d) => (
+                format!(
+                    "{} [{}, {}]",
+                    signed(d[k].mean, 3),
+                    signed(d[k].ci_low, 3),
+                    signed(d[k].ci_high, 3)
+                ),
+                d[k].verdict.key(),
+            ),
+            None => ("(baseline)".into(), ""),
+        };
+        let _ = writeln!(
+            s,
+            "{:>4}  {:<26} {:>24} {:>26}  {verdict}",
+            o.rank,
+            plan.variants[i].name,
+            format!(
+                "{} [{}, {}]",
+                num(a.mean, 3),
+                num(a.ci95_low, 3),
+                num(a.ci95_high, 3)
+            ),
+            d
+        );
+    }
+    let keys = [
+        ("detected_share", "detected"),
+        ("responded_share", "responded"),
+        ("within_target_share", "in target"),
+        ("response_time_mean_h", "resp mean h"),
+        ("response_time_p90_h", "resp p90 h"),
+        ("queue_wait_mean_h", "queue h"),
+        ("unanswered_at_end", "unanswered"),
+        ("utilisation", "utilisation"),
+    ];
+    let _ = write!(
+        s,
+        "\nmeans; against the baseline: + better, - worse, = no significant difference, ^/v higher/lower\n{:<26}",
+        "option"
+    );
+    for (_, label) in keys {
+        let _ = write!(s, " {label:>12}");
+    }
+    s.push('\n');
+    for (i, o) in cmp.options.iter().enumerate() {
+        let _ = write!(s, "{:<26}", plan.variants[i].name);
+        for (key, _) in keys {
+            let kk = crate::metrics::kpi_index(key).expect("known KPI");
+            let mark = o.vs_baseline.as_ref().map_or(" ", |d| match d[kk].verdict {
+                Verdict::Better => "+",
+                Verdict::Worse => "-",
+                Verdict::Higher => "^",
+                Verdict::Lower => "v",
+                Verdict::NoSignificantDifference | Verdict::Undetermined => "=",
+            });
+            let _ = write!(s, " {:>11}{mark}", num(o.aggregate.kpis[kk].mean, 3));
+        }
+        s.push('\n');
+    }
+    s
+}
+
+/// Writes `sweep.json` and `sweep.csv`; returns the table for stdout.
+pub fn write_sweep(dir: &Path, plan: &Plan, results: &ByVariant, info: &RunInfo) -> Result<String> {
+    let aggs: Vec<Aggregate> = results.results.iter().map(|r| Aggregate::of(r)).collect();
+    let points: Vec<Value> = plan
+        .variants
+        .iter()
+        .zip(&aggs)
+        .enumerate()
+        .map(|(i, (var, agg))| {
+            let mut f = Map::new();
+            for (fac, v) in plan.factors.iter().zip(&var.factors) {
+                f.insert(fac.name.clone(), json!(v));
+            }
+            let (kpis, by_domain) = kpis_json(agg);
+            json!({ "index": i, "factors": f, "replications": agg.replications, "kpis": kpis, "by_domain": by_domain })
+        })
+        .collect();
+    let doc = json!({
+        "forceplan_version": env!("CARGO_PKG_VERSION"),
+        "sweep": plan.name,
+        "description": plan.description,
+        "scenario": plan.variants.first().map(|v| v.prepared.scenario.name.clone()),
+        "input_hash": hex(plan.input_hash()),
+        "seed": plan.seed,
+        "replications": plan.replications,
+        "common_random_numbers": true,
+        "design": plan.design,
+        "kpi": KPI_NAMES[plan.kpi],
+        "factors": plan.factors.iter().map(|f| json!({ "name": f.name, "target": f.target, "min": f.min, "max": f.max })).collect::<Vec<_>>(),
+        "events": info.events,
+        "wall_seconds": info.wall_seconds,
+        "threads": info.threads,
+        "points": points,
+    });
+    atomic_write(&dir.join("sweep.json"), &to_json(&doc)?)?;
+    let mut csv = String::from("point");
+    for f in &plan.factors {
+        let _ = write!(csv, ",{}", csv_field(&f.name));
+    }
+    for n in KPI_NAMES {
+        let _ = write!(csv, ",{n}_mean,{n}_ci95_low,{n}_ci95_high");
+    }
+    csv.push('\n');
+    let f = |x: f64| {
+        if x.is_nan() {
+            String::new()
+        } else {
+            format!("{x}")
+        }
+    };
+    for (i, (var, agg)) in plan.variants.iter().zip(&aggs).enumerate() {
+        let _ = write!(csv, "{i}");
+        for v in &var.factors {
+            let _ = write!(csv, ",{v}");
+        }
+        for s in &agg.kpis {
+            let _ = write!(csv, ",{},{},{}", f(s.mean), f(s.ci95_low), f(s.ci95_high));
+        }
+        csv.push('\n');
+    }
+    atomic_write(&dir.join("sweep.csv"), csv.as_bytes())?;
+
+    let k = plan.kpi;
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "sweep {} — {} design, {} points × {} replications, common random numbers, seed {}",
+        plan.name,
+        plan.design,
+        plan.variants.len(),
+        plan.replications,
+        plan.seed
+    );
+    let _ = writeln!(
+        s,
+        "{} events in {:.2} s on {} threads\n",
+        info.events, info.wall_seconds, info.threads
+    );
+    let _ = write!(s, "{:>6}", "point");
+    for fac in &plan.factors {
+        let _ = write!(s, " {:>14}", fac.name);
+    }
+    let _ = writeln!(
+        s,
+        " {:>30} {:>16} {:>12}",
+        format!("{} [95% CI]", KPI_NAMES[k]),
+        "within target",
+        "utilisation"
+    );
+    let wt = crate::metrics::kpi_index("within_target_share").expect("known KPI");
+    let ut = crate::metrics::kpi_index("utilisation").expect("known KPI");
+    for (i, (var, agg)) in plan.variants.iter().zip(&aggs).enumerate() {
+        let _ = write!(s, "{i:>6}");
+        for v in &var.factors {
+            let _ = write!(
+                s,
+                " {:>14}",
+                format!("{v:.4}")
+                    .trim_end_matches('0')
+                    .trim_end_matches('.')
+            );
+        }
+        let a = &agg.kpis[k];
+        let _ = writeln!(
+            s,
+            " {:>30} {:>16} {:>12}",
+            format!(
+                "{} [{}, {}]",
+                num(a.mean, 3),
+                num(a.ci95_low, 3),
+                num(a.ci95_high, 3)
+            ),
+            num(agg.kpis[wt].mean, 3),
+            num(agg.kpis[ut].mean, 3)
+        );
+    }
+    Ok(s)
+}
