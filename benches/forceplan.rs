@@ -154,7 +154,8 @@ fn study(c: &mut Criterion) {
     let compare_items = all_items(4, 0..10);
     g.bench_function("compare_4x10", |b| {
         b.iter(|| {
-            let exec = execute(&variants, &compare_items, opts, &|| {}, None, &stop).expect("runs");
+            let exec =
+                execute(&variants, &compare_items, opts, &|_| Ok(()), None, &stop).expect("runs");
             let grouped = forceplan::experiment::ByVariant::group(4, exec.results);
             black_box(forceplan::experiment::compare::compare(
                 &grouped.results,
@@ -166,7 +167,7 @@ fn study(c: &mut Criterion) {
     g.bench_function("run_40", |b| {
         b.iter(|| {
             let exec =
-                execute(&variants[..1], &run_items, opts, &|| {}, None, &stop).expect("runs");
+                execute(&variants[..1], &run_items, opts, &|_| Ok(()), None, &stop).expect("runs");
             black_box(forceplan::metrics::Aggregate::of(
                 &forceplan::experiment::ByVariant::group(1, exec.results).results[0],
             ))

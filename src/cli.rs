@@ -5,11 +5,13 @@ use clap::{Args, Parser, Subcommand};
 use forceplan::experiment::plan::{Inputs, Kind, Params, Plan};
 use forceplan::experiment::shard::{self, ShardSpec};
 use forceplan::experiment::{ByVariant, ExecOptions, Execution, Item, all_items, execute};
+use forceplan::report::checkpoint::{self, Checkpoint};
 use forceplan::report::{self, RunInfo};
 use forceplan::scenario::{self, Domain, FixedSensorKind};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 #[derive(Parser)]
@@ -42,6 +44,9 @@ struct Common {
     /// OUT/shard-K-of-N/; combine the shards with `forceplan merge`.
     #[arg(long, value_name = "K/N")]
     shard: Option<ShardSpec>,
+    /// Continue the interrupted run whose outputs are in DIR (give no input file).
+    #[arg(long, value_name = "DIR")]
+    resume: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -57,7 +62,8 @@ enum Command {
     /// Run Monte Carlo replications of a scenario and write the results.
     Run {
         /// Scenario file (RON).
-        scenario: PathBuf,
+        #[arg(required_unless_present = "resume")]
+        scenario: Option<PathBuf>,
         #[command(flatten)]
         common: Common,
         /// Also write violations.csv, one row per violation of every replication.
@@ -67,7 +73,8 @@ enum Command {
     /// Compare the force options of a study with common random numbers.
     Compare {
         /// Study file (RON).
-        study: PathBuf,
+        #[arg(required_unless_present = "resume")]
+        study: Option<PathBuf>,
         #[command(flatten)]
         common: Common,
         /// Add replications in batches until the 95% CI half-width of the KPI is at most H
@@ -84,7 +91,8 @@ enum Command {
     /// Run a parameter sweep (grid or Latin hypercube) with common random numbers.
     Sweep {
         /// Sweep file (RON).
-        sweep: PathBuf,
+        #[arg(required_unless_present = "resume")]
+        sweep: Option<PathBuf>,
         #[command(flatten)]
         common: Common,
         /// KPI of the summary table (default: the sweep's, else response_time_p90_h).
@@ -117,7 +125,7 @@ pub fn main() -> Result<()> {
             scenario,
             common,
             trace,
-        } => experiment(Kind::Run, &scenario, common, None, trace, None),
+        } => experiment(Kind::Run, scenario.as_deref(), common, None, trace, None),
         Command::Compare {
             study,
             common,
@@ -126,14 +134,14 @@ pub fn main() -> Result<()> {
             kpi,
         } => experiment(
             Kind::Compare,
-            &study,
+            study.as_deref(),
             common,
             kpi,
             false,
             precision.map(|h| (h, max_replications)),
         ),
         Command::Sweep { sweep, common, kpi } => {
-            experiment(Kind::Sweep, &sweep, common, kpi, false, None)
+            experiment(Kind::Sweep, sweep.as_deref(), common, kpi, false, None)
         }
         Command::Merge { dirs, out } => merge(&dirs, out),
     }
@@ -285,45 +293,126 @@ impl Progress {
     }
 }
 
-/// Runs `items`, with a progress display.
+/// The run was cut short by Ctrl-C (exit code 130); what finished has been written.
+#[derive(Debug)]
+pub struct Interrupted;
+
+impl std::fmt::Display for Interrupted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("interrupted")
+    }
+}
+
+impl std::error::Error for Interrupted {}
+
+/// Stops the work on the first Ctrl-C (replications under way finish, no new one starts);
+/// a second Ctrl-C exits at once (every output file is written atomically, so none is
+/// half-written).
+fn stop_on_ctrl_c() -> Arc<AtomicBool> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&stop);
+    let installed = ctrlc::set_handler(move || {
+        if flag.swap(true, Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+        eprintln!(
+            "\ninterrupt: finishing the replications under way; Ctrl-C again to quit at once"
+        );
+    });
+    if installed.is_err() {
+        // A handler is already installed (library use or tests): keep going without one.
+    }
+    stop
+}
+
+/// Runs `items`, with a progress display; `on_done` also sees every finished item.
 fn run_items(
     plan: &Plan,
     items: &[Item],
     opts: ExecOptions,
     trace: Option<forceplan::experiment::TraceSink<'_>>,
+    checkpoint: Option<&Checkpoint>,
+    stop: &AtomicBool,
 ) -> Result<Execution> {
     let variants: Vec<&forceplan::model::Prepared> =
         plan.variants.iter().map(|v| &v.prepared).collect();
     let progress = Progress::new(items.len() as u64, "replications");
-    let stop = AtomicBool::new(false);
-    let exec = execute(&variants, items, opts, &|| progress.tick(), trace, &stop)?;
+    let on_done = |r: &forceplan::experiment::ItemResult| -> forceplan::Result<()> {
+        progress.tick();
+        checkpoint.map_or(Ok(()), |c| c.append(r))
+    };
+    let exec = execute(&variants, items, opts, &on_done, trace, stop)?;
     progress.finish();
     Ok(exec)
 }
 
 fn experiment(
     kind: Kind,
-    file: &Path,
+    file: Option<&Path>,
     common: Common,
     kpi: Option<String>,
     trace: bool,
     precision: Option<(f64, u64)>,
 ) -> Result<()> {
-    let params = Params {
-        seed: common.seed,
-        replications: common.replications,
-        kpi,
+    let stop = stop_on_ctrl_c();
+    // A fresh study, or the rest of an interrupted one.
+    let (mut plan, out, trace, mut done) = match &common.resume {
+        Some(dir) => {
+            if file.is_some()
+                || common.shard.is_some()
+                || precision.is_some()
+                || common.seed.is_some()
+                || common.replications.is_some()
+            {
+                return Err(forceplan::Error::Usage("--resume DIR takes everything from DIR: give no input file, --seed, --replications, --shard or --precision".into()).into());
+            }
+            let saved = checkpoint::load(dir)?;
+            if saved.manifest.kind != kind {
+                return Err(forceplan::Error::Usage(format!(
+                    "{} holds an interrupted `{}`, not a `{}`",
+                    dir.display(),
+                    saved.manifest.kind.key(),
+                    kind.key()
+                ))
+                .into());
+            }
+            let m = saved.manifest;
+            let plan = Plan::load(kind, &m.main_file, Inputs::sealed(m.inputs), m.params)?;
+            if format!("{:016x}", plan.input_hash()) != m.input_hash {
+                return Err(forceplan::Error::Internal(
+                    "the checkpoint's inputs do not match its hash".into(),
+                )
+                .into());
+            }
+            eprintln!(
+                "resume: {} of {} replications already done",
+                saved.items.len(),
+                plan.variants.len() as u64 * plan.replications
+            );
+            (plan, dir.clone(), saved.trace, saved.items)
+        }
+        None => {
+            let file = file.ok_or_else(|| {
+                forceplan::Error::Usage("give an input file (or --resume DIR)".into())
+            })?;
+            let params = Params {
+                seed: common.seed,
+                replications: common.replications,
+                kpi,
+            };
+            let plan = Plan::load(
+                kind,
+                &file.display().to_string(),
+                Inputs::from_disk(),
+                params,
+            )?;
+            let out = common
+                .out
+                .clone()
+                .unwrap_or_else(|| Path::new("results").join(&plan.name));
+            (plan, out, trace, Vec::new())
+        }
     };
-    let mut plan = Plan::load(
-        kind,
-        &file.display().to_string(),
-        Inputs::from_disk(),
-        params,
-    )?;
-    let out = common
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("results").join(&plan.name));
     let opts = ExecOptions {
         threads: common.threads,
         trace,
@@ -341,15 +430,14 @@ fn experiment(
         let dir = out.join(spec.dir_name());
         report::create_dir(&dir)?;
         let items = spec.items(&everything);
-        let exec = run_items(
-            &plan,
-            &items,
-            ExecOptions {
-                trace: false,
-                ..opts
-            },
-            None,
-        )?;
+        let exec = run_items(&plan, &items, opts, None, None, &stop)?;
+        if exec.interrupted {
+            eprintln!(
+                "shard {} of {} interrupted: nothing written; run it again to complete the study",
+                spec.index, spec.count
+            );
+            return Err(Interrupted.into());
+        }
         let doc = shard::partial_json(&plan, spec, &exec.results, exec.events, exec.wall_seconds);
         report::atomic_write(
             &dir.join(shard::PARTIAL_FILE),
@@ -372,6 +460,11 @@ fn experiment(
     if trace {
         report::create_dir(&parts)?;
     }
+    let checkpoint = if common.resume.is_some() {
+        Checkpoint::reopen(&out)?
+    } else {
+        Checkpoint::create(&out, &plan, trace)?
+    };
     let sc = &plan.variants[0].prepared.scenario;
     let sink =
         |item: Item, records: &[forceplan::metrics::ViolationRecord]| -> forceplan::Result<()> {
@@ -380,9 +473,24 @@ fn experiment(
                 report::trace_rows(sc, item.replication, records).as_bytes(),
             )
         };
-    let mut exec = run_items(&plan, &everything, opts, trace.then_some(&sink as _))?;
+    let todo: Vec<Item> = everything
+        .iter()
+        .copied()
+        .filter(|i| !done.iter().any(|d| d.item == *i))
+        .collect();
+    let exec = run_items(
+        &plan,
+        &todo,
+        opts,
+        trace.then_some(&sink as _),
+        Some(&checkpoint),
+        &stop,
+    )?;
+    let (mut wall_seconds, threads, mut interrupted) =
+        (exec.wall_seconds, exec.threads, exec.interrupted);
+    done.extend(exec.results);
     let mut precision_state = None;
-    if let Some((h, max)) = precision {
+    if let Some((h, max)) = precision.filter(|_| !interrupted) {
         if !(h.is_finite() && h > 0.0) {
             return Err(forceplan::Error::Usage(format!(
                 "--precision must be a positive number, got {h}"
@@ -392,7 +500,7 @@ fn experiment(
         let batch = plan.replications.max(10);
         let mut n = plan.replications;
         loop {
-            let grouped = ByVariant::group(plan.variants.len(), exec.results.iter().cloned());
+            let grouped = ByVariant::group(plan.variants.len(), done.iter().cloned());
             let worst = forceplan::experiment::compare::half_widths(&grouped.results, plan.kpi)
                 .into_iter()
                 .fold(0.0, f64::max);
@@ -405,23 +513,33 @@ fn experiment(
             eprintln!(
                 "precision: worst CI half-width {worst:.4} > {h} after {n} replications; running {next}"
             );
-            let more = run_items(&plan, &all_items(plan.variants.len(), n..next), opts, None)?;
-            exec.results.extend(more.results);
-            exec.events += more.events;
-            exec.wall_seconds += more.wall_seconds;
+            let more = run_items(
+                &plan,
+                &all_items(plan.variants.len(), n..next),
+                opts,
+                None,
+                Some(&checkpoint),
+                &stop,
+            )?;
+            done.extend(more.results);
+            wall_seconds += more.wall_seconds;
             n = next;
+            if more.interrupted {
+                interrupted = true;
+                break;
+            }
         }
         plan.replications = n;
     }
     let info = RunInfo {
         seed: plan.seed,
-        events: exec.events,
-        wall_seconds: exec.wall_seconds,
-        threads: exec.threads,
+        events: done.iter().map(|r| r.result.events).sum(),
+        wall_seconds,
+        threads,
         requested: plan.replications,
-        interrupted: exec.interrupted,
+        interrupted,
     };
-    let grouped = ByVariant::group(plan.variants.len(), exec.results);
+    let grouped = ByVariant::group(plan.variants.len(), done);
     let table = write_outputs(&plan, &grouped, &info, &out, precision_state)?;
     if trace {
         let mut all = String::from(report::TRACE_HEADER);
@@ -433,9 +551,23 @@ fn experiment(
             );
         }
         report::atomic_write(&out.join("violations.csv"), all.as_bytes())?;
-        std::fs::remove_dir_all(&parts).with_context(|| format!("removing {}", parts.display()))?;
     }
     print!("{table}");
+    if interrupted {
+        let n: usize = grouped.results.iter().map(Vec::len).sum();
+        println!(
+            "\nINTERRUPTED after {n} of {} replications: the results above and in {}/ cover only those.\nContinue with: forceplan {} --resume {}",
+            everything.len(),
+            out.display(),
+            kind.key(),
+            out.display()
+        );
+        return Err(Interrupted.into());
+    }
+    if trace {
+        std::fs::remove_dir_all(&parts).with_context(|| format!("removing {}", parts.display()))?;
+    }
+    Checkpoint::remove(&out)?;
     println!("\nresults written to {}/", out.display());
     Ok(())
 }

@@ -80,14 +80,15 @@ pub type TraceSink<'a> = &'a (dyn Fn(Item, &[ViolationRecord]) -> Result<()> + S
 
 /// Runs `items` of `variants` on a pool of threads.
 ///
-/// `progress` is called once per finished item (from worker threads). Once `stop` is set,
-/// items not yet started are skipped and the execution is marked interrupted; the results
+/// `on_done` is called once per finished item, from worker threads (to show progress or
+/// keep a checkpoint); an error it returns stops the execution. Once `stop` is set, items
+/// not yet started are skipped and the execution is marked interrupted; the results
 /// returned are exactly the items that finished, in item order.
 pub fn execute(
     variants: &[&Prepared],
     items: &[Item],
     opts: ExecOptions,
-    progress: &(dyn Fn() + Sync),
+    on_done: &(dyn Fn(&ItemResult) -> Result<()> + Sync),
     trace: Option<TraceSink<'_>>,
     stop: &AtomicBool,
 ) -> Result<Execution> {
@@ -118,23 +119,32 @@ pub fn execute(
                 {
                     return Some(Err(e));
                 }
-                progress();
-                Some(Ok(ItemResult {
+                let done = ItemResult {
                     item,
                     result: outcome.result,
                     timeline: outcome.timeline,
-                }))
+                };
+                if let Err(e) = on_done(&done) {
+                    stop.store(true, Ordering::Relaxed);
+                    return Some(Err(e));
+                }
+                Some(Ok(done))
             })
             .collect()
     });
     let wall_seconds = start.elapsed().as_secs_f64();
     let mut results = Vec::with_capacity(outcomes.len());
     let mut interrupted = false;
+    let mut first_error = None;
     for o in outcomes {
         match o {
-            Some(r) => results.push(r?),
+            Some(Ok(r)) => results.push(r),
+            Some(Err(e)) => first_error = first_error.or(Some(e)),
             None => interrupted = true,
         }
+    }
+    if let Some(e) = first_error {
+        return Err(e);
     }
     let events = results.iter().map(|r| r.result.events).sum();
     Ok(Execution {

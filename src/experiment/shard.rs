@@ -67,7 +67,8 @@ fn unbits(v: &Value) -> Option<f64> {
     v.as_u64().map(f64::from_bits)
 }
 
-fn item_json(r: &ItemResult) -> Value {
+/// One item result as JSON (floats as IEEE bits).
+pub fn item_json(r: &ItemResult) -> Value {
     let res = &r.result;
     let hist: Vec<Value> = res
         .response_hist
@@ -119,7 +120,8 @@ fn floats<const N: usize>(v: &Value) -> Option<[f64; N]> {
     Some(out)
 }
 
-fn item_from_json(v: &Value) -> Option<ItemResult> {
+/// Reads [`item_json`] back; `None` if malformed.
+pub fn item_from_json(v: &Value) -> Option<ItemResult> {
     let item = Item {
         variant: u32::try_from(v["variant"].as_u64()?).ok()?,
         replication: v["replication"].as_u64()?,

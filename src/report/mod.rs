@@ -1,6 +1,7 @@
 //! Reports: the summary table, `summary.json`, CSV files, all written atomically;
 //! [`study`] adds the comparison and sweep outputs.
 
+pub mod checkpoint;
 pub mod study;
 
 use crate::error::{Error, Result};

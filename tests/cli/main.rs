@@ -6,6 +6,7 @@
 //!   `tests/data/bad/` giving exit code 2 with the place and the problem;
 //! - [`run`]: `forceplan run` output files and their contents;
 //! - [`determinism`]: same seed → same bytes, whatever the thread count;
+//! - [`interrupt`]: Ctrl-C keeps finished replications; `--resume` completes the run;
 //! - [`crn`]: common random numbers — force options see identical violations;
 //! - [`queueing`]: the M/M/c validation scenario against Erlang C;
 //! - [`study`]: `compare`, `sweep`, `--shard` and `merge`.
@@ -13,6 +14,7 @@
 mod common;
 mod crn;
 mod determinism;
+mod interrupt;
 mod queueing;
 mod run;
 mod study;

@@ -1,0 +1,123 @@
+//! Ctrl-C (SIGINT) during a long run keeps the finished replications, leaves no half-written
+//! file, and `--resume` completes the run with outputs identical to an uninterrupted one.
+
+use crate::common::*;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn strip_timing(mut v: serde_json::Value) -> serde_json::Value {
+    for k in ["wall_seconds", "events_per_second", "threads"] {
+        v.as_object_mut().unwrap().remove(k);
+    }
+    v
+}
+
+#[test]
+fn sigint_keeps_finished_replications_and_resume_completes_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("cut");
+    let child = Command::new(env!("CARGO_BIN_EXE_forceplan"))
+        .args([
+            "run",
+            "scenarios/coalition-2026.ron",
+            "-n",
+            "12",
+            "--threads",
+            "1",
+            "--trace",
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .current_dir(root())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let items = out.join(".checkpoint").join("items.jsonl");
+    let start = Instant::now();
+    while std::fs::read_to_string(&items).map_or(0, |t| t.lines().count()) < 2 {
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "no replication finished in 2 minutes"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let kill = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
+    assert!(stdout(&o).contains("INTERRUPTED after"), "{}", stdout(&o));
+
+    // The outputs cover exactly the finished replications and say so; nothing half-written.
+    let s = json(&out.join("summary.json"));
+    assert_eq!(s["interrupted"], true);
+    let done = s["replications"].as_u64().unwrap();
+    assert!((2..12).contains(&done), "{done} replications done");
+    let rows = std::fs::read_to_string(out.join("replications.csv"))
+        .unwrap()
+        .lines()
+        .count() as u64;
+    assert_eq!(rows, done + 1);
+    let names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        names.iter().all(|n| !n.contains(".tmp")),
+        "temporary files left: {names:?}"
+    );
+
+    let o = forceplan(&["run", "--resume", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        !out.join(".checkpoint").exists(),
+        "checkpoint removed after completion"
+    );
+
+    let direct = dir.path().join("direct");
+    run_ok(
+        "scenarios/coalition-2026.ron",
+        &direct,
+        &["-n", "12", "--threads", "2", "--trace"],
+    );
+    assert_eq!(
+        strip_timing(json(&direct.join("summary.json"))),
+        strip_timing(json(&out.join("summary.json")))
+    );
+    for f in [
+        "replications.csv",
+        "by_nation.csv",
+        "by_sector.csv",
+        "timeline.csv",
+        "response_times.csv",
+        "violations.csv",
+    ] {
+        assert_eq!(
+            std::fs::read(direct.join(f)).unwrap(),
+            std::fs::read(out.join(f)).unwrap(),
+            "{f} differs after resume"
+        );
+    }
+}
+
+#[test]
+fn resume_without_a_checkpoint_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = forceplan(&["run", "--resume", dir.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("no interrupted run to resume"),
+        "{}",
+        stderr(&o)
+    );
+    let o = forceplan(&[
+        "run",
+        "scenarios/tutorial.ron",
+        "--resume",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+}
