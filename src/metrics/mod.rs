@@ -9,6 +9,7 @@
 //!   had a unit on scene before the horizon;
 //! - `responded_share` and `within_target_share` are shares of **all** violations that need a
 //!   response, undetected ones included: a violation nobody saw was not answered;
+//! - `queue_length_mean`: time-average number of violations waiting for a unit;
 //! - `queued_share`: share of tasked violations that waited for a unit (P(wait) of queueing theory);
 //! - `unanswered_at_end`: detected violations that need a response with no unit on scene at
 //!   the horizon (queued, in HQ processing or en route);
@@ -127,6 +128,7 @@ pub const KPI_NAMES: [&str; KPI_COUNT] = [
     "decision_time_mean_h",
     "queue_wait_mean_h",
     "queued_share",
+    "queue_length_mean",
     "approval_delay_mean_h",
     "notice_to_move_mean_h",
     "transit_mean_h",
@@ -140,7 +142,7 @@ pub const KPI_NAMES: [&str; KPI_COUNT] = [
     "isr_coverage_share",
 ];
 /// Number of KPIs.
-pub const KPI_COUNT: usize = 20;
+pub const KPI_COUNT: usize = 21;
 
 /// Index of a KPI by name.
 pub fn kpi_index(name: &str) -> Option<usize> {
@@ -344,6 +346,7 @@ impl Group {
                 mean_h(self.decision_s, self.n_decided),
                 mean_h(self.queue_s, self.n_tasked),
                 ratio(self.n_queued, self.n_tasked),
+                f64::NAN, // queue_length_mean: set by the collector, which integrates over time
                 mean_h(self.approval_s, self.n_approved),
                 mean_h(self.notice_s, self.n_departed),
                 mean_h(self.transit_s, self.responded),
@@ -373,6 +376,8 @@ pub struct Collector {
     busy_s: Vec<u64>,
     /// Seconds with at least one drone on station, per sector.
     covered_s: Vec<u64>,
+    /// Waiting violations × seconds, per domain.
+    queue_area: [u128; 3],
     trace: Option<Vec<ViolationRecord>>,
 }
 
@@ -388,6 +393,7 @@ impl Collector {
             nation_response_s: vec![0; sc.nations.len()],
             busy_s: vec![0; sc.contingents.len()],
             covered_s: vec![0; sc.sectors.len()],
+            queue_area: [0; 3],
             trace: trace.then(Vec::new),
         }
     }
@@ -420,6 +426,11 @@ impl Collector {
     /// Adds time during which sector `s` had a drone on station.
     pub fn add_covered(&mut self, s: usize, d: SimDuration) {
         self.covered_s[s] += d.secs();
+    }
+
+    /// Adds `waiting` violations of `domain` waiting for `d`.
+    pub fn add_queue_area(&mut self, domain: Domain, waiting: u32, d: SimDuration) {
+        self.queue_area[domain.index()] += u128::from(waiting) * u128::from(d.secs());
     }
 
     /// The KPIs of the replication, and the trace if one was kept.
@@ -478,8 +489,14 @@ impl Collector {
         let kpis = self
             .all
             .kpis(util(busy.iter().sum(), unit_s.iter().sum()), cov_all);
-        let by_domain =
+        let mut by_domain =
             [0, 1, 2].map(|d| self.domains[d].kpis(util(busy[d], unit_s[d]), cov_dom[d]));
+        let ql = kpi_index("queue_length_mean").expect("known KPI");
+        let mut kpis = kpis;
+        for (d, k) in by_domain.iter_mut().enumerate() {
+            k.values[ql] = self.queue_area[d] as f64 / horizon;
+        }
+        kpis.values[ql] = self.queue_area.iter().sum::<u128>() as f64 / horizon;
         let by_nation = (0..sc.nations.len())
             .map(|n| NationFigures {
                 tasks: self.nation_tasks[n] as f64,

@@ -20,7 +20,7 @@ use crate::dist::Dist;
 use crate::engine::rng::{KeyedRng, Streams, key};
 use crate::engine::{self, Handler, Scheduler};
 use crate::metrics::{Collector, ReplicationResult, SensorRef, TimelineSample, ViolationRecord};
-use crate::scenario::{QueuePriority, Scenario, Severity};
+use crate::scenario::{Domain, QueuePriority, Scenario, Severity};
 use crate::time::{SimDuration, SimTime};
 use bevy_ecs::prelude::*;
 use dispatch::DispatchIndex;
@@ -325,6 +325,9 @@ pub struct Sim<'a> {
     /// Waiting violations per (type, sector) pair: key (priority, occurrence, id).
     queues: Vec<BinaryHeap<Reverse<QueueKey>>>,
     queued: usize,
+    /// Waiting violations per domain, and when that last changed (for the time average).
+    queued_by_domain: [u32; 3],
+    queue_changed: SimTime,
     /// Undetected, observable violations per sector (for satellites and drones).
     watch: Vec<Vec<Entity>>,
     /// Drones on station per sector.
@@ -393,6 +396,8 @@ impl<'a> Sim<'a> {
             station_available: vec![0; p.dispatch.stations()],
             queues: (0..p.dispatch.pairs()).map(|_| BinaryHeap::new()).collect(),
             queued: 0,
+            queued_by_domain: [0; 3],
+            queue_changed: SimTime::ZERO,
             watch: vec![Vec::new(); sc.sectors.len()],
             on_station: vec![Vec::new(); sc.sectors.len()],
             covered_since: vec![SimTime::ZERO; sc.sectors.len()],
@@ -512,6 +517,7 @@ impl<'a> Sim<'a> {
 
     fn finish(mut self, world: &mut World, replication: u64, events: u64) -> Outcome {
         let end = self.horizon;
+        self.queue_change(end, Domain::Air, 0);
         let mut open: Vec<ViolationRecord> = world
             .query::<&Violation>()
             .iter(world)
@@ -722,13 +728,14 @@ impl<'a> Sim<'a> {
             .get_mut::<Violation>(e)
             .expect("decided violation is open");
         v.rec.decided = Some(sched.now());
-        let (t, s, pos, sev, occurred, id) = (
+        let (t, s, pos, sev, occurred, id, domain) = (
             v.rec.vtype as usize,
             v.rec.sector as usize,
             v.rec.pos,
             v.rec.severity,
             v.rec.occurred,
             v.rec.id,
+            v.rec.domain,
         );
         let Some(pair) = self.p.dispatch.pair(t, s) else {
             return; // Validated scenarios give every answered (type, sector) a pair.
@@ -766,8 +773,20 @@ impl<'a> Sim<'a> {
                 };
                 self.queues[pair as usize].push(Reverse((prio, occurred.secs(), id, e)));
                 self.queued += 1;
+                self.queue_change(sched.now(), domain, 1);
             }
         }
+    }
+
+    /// Integrates the queue lengths up to `now`, then changes the length of `domain`'s.
+    fn queue_change(&mut self, now: SimTime, domain: Domain, by: i32) {
+        let elapsed = now - self.queue_changed;
+        for d in Domain::ALL {
+            self.collector.add_queue_area(d, self.queued_by_domain[d.index()], elapsed);
+        }
+        self.queue_changed = now;
+        let q = &mut self.queued_by_domain[domain.index()];
+        *q = q.checked_add_signed(by).expect("queue length stays non-negative");
     }
 
     fn assign(
@@ -854,6 +873,8 @@ impl<'a> Sim<'a> {
             if let Some((head, pair, transit)) = best {
                 self.queues[pair as usize].pop();
                 self.queued -= 1;
+                let domain = world.get::<Violation>(head.3).expect("queued violation is open").rec.domain;
+                self.queue_change(sched.now(), domain, -1);
                 self.assign(world, sched, unit, head.3, transit);
                 return;
             }
