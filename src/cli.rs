@@ -99,6 +99,21 @@ enum Command {
         #[arg(long)]
         kpi: Option<String>,
     },
+    /// Run the validation suite (scenarios/validation/) against analytic results and write VALIDATION.md.
+    ValidateModel {
+        /// Directory of the validation scenarios.
+        #[arg(long, default_value = "scenarios/validation")]
+        scenarios: PathBuf,
+        /// Where to write the report.
+        #[arg(long, short = 'o', default_value = "VALIDATION.md")]
+        out: PathBuf,
+        /// Fewer replications and shorter runs (for tests).
+        #[arg(long)]
+        quick: bool,
+        /// Worker threads (default: all cores).
+        #[arg(long, short = 't', default_value_t = 0)]
+        threads: usize,
+    },
     /// Combine the partial results of shards into the outputs of the whole study.
     Merge {
         /// Shard directories (OUT/shard-K-of-N), partial.json files, or a directory holding shard directories.
@@ -144,6 +159,12 @@ pub fn main() -> Result<()> {
             experiment(Kind::Sweep, sweep.as_deref(), common, kpi, false, None)
         }
         Command::Merge { dirs, out } => merge(&dirs, out),
+        Command::ValidateModel {
+            scenarios,
+            out,
+            quick,
+            threads,
+        } => validate_model(&scenarios, &out, quick, threads),
     }
 }
 
@@ -595,6 +616,35 @@ fn write_outputs(
         Kind::Compare => report::study::write_comparison(out, plan, results, info, precision)?.1,
         Kind::Sweep => report::study::write_sweep(out, plan, results, info)?,
     })
+}
+
+fn validate_model(dir: &Path, out: &Path, quick: bool, threads: usize) -> Result<()> {
+    let start = std::time::Instant::now();
+    let cases = forceplan::validation::run_suite(
+        dir,
+        forceplan::validation::SuiteOptions { quick, threads },
+    )?;
+    let seconds = start.elapsed().as_secs_f64();
+    let command = format!(
+        "forceplan validate-model{}",
+        if quick { " --quick" } else { "" }
+    );
+    report::atomic_write(
+        out,
+        report::validation::markdown(&cases, &command, seconds).as_bytes(),
+    )?;
+    print!("{}", report::validation::table(&cases));
+    let failed = cases.iter().filter(|c| !c.pass).count();
+    println!(
+        "\n{} of {} cases pass ({seconds:.1} s); written to {}",
+        cases.len() - failed,
+        cases.len(),
+        out.display()
+    );
+    if failed > 0 {
+        anyhow::bail!("{failed} validation case(s) failed: the model disagrees with theory");
+    }
+    Ok(())
 }
 
 fn merge(dirs: &[PathBuf], out: Option<PathBuf>) -> Result<()> {

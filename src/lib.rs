@@ -30,6 +30,7 @@ pub mod model;
 pub mod report;
 pub mod scenario;
 pub mod time;
+pub mod validation;
 
 pub use error::{Error, Result};
 

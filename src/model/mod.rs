@@ -782,11 +782,14 @@ impl<'a> Sim<'a> {
     fn queue_change(&mut self, now: SimTime, domain: Domain, by: i32) {
         let elapsed = now - self.queue_changed;
         for d in Domain::ALL {
-            self.collector.add_queue_area(d, self.queued_by_domain[d.index()], elapsed);
+            self.collector
+                .add_queue_area(d, self.queued_by_domain[d.index()], elapsed);
         }
         self.queue_changed = now;
         let q = &mut self.queued_by_domain[domain.index()];
-        *q = q.checked_add_signed(by).expect("queue length stays non-negative");
+        *q = q
+            .checked_add_signed(by)
+            .expect("queue length stays non-negative");
     }
 
     fn assign(
@@ -873,7 +876,11 @@ impl<'a> Sim<'a> {
             if let Some((head, pair, transit)) = best {
                 self.queues[pair as usize].pop();
                 self.queued -= 1;
-                let domain = world.get::<Violation>(head.3).expect("queued violation is open").rec.domain;
+                let domain = world
+                    .get::<Violation>(head.3)
+                    .expect("queued violation is open")
+                    .rec
+                    .domain;
                 self.queue_change(sched.now(), domain, -1);
                 self.assign(world, sched, unit, head.3, transit);
                 return;

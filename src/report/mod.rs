@@ -3,6 +3,7 @@
 
 pub mod checkpoint;
 pub mod study;
+pub mod validation;
 
 use crate::error::{Error, Result};
 use crate::metrics::stats::Summary;

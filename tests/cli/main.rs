@@ -9,7 +9,8 @@
 //! - [`interrupt`]: Ctrl-C keeps finished replications; `--resume` completes the run;
 //! - [`crn`]: common random numbers — force options see identical violations;
 //! - [`queueing`]: the M/M/c validation scenario against Erlang C;
-//! - [`study`]: `compare`, `sweep`, `--shard` and `merge`.
+//! - [`study`]: `compare`, `sweep`, `--shard` and `merge`;
+//! - [`validation_suite`]: `validate-model` and the committed `VALIDATION.md`.
 
 mod common;
 mod crn;
@@ -19,3 +20,4 @@ mod queueing;
 mod run;
 mod study;
 mod validate;
+mod validation_suite;

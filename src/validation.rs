@@ -1,0 +1,366 @@
+//! The validation suite: scenarios built to match models with known answers, run and
+//! compared with the analytic values (`forceplan validate-model`, which writes
+//! `VALIDATION.md`).
+//!
+//! A stochastic case passes when the analytic value lies inside the 95 % confidence interval
+//! of the simulated mean; a deterministic one when it is within a stated tolerance. With a
+//! fixed seed every figure is reproducible; under other seeds about one stochastic case in
+//! twenty is expected to fall outside its 95 % interval by chance.
+
+use crate::dist::Dist;
+use crate::error::{Error, Result};
+use crate::experiment::{ByVariant, ExecOptions, all_items, execute};
+use crate::metrics::stats::Summary;
+use crate::metrics::{ReplicationResult, kpi_index};
+use crate::model::{Prepared, SimOptions, simulate};
+use crate::scenario::{self, Scenario};
+use crate::time::SimDuration;
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+
+/// Published great-circle distance Kyiv – Dnipro [km] (city centres, rounded).
+pub const KYIV_DNIPRO_KM: f64 = 391.0;
+/// Published great-circle distance Odesa – Constanța [km] (city centres, rounded).
+pub const ODESA_CONSTANTA_KM: f64 = 305.0;
+
+/// One validation case.
+#[derive(Debug, Clone)]
+pub struct Case {
+    /// Short name.
+    pub name: String,
+    /// The model and what is compared.
+    pub what: String,
+    /// The quantity and its unit.
+    pub quantity: String,
+    /// The analytic (or independently known) value.
+    pub analytic: f64,
+    /// Simulated mean.
+    pub mean: f64,
+    /// 95 % CI of the simulated mean (equal to the mean for deterministic quantities).
+    pub ci95: (f64, f64),
+    /// Tolerance for deterministic quantities; `None` for stochastic ones (CI test).
+    pub tolerance: Option<f64>,
+    /// Observations behind the mean: replications, or responses compared one by one.
+    pub replications: u64,
+    /// Whether it passed.
+    pub pass: bool,
+}
+
+impl Case {
+    fn stochastic(name: &str, what: &str, quantity: &str, analytic: f64, s: Summary) -> Case {
+        Case {
+            name: name.into(),
+            what: what.into(),
+            quantity: quantity.into(),
+            analytic,
+            mean: s.mean,
+            ci95: (s.ci95_low, s.ci95_high),
+            tolerance: None,
+            replications: s.n,
+            pass: s.ci95_low <= analytic && analytic <= s.ci95_high,
+        }
+    }
+
+    fn deterministic(
+        name: &str,
+        what: &str,
+        quantity: &str,
+        analytic: f64,
+        s: Summary,
+        tolerance: f64,
+    ) -> Case {
+        let ci = if s.ci95_low.is_nan() {
+            (s.mean, s.mean)
+        } else {
+            (s.ci95_low, s.ci95_high)
+        };
+        Case {
+            name: name.into(),
+            what: what.into(),
+            quantity: quantity.into(),
+            analytic,
+            mean: s.mean,
+            ci95: ci,
+            tolerance: Some(tolerance),
+            replications: s.n,
+            pass: (s.mean - analytic).abs() <= tolerance,
+        }
+    }
+}
+
+/// How much work: `quick` is for tests (wider intervals, same pass rule).
+#[derive(Debug, Clone, Copy)]
+pub struct SuiteOptions {
+    /// Fewer replications and shorter horizons.
+    pub quick: bool,
+    /// Worker threads (0: all cores).
+    pub threads: usize,
+}
+
+fn load(dir: &Path, name: &str) -> Result<Scenario> {
+    scenario::load(&dir.join(name))
+}
+
+fn run(sc: Scenario, replications: u64, threads: usize) -> Result<Vec<ReplicationResult>> {
+    let p = Prepared::new(sc);
+    let items = all_items(1, 0..replications);
+    let exec = execute(
+        &[&p],
+        &items,
+        ExecOptions {
+            threads,
+            trace: false,
+            timeline: false,
+        },
+        &|_| Ok(()),
+        None,
+        &AtomicBool::new(false),
+    )?;
+    Ok(ByVariant::group(1, exec.results).results.remove(0))
+}
+
+fn kpi(results: &[ReplicationResult], name: &str) -> Summary {
+    let k = kpi_index(name).expect("known KPI");
+    Summary::of(results.iter().map(|r| r.kpis.values[k]))
+}
+
+/// Erlang C for c servers, arrival rate λ and service rate μ: (P(wait), mean wait).
+pub fn erlang_c(lambda: f64, mu: f64, c: u32) -> (f64, f64) {
+    let a = lambda / mu;
+    let mut b = 1.0;
+    for k in 1..=c {
+        b = a * b / (f64::from(k) + a * b);
+    }
+    let p_wait = f64::from(c) * b / (f64::from(c) - a * (1.0 - b));
+    (p_wait, p_wait / (f64::from(c) * mu - lambda))
+}
+
+/// Runs every case; `dir` holds the validation scenarios (`scenarios/validation`).
+pub fn run_suite(dir: &Path, opts: SuiteOptions) -> Result<Vec<Case>> {
+    let mut cases = Vec::new();
+    let (reps, arrivals) = if opts.quick {
+        (20, 20_000.0)
+    } else {
+        (30, 200_000.0)
+    };
+    let t = opts.threads;
+
+    // M/M/c at three loads and two sizes: mean wait and probability of waiting.
+    for c in [1u32, 10] {
+        for rho in [0.5, 0.8, 0.95] {
+            let mut sc = load(dir, "mmc.ron")?;
+            let lambda = rho * f64::from(c); // per hour, μ = 1 per hour
+            sc.contingents[0].units = c;
+            sc.sectors[0].rate_per_day = lambda * 24.0;
+            sc.horizon = SimDuration::from_hours_f64((arrivals / lambda).min(36_500.0 * 24.0));
+            let results = run(sc, reps, t)?;
+            let (p_wait, wq) = erlang_c(lambda, 1.0, c);
+            let what = format!("M/M/{c}, λ = {lambda}/h, μ = 1/h, ρ = {rho}");
+            cases.push(Case::stochastic(
+                &format!("mmc-c{c}-rho{rho}-wait"),
+                &what,
+                "mean queue wait Wq [h]",
+                wq,
+                kpi(&results, "queue_wait_mean_h"),
+            ));
+            cases.push(Case::stochastic(
+                &format!("mmc-c{c}-rho{rho}-pwait"),
+                &what,
+                "probability of waiting",
+                p_wait,
+                kpi(&results, "queued_share"),
+            ));
+        }
+    }
+
+    // Little's law with travel: L_q − λ W_q = 0 in every replication's long run.
+    {
+        let mut sc = load(dir, "little.ron")?;
+        if opts.quick {
+            sc.horizon = SimDuration::from_hours_f64(40.0 * 24.0);
+        }
+        let horizon_h = sc.horizon.hours();
+        let results = run(sc, reps, t)?;
+        let (lq, wq, n) = (
+            kpi_index("queue_length_mean").expect("KPI"),
+            kpi_index("queue_wait_mean_h").expect("KPI"),
+            kpi_index("needing_response").expect("KPI"),
+        );
+        let ratio = Summary::of(
+            results
+                .iter()
+                .map(|r| r.kpis.values[lq] / (r.kpis.values[n] / horizon_h * r.kpis.values[wq])),
+        );
+        cases.push(Case::deterministic(
+            "little-law",
+            "Little's law with travel: 10 units 50 km from the violations, λ = 4/h, ρ = 0.8",
+            "L_q / (λ·W_q): time-average number waiting over arrival rate × mean wait (tolerance 0.1 %: waits cut by the horizon)",
+            1.0,
+            ratio,
+            1e-3,
+        ));
+    }
+
+    // Transit between real cities.
+    {
+        let sc = load(dir, "transit.ron")?;
+        let (rf_land, rf_sea) = (sc.command.route_factor_land, sc.command.route_factor_sea);
+        let results = run(sc, 5, t)?;
+        let k = kpi_index("transit_mean_h").expect("KPI");
+        let land = Summary::of(results.iter().map(|r| r.by_domain[2].values[k]));
+        let sea = Summary::of(results.iter().map(|r| r.by_domain[1].values[k]));
+        let land_h = KYIV_DNIPRO_KM * rf_land / 100.0;
+        let sea_h = ODESA_CONSTANTA_KM * rf_sea / 30.0;
+        cases.push(Case::deterministic("transit-kyiv-dnipro", &format!("Kyiv → Dnipro, published distance {KYIV_DNIPRO_KM} km × route factor {rf_land} / 100 km/h"), "transit [h] (tolerance 2 %: city-centre coordinates)", land_h, land, 0.02 * land_h));
+        cases.push(Case::deterministic("transit-odesa-constanta", &format!("Odesa → Constanța, published distance {ODESA_CONSTANTA_KM} km × route factor {rf_sea} / 30 km/h"), "transit [h] (tolerance 2 %: city-centre coordinates)", sea_h, sea, 0.02 * sea_h));
+    }
+
+    // Satellite: mean detection delay R/2, then the processing delay.
+    {
+        let mut sc = load(dir, "satellite.ron")?;
+        if opts.quick {
+            sc.horizon = SimDuration::from_hours_f64(90.0 * 24.0);
+        }
+        let r_h = sc.satellites[0].revisit.hours();
+        let proc_h = sc.satellites[0].processing.mean_secs() / 3600.0;
+        let results = run(sc, reps, t)?;
+        cases.push(Case::stochastic(
+            "satellite-detection",
+            &format!("periodic satellite, revisit R = {r_h} h, p = 1, observable 24 h ≥ R"),
+            "mean detection delay [h] (= R/2)",
+            r_h / 2.0,
+            kpi(&results, "detection_latency_mean_h"),
+        ));
+        cases.push(Case::deterministic(
+            "satellite-processing",
+            "the same satellite, fixed processing before the report reaches HQ",
+            "mean reporting delay [h]",
+            proc_h,
+            kpi(&results, "reporting_delay_mean_h"),
+            1.0 / 3600.0,
+        ));
+    }
+
+    // Drone orbit sustainment.
+    for n in [1u32, 2] {
+        let mut sc = load(dir, "drone-orbit.ron")?;
+        sc.contingents[0].units = n;
+        let c = &sc.contingents[0];
+        let e = c.endurance.expect("drones have an endurance").hours();
+        let km = sc.bases[c.base]
+            .pos
+            .distance_km(sc.sectors[0].geometry.centroid())
+            * sc.command.route_factor(c.domain);
+        let transit = km / c.speed_kmh;
+        let u = c.turnaround.mean_secs() / 3600.0;
+        let horizon_h = sc.horizon.hours();
+        let analytic = (f64::from(n) * (e - 2.0 * transit) / (e + u)).min(1.0);
+        let results = run(sc, 3, t)?;
+        cases.push(Case::deterministic(
+            &format!("drone-orbit-n{n}"),
+            &format!("{n} ISR drone(s), E = {e} h, T = {transit:.2} h, U = {u} h, launches staggered by (E + U)/n"),
+            "covered fraction = min(1, n(E − 2T)/(E + U)) (tolerance (E + U)/horizon: start and end of the run)",
+            analytic,
+            kpi(&results, "isr_coverage_share"),
+            (e + u) / horizon_h,
+        ));
+    }
+
+    // National approval: a fixed delay d for nation A shifts each of A's responses by
+    // exactly d and B's by nothing. Compared violation by violation (common random numbers),
+    // over the violations answered before the horizon in both runs.
+    {
+        let base = load(dir, "approval.ron")?;
+        let mut delayed = base.clone();
+        let d_h = 0.5;
+        delayed.nations[0].approval = Dist::Fixed { secs: d_h * 3600.0 };
+        let (pa, pb) = (Prepared::new(base), Prepared::new(delayed));
+        let mut shifts: [Vec<f64>; 2] = [Vec::new(), Vec::new()];
+        for rep in 0..10 {
+            let opts = SimOptions {
+                trace: true,
+                timeline: false,
+            };
+            let (ta, tb) = (
+                simulate(&pa, rep, opts).trace,
+                simulate(&pb, rep, opts).trace,
+            );
+            let (ta, tb) = (ta.expect("traced"), tb.expect("traced"));
+            let arrived: std::collections::HashMap<u64, (u32, f64)> = ta
+                .iter()
+                .filter_map(|r| Some((r.id, (r.nation?, r.arrived?.hours()))))
+                .collect();
+            for r in &tb {
+                if let (Some(&(nation, before)), Some(after)) = (arrived.get(&r.id), r.arrived) {
+                    shifts[nation as usize].push(after.hours() - before);
+                }
+            }
+        }
+        let worst =
+            |v: &[f64], target: f64| v.iter().map(|x| (x - target).abs()).fold(0.0, f64::max);
+        let summary = |v: &[f64], target: f64| {
+            let mut s = Summary::of(v.iter().copied());
+            // The "interval" shown for this deterministic case is the worst deviation.
+            s.ci95_low = target - worst(v, target);
+            s.ci95_high = target + worst(v, target);
+            s
+        };
+        let (own, other) = (summary(&shifts[0], d_h), summary(&shifts[1], 0.0));
+        let mut c = Case::deterministic(
+            "approval-shift-own",
+            &format!(
+                "nation A given a fixed approval delay d = {d_h} h, capacity not binding; {} responses compared one by one",
+                shifts[0].len()
+            ),
+            "shift of each of A's response times [h] (= d; worst case within 1 s)",
+            d_h,
+            own,
+            1.0 / 3600.0,
+        );
+        c.pass = worst(&shifts[0], d_h) <= 1.0 / 3600.0 && !shifts[0].is_empty();
+        cases.push(c);
+        let mut c = Case::deterministic(
+            "approval-shift-other",
+            &format!(
+                "the same change seen by nation B; {} responses compared",
+                shifts[1].len()
+            ),
+            "shift of each of B's response times [h] (= 0)",
+            0.0,
+            other,
+            0.0,
+        );
+        c.pass = worst(&shifts[1], 0.0) == 0.0 && !shifts[1].is_empty();
+        cases.push(c);
+    }
+
+    // Detection probability.
+    {
+        let mut sc = load(dir, "detection.ron")?;
+        if opts.quick {
+            sc.horizon = SimDuration::from_hours_f64(120.0 * 24.0);
+        }
+        let p = sc.fixed_sensors[0].detection_probability;
+        let results = run(sc, reps, t)?;
+        cases.push(Case::stochastic(
+            "detection-probability",
+            &format!("one sensor, detection probability p = {p}, nothing else watching"),
+            "detected share (= p)",
+            p,
+            kpi(&results, "detected_share"),
+        ));
+    }
+
+    if cases.iter().any(|c| c.mean.is_nan()) {
+        let bad: Vec<&str> = cases
+            .iter()
+            .filter(|c| c.mean.is_nan())
+            .map(|c| c.name.as_str())
+            .collect();
+        return Err(Error::Internal(format!(
+            "validation cases measured nothing: {}",
+            bad.join(", ")
+        )));
+    }
+    Ok(cases)
+}
