@@ -92,7 +92,7 @@ pub fn item_json(r: &ItemResult) -> Value {
         "by_nation": res.by_nation.iter().map(|n| n.values().iter().map(|x| bits(*x)).collect::<Vec<_>>()).collect::<Vec<_>>(),
         "by_sector": res.by_sector.iter().map(|s| s.iter().map(|x| bits(*x)).collect::<Vec<_>>()).collect::<Vec<_>>(),
         "response_hist": hist,
-        "timeline": r.timeline.as_ref().map(|t| t.iter().map(|s| json!([s.hour, s.violations, s.needing_response, s.queued, s.available[0], s.available[1], s.available[2], s.drones_on_station])).collect::<Vec<_>>()),
+        "timeline": r.timeline.as_ref().map(|t| t.iter().map(|s| json!([s.hour, s.violations, s.needing_response, s.queued, s.available[0], s.available[1], s.available[2], s.drones_on_station, s.busy[0], s.busy[1], s.busy[2]])).collect::<Vec<_>>()),
     })
 }
 
@@ -174,13 +174,14 @@ pub fn item_from_json(v: &Value) -> Option<ItemResult> {
                         .iter()
                         .map(|x| x.as_u64().and_then(|x| u32::try_from(x).ok()))
                         .collect::<Option<_>>()?;
-                    (r.len() == 8).then(|| TimelineSample {
+                    (r.len() == 11).then(|| TimelineSample {
                         hour: r[0],
                         violations: r[1],
                         needing_response: r[2],
                         queued: r[3],
                         available: [r[4], r[5], r[6]],
                         drones_on_station: r[7],
+                        busy: [r[8], r[9], r[10]],
                     })
                 })
                 .collect::<Option<Vec<_>>>()?,

@@ -115,6 +115,9 @@ pub struct TimelineSample {
     pub available: [u32; 3],
     /// ISR drones on station.
     pub drones_on_station: u32,
+    /// Responder units busy (tasked, en route, on scene, returning or turning around), per
+    /// domain; with `available` they account for every responder unit.
+    pub busy: [u32; 3],
 }
 
 /// Names of the KPIs, in the order of [`Kpis::values`].

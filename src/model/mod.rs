@@ -1026,6 +1026,12 @@ impl Handler for Sim<'_> {
                 for (c, pool) in self.pools.iter().enumerate() {
                     available[self.sc.contingents[c].domain.index()] += pool.len() as u32;
                 }
+                // Busy units come from the units' own state, so that the two counts check
+                // each other (the property tests use this to check units are conserved).
+                let mut busy = [0u32; 3];
+                for u in world.query::<&Unit>().iter(world).filter(|u| u.busy) {
+                    busy[self.sc.contingents[u.contingent as usize].domain.index()] += 1;
+                }
                 let sample = TimelineSample {
                     hour: (now.secs() / 3600) as u32,
                     violations: self.hour_counts.0,
@@ -1033,6 +1039,7 @@ impl Handler for Sim<'_> {
                     queued: self.queued as u32,
                     available,
                     drones_on_station: self.on_station.iter().map(|d| d.len() as u32).sum(),
+                    busy,
                 };
                 self.hour_counts = (0, 0);
                 self.timeline

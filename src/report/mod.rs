@@ -319,12 +319,12 @@ pub fn response_times_csv(agg: &Aggregate) -> String {
 /// `timeline.csv`: the hourly samples of replication 0.
 pub fn timeline_csv(samples: &[crate::metrics::TimelineSample]) -> String {
     let mut s = String::from(
-        "hour,violations,needing_response,queued,available_air,available_sea,available_land,drones_on_station\n",
+        "hour,violations,needing_response,queued,available_air,available_sea,available_land,drones_on_station,busy_air,busy_sea,busy_land\n",
     );
     for t in samples {
         let _ = writeln!(
             s,
-            "{},{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{},{},{},{},{}",
             t.hour,
             t.violations,
             t.needing_response,
@@ -332,7 +332,10 @@ pub fn timeline_csv(samples: &[crate::metrics::TimelineSample]) -> String {
             t.available[0],
             t.available[1],
             t.available[2],
-            t.drones_on_station
+            t.drones_on_station,
+            t.busy[0],
+            t.busy[1],
+            t.busy[2]
         );
     }
     s

@@ -8,6 +8,7 @@
 //! - [`determinism`]: same seed → same bytes, whatever the thread count;
 //! - [`interrupt`]: Ctrl-C keeps finished replications; `--resume` completes the run;
 //! - [`crn`]: common random numbers — force options see identical violations;
+//! - [`properties`]: property tests over random small scenarios (proptest);
 //! - [`queueing`]: the M/M/c validation scenario against Erlang C;
 //! - [`study`]: `compare`, `sweep`, `--shard` and `merge`;
 //! - [`validation_suite`]: `validate-model` and the committed `VALIDATION.md`.
@@ -16,6 +17,7 @@ mod common;
 mod crn;
 mod determinism;
 mod interrupt;
+mod properties;
 mod queueing;
 mod run;
 mod study;
