@@ -294,8 +294,9 @@ proptest! {
 
         // Units are conserved: available + busy = every responder unit, every hour.
         for t in a.timeline.unwrap() {
-            for d in 0..3 {
-                prop_assert_eq!(u64::from(t.available[d] + t.busy[d]), units_by_domain[d], "hour {}: domain {}", t.hour, d);
+            for (d, units) in units_by_domain.iter().enumerate() {
+                prop_assert_eq!(u64::from(t.available[d] + t.busy[d]), *units, "hour {}: domain {}", t.hour, d);
+            }: domain {}", t.hour, d);
             }
         }
 
