@@ -296,7 +296,6 @@ proptest! {
         for t in a.timeline.unwrap() {
             for (d, units) in units_by_domain.iter().enumerate() {
                 prop_assert_eq!(u64::from(t.available[d] + t.busy[d]), *units, "hour {}: domain {}", t.hour, d);
-            }: domain {}", t.hour, d);
             }
         }
 
