@@ -6,6 +6,7 @@
 //!   `tests/data/bad/` giving exit code 2 with the place and the problem;
 //! - [`run`]: `forceplan run` output files and their contents;
 //! - [`determinism`]: same seed → same bytes, whatever the thread count;
+//! - [`hostile`]: hostile inputs (garbage, 50 MB, absurd numbers, odd paths) refused with exit code 2;
 //! - [`interrupt`]: Ctrl-C keeps finished replications; `--resume` completes the run;
 //! - [`crn`]: common random numbers — force options see identical violations;
 //! - [`properties`]: property tests over random small scenarios (proptest);
@@ -16,6 +17,7 @@
 mod common;
 mod crn;
 mod determinism;
+mod hostile;
 mod interrupt;
 mod properties;
 mod queueing;

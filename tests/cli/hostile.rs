@@ -1,0 +1,174 @@
+//! Hostile inputs: each gives a clear error and exit code 2 at once (the 10-second bound
+//! only guards against hangs; the figures measured are in the README), never a panic, and
+//! nothing is written.
+
+use crate::common::*;
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// Runs `forceplan validate` and `forceplan run` on `file`; both must fail with exit code 2,
+/// print nothing on stdout, say `expect` on stderr, and write no output directory.
+fn refused(file: &Path, expect: &str) {
+    let out = file.with_extension("out");
+    for args in [
+        vec!["validate".as_ref(), file.as_os_str()],
+        vec![
+            "run".as_ref(),
+            file.as_os_str(),
+            "--out".as_ref(),
+            out.as_os_str(),
+        ],
+    ] {
+        let start = Instant::now();
+        let o = Command::new(env!("CARGO_BIN_EXE_forceplan"))
+            .args(&args)
+            .current_dir(root())
+            .output()
+            .unwrap();
+        let took = start.elapsed();
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(o.stdout.is_empty(), "{args:?} printed to stdout");
+        assert!(
+            err.contains(expect),
+            "{args:?}: expected {expect:?} in {err}"
+        );
+        assert!(!err.contains("panicked"), "{err}");
+        assert!(took < Duration::from_secs(10), "{args:?} took {took:?}");
+    }
+    assert!(!out.exists(), "{} was created", out.display());
+}
+
+fn tutorial() -> String {
+    std::fs::read_to_string(repo("scenarios/tutorial.ron")).unwrap()
+}
+
+#[test]
+fn empty_garbage_and_deeply_nested_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.ron");
+    std::fs::write(&empty, "").unwrap();
+    refused(&empty, "empty.ron:1:1");
+    let garbage = dir.path().join("garbage.ron");
+    std::fs::write(
+        &garbage,
+        (0..4096u32)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+            .collect::<Vec<u8>>(),
+    )
+    .unwrap();
+    refused(&garbage, "not UTF-8");
+    let text_garbage = dir.path().join("text-garbage.ron");
+    std::fs::write(&text_garbage, "}{ ))) Scenario(((( \u{202e} ::: ").unwrap();
+    refused(&text_garbage, "text-garbage.ron:1:1");
+    let deep = dir.path().join("deep.ron");
+    std::fs::write(&deep, format!("Scenario(name: {}", "[".repeat(200_000))).unwrap();
+    refused(&deep, "deep.ron:1:");
+}
+
+#[test]
+fn a_fifty_megabyte_file_is_refused_before_it_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.ron");
+    let mut text = tutorial();
+    text.push_str(&format!("\n// {}\n", "x".repeat(50 * 1024 * 1024)));
+    std::fs::write(&big, text).unwrap();
+    refused(&big, "input files are limited to");
+}
+
+#[test]
+fn absurd_numbers_are_refused_before_anything_is_allocated() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = tutorial();
+    let cases = [
+        (
+            "horizon",
+            t.replacen("horizon_days: 30", "horizon_days: 1e9", 1),
+            "horizon_days",
+        ),
+        (
+            "rate",
+            t.replacen("rate_per_day: 40", "rate_per_day: 1e12", 1),
+            "exceed the limit",
+        ),
+        (
+            "units",
+            t.replacen("units: 6,", "units: 10000000,", 1),
+            "units exceed the limit",
+        ),
+        (
+            "nan",
+            t.replacen("speed_kmh: 45", "speed_kmh: NaN", 1),
+            "got NaN",
+        ),
+        (
+            "inf",
+            t.replacen("speed_kmh: 45", "speed_kmh: inf", 1),
+            "got inf",
+        ),
+        (
+            "negative",
+            t.replacen("horizon_days: 30", "horizon_days: -30", 1),
+            "got -30",
+        ),
+        (
+            "negative-units",
+            t.replacen("units: 6,", "units: -6,", 1),
+            "units",
+        ),
+    ];
+    for (name, text, expect) in cases {
+        assert_ne!(text, t, "case {name} did not change the tutorial");
+        let f = dir.path().join(format!("{name}.ron"));
+        std::fs::write(&f, text).unwrap();
+        refused(&f, expect);
+    }
+}
+
+#[test]
+fn paths_that_cannot_be_read_or_written() {
+    let dir = tempfile::tempdir().unwrap();
+    // A path that is not UTF-8: missing, then present and valid.
+    let odd = dir
+        .path()
+        .join(std::ffi::OsStr::from_bytes(b"sc\xffenario.ron"));
+    refused(&odd, "cannot read");
+    std::fs::write(&odd, tutorial()).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_forceplan"))
+        .arg("validate")
+        .arg(&odd)
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "a valid scenario behind a non-UTF-8 path: {}",
+        stderr(&o)
+    );
+    // A directory where a file is expected.
+    let d = dir.path().join("a-directory.ron");
+    std::fs::create_dir(&d).unwrap();
+    refused(&d, "is a directory");
+    // A file without read permission (root reads it anyway: then only the directory case applies).
+    let locked = dir.path().join("locked.ron");
+    std::fs::write(&locked, tutorial()).unwrap();
+    std::fs::set_permissions(&locked, std::os::unix::fs::PermissionsExt::from_mode(0o000)).unwrap();
+    if std::fs::read(&locked).is_err() {
+        refused(&locked, "Permission denied");
+    }
+    // An output directory that cannot be created.
+    let file = dir.path().join("plain-file");
+    std::fs::write(&file, "x").unwrap();
+    let o = forceplan(&[
+        "run",
+        "scenarios/tutorial.ron",
+        "-n",
+        "1",
+        "--out",
+        file.join("results").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("cannot write"), "{}", stderr(&o));
+}
