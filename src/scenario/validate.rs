@@ -10,7 +10,7 @@ use std::collections::HashMap;
 pub const MAX_HORIZON_DAYS: f64 = 36_500.0;
 /// Most violations expected in one replication; more would not fit in memory and time.
 pub const MAX_VIOLATIONS_PER_REPLICATION: f64 = 20_000_000.0;
-/// Most satellite passes in one replication.
+/// Most satellite passes (and, separately, drone sorties) in one replication.
 pub const MAX_PASSES_PER_REPLICATION: f64 = 20_000_000.0;
 /// Most units in a scenario.
 pub const MAX_UNITS: u64 = 100_000;
@@ -562,6 +562,20 @@ fn build(raw: &RawScenario, cx: &mut Ctx, text: &str) -> Scenario {
         cx.err(
             "contingents",
             format!("{total_units} units exceed the limit of {MAX_UNITS}"),
+        );
+    }
+    let sorties: f64 = contingents
+        .iter()
+        .filter(|c| c.isr.is_some())
+        .map(|c| {
+            let cycle_s = c.endurance.map_or(0.0, |e| e.secs() as f64) + c.turnaround.mean_secs();
+            f64::from(c.units) * horizon_days * 86_400.0 / cycle_s.max(600.0)
+        })
+        .sum();
+    if sorties > MAX_PASSES_PER_REPLICATION {
+        cx.err(
+            "contingents",
+            format!("{sorties:.3e} drone sorties per replication exceed the limit of {MAX_PASSES_PER_REPLICATION:.0e}: fewer drones, longer endurance or a shorter horizon"),
         );
     }
     let per_day: f64 = sectors.iter().map(Sector::expected_per_day).sum();
