@@ -13,31 +13,31 @@ const Z90: f64 = 1.281_551_565_544_600_4;
 pub enum Dist {
     /// Always `secs`.
     Fixed {
-        /// Value [s].
+        /// Value \[s\].
         secs: f64,
     },
-    /// Uniform on [min, max] [s].
+    /// Uniform on [min, max] \[s\].
     Uniform {
-        /// Lower bound [s].
+        /// Lower bound \[s\].
         min: f64,
-        /// Upper bound [s].
+        /// Upper bound \[s\].
         max: f64,
     },
-    /// Exponential with the given mean [s].
+    /// Exponential with the given mean \[s\].
     Exponential {
-        /// Mean [s].
+        /// Mean \[s\].
         mean: f64,
     },
-    /// Triangular on [min, max] with mode [s].
+    /// Triangular on [min, max] with mode \[s\].
     Triangular {
-        /// Lower bound [s].
+        /// Lower bound \[s\].
         min: f64,
-        /// Mode [s].
+        /// Mode \[s\].
         mode: f64,
-        /// Upper bound [s].
+        /// Upper bound \[s\].
         max: f64,
     },
-    /// Log-normal: ln X ~ N(mu, sigma²), X in [s].
+    /// Log-normal: ln X ~ N(mu, sigma²), X in \[s\].
     LogNormal {
         /// Mean of ln X.
         mu: f64,
@@ -50,7 +50,7 @@ impl Dist {
     /// No delay.
     pub const ZERO: Dist = Dist::Fixed { secs: 0.0 };
 
-    /// A log-normal distribution from its median and 90th percentile [s] (`p90 > median > 0`).
+    /// A log-normal distribution from its median and 90th percentile \[s\] (`p90 > median > 0`).
     pub fn lognormal_from_median_p90(median: f64, p90: f64) -> Dist {
         Dist::LogNormal {
             mu: median.ln(),
@@ -58,7 +58,7 @@ impl Dist {
         }
     }
 
-    /// One draw [s].
+    /// One draw \[s\].
     pub fn sample_secs<R: RngExt + ?Sized>(&self, rng: &mut R) -> f64 {
         match *self {
             Dist::Fixed { secs } => secs,
@@ -92,7 +92,7 @@ impl Dist {
         SimDuration::from_secs_f64(self.sample_secs(rng))
     }
 
-    /// Expected value [s].
+    /// Expected value \[s\].
     pub fn mean_secs(&self) -> f64 {
         match *self {
             Dist::Fixed { secs } => secs,
@@ -103,7 +103,7 @@ impl Dist {
         }
     }
 
-    /// Median [s], a planner's "typical" value, used for dispatch estimates.
+    /// Median \[s\], a planner's "typical" value, used for dispatch estimates.
     pub fn median_secs(&self) -> f64 {
         match *self {
             Dist::Fixed { secs } => secs,

@@ -5,25 +5,25 @@
 
 use rand::RngExt;
 
-/// Mean Earth radius [km] (IUGG mean of WGS84).
+/// Mean Earth radius \[km\] (IUGG mean of WGS84).
 pub const EARTH_RADIUS_KM: f64 = 6_371.008_8;
 
-/// A position [deg], WGS84.
+/// A position \[deg\], WGS84.
 #[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize)]
 pub struct LatLon {
-    /// Latitude [deg].
+    /// Latitude \[deg\].
     pub lat: f64,
-    /// Longitude [deg].
+    /// Longitude \[deg\].
     pub lon: f64,
 }
 
 impl LatLon {
-    /// A position from latitude and longitude [deg].
+    /// A position from latitude and longitude \[deg\].
     pub const fn new(lat: f64, lon: f64) -> Self {
         LatLon { lat, lon }
     }
 
-    /// Great-circle distance [km].
+    /// Great-circle distance \[km\].
     pub fn distance_km(self, other: LatLon) -> f64 {
         let (p1, p2) = (self.lat.to_radians(), other.lat.to_radians());
         let dp = p2 - p1;
@@ -40,14 +40,14 @@ pub enum Geometry {
     Line {
         /// Vertices.
         points: Vec<LatLon>,
-        /// Cumulative length at each vertex [km].
+        /// Cumulative length at each vertex \[km\].
         cumulative_km: Vec<f64>,
     },
     /// Inside a polygon (vertices in order, not closed).
     Polygon {
         /// Vertices.
         points: Vec<LatLon>,
-        /// Bounding box: (min lat, min lon, max lat, max lon) [deg].
+        /// Bounding box: (min lat, min lon, max lat, max lon) \[deg\].
         bbox: (f64, f64, f64, f64),
     },
 }
@@ -82,7 +82,7 @@ impl Geometry {
         }
     }
 
-    /// Length of a line [km], or 0 for a polygon.
+    /// Length of a line \[km\], or 0 for a polygon.
     pub fn length_km(&self) -> f64 {
         match self {
             Geometry::Line { cumulative_km, .. } => *cumulative_km.last().unwrap_or(&0.0),
@@ -90,7 +90,7 @@ impl Geometry {
         }
     }
 
-    /// Approximate area of a polygon [km²] (equirectangular projection), 0 for a line.
+    /// Approximate area of a polygon \[km²\] (equirectangular projection), 0 for a line.
     pub fn area_km2(&self) -> f64 {
         match self {
             Geometry::Line { .. } => 0.0,
@@ -123,7 +123,7 @@ impl Geometry {
         }
     }
 
-    /// Bounding box (min lat, min lon, max lat, max lon) [deg].
+    /// Bounding box (min lat, min lon, max lat, max lon) \[deg\].
     pub fn bbox(&self) -> (f64, f64, f64, f64) {
         match self {
             Geometry::Line { points, .. } => bbox(points),
@@ -203,7 +203,7 @@ impl Geometry {
         }
     }
 
-    /// Smallest distance [km] from `p` to the sector (0 inside a polygon); exact to a few
+    /// Smallest distance \[km\] from `p` to the sector (0 inside a polygon); exact to a few
     /// km for sectors of a few hundred km, which is what sensor range checks need.
     pub fn distance_km(&self, p: LatLon) -> f64 {
         if self.contains(p) {
@@ -224,7 +224,7 @@ impl Geometry {
     }
 }
 
-/// Distance [km] from `p` to the segment `a`–`b` in a local equirectangular projection.
+/// Distance \[km\] from `p` to the segment `a`–`b` in a local equirectangular projection.
 fn segment_distance_km(p: LatLon, a: LatLon, b: LatLon) -> f64 {
     let kx = p.lat.to_radians().cos();
     let (ax, ay) = ((a.lon - p.lon) * kx, a.lat - p.lat);

@@ -18,9 +18,9 @@ use crate::time::SimDuration;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
-/// Published great-circle distance Kyiv – Dnipro [km] (city centres, rounded).
+/// Published great-circle distance Kyiv – Dnipro \[km\] (city centres, rounded).
 pub const KYIV_DNIPRO_KM: f64 = 391.0;
-/// Published great-circle distance Odesa – Constanța [km] (city centres, rounded).
+/// Published great-circle distance Odesa – Constanța \[km\] (city centres, rounded).
 pub const ODESA_CONSTANTA_KM: f64 = 305.0;
 
 /// One validation case.

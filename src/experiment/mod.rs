@@ -67,7 +67,7 @@ pub struct Execution {
     pub results: Vec<ItemResult>,
     /// Events handled.
     pub events: u64,
-    /// Wall-clock time spent simulating [s].
+    /// Wall-clock time spent simulating \[s\].
     pub wall_seconds: f64,
     /// Threads used.
     pub threads: usize,

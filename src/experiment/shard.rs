@@ -245,7 +245,7 @@ pub struct Partial {
     pub inputs: Vec<(String, String)>,
     /// Events handled.
     pub events: u64,
-    /// Simulation wall time [s].
+    /// Simulation wall time \[s\].
     pub wall_seconds: f64,
     /// Item results.
     pub items: Vec<ItemResult>,
@@ -336,7 +336,7 @@ pub struct Merged {
     pub results: ByVariant,
     /// Events of all shards.
     pub events: u64,
-    /// Simulation wall time of all shards added up [s].
+    /// Simulation wall time of all shards added up \[s\].
     pub wall_seconds: f64,
 }
 

@@ -173,7 +173,7 @@ pub struct NationFigures {
     pub tasks: f64,
     /// Tasks that reached the scene.
     pub responded: f64,
-    /// Mean response time of its responses [h].
+    /// Mean response time of its responses \[h\].
     pub response_time_mean_h: f64,
     /// Utilisation of its responder units.
     pub utilisation: f64,
@@ -225,9 +225,9 @@ pub struct ReplicationResult {
     pub response_hist: [Vec<u32>; 3],
 }
 
-/// Width of a response-time histogram bin [h] (5 minutes).
+/// Width of a response-time histogram bin \[h\] (5 minutes).
 pub const HIST_BIN_H: f64 = 5.0 / 60.0;
-/// Longest response time with a bin of its own [h].
+/// Longest response time with a bin of its own \[h\].
 pub const HIST_MAX_H: f64 = 72.0;
 /// Bins of the response-time histogram, overflow included.
 pub const HIST_BINS: usize = 865;

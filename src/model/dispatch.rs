@@ -20,7 +20,7 @@ type StationKey = (usize, usize, u8, u64, u64, u64, u8);
 #[derive(Debug, Clone, Copy)]
 struct Candidate {
     station: u32,
-    /// Lower bound of the estimated arrival anywhere in the sector [h].
+    /// Lower bound of the estimated arrival anywhere in the sector \[h\].
     lower_bound_h: f64,
 }
 
@@ -35,11 +35,11 @@ pub struct DispatchIndex {
     station_contingents: Vec<Vec<u32>>,
     station_nation: Vec<u32>,
     station_base: Vec<LatLon>,
-    /// Expected approval + notice to move [h] (medians).
+    /// Expected approval + notice to move \[h\] (medians).
     station_fixed_h: Vec<f64>,
     /// Speed over great-circle distance (speed / route factor) [km/h].
     station_speed_kmh: Vec<f64>,
-    /// Endurance [h], infinite for units without one.
+    /// Endurance \[h\], infinite for units without one.
     station_endurance_h: Vec<f64>,
     /// Pairs each contingent may answer (for serving the queue when a unit frees up).
     serves: Vec<Vec<u32>>,
@@ -55,7 +55,7 @@ pub struct DispatchIndex {
 pub struct Choice {
     /// Station chosen.
     pub station: u32,
-    /// Estimated one-way transit [h].
+    /// Estimated one-way transit \[h\].
     pub transit_h: f64,
 }
 
@@ -199,7 +199,7 @@ impl DispatchIndex {
         &self.serves[contingent]
     }
 
-    /// One-way transit from a station to `pos` [h], if within endurance (round trip).
+    /// One-way transit from a station to `pos` \[h\], if within endurance (round trip).
     #[inline]
     pub fn transit_h(&self, station: u32, pos: LatLon) -> Option<f64> {
         let st = station as usize;

@@ -297,7 +297,7 @@ impl Arrivals {
     }
 }
 
-/// Order of the queue: (priority, occurrence [s], violation id, violation); smallest first.
+/// Order of the queue: (priority, occurrence \[s\], violation id, violation); smallest first.
 type QueueKey = (u8, u64, u64, Entity);
 
 /// One look by a sensor at the undetected violations of a sector.

@@ -24,7 +24,7 @@ pub struct RunInfo {
     pub seed: u64,
     /// Events handled.
     pub events: u64,
-    /// Wall-clock simulation time [s].
+    /// Wall-clock simulation time \[s\].
     pub wall_seconds: f64,
     /// Threads used.
     pub threads: usize,

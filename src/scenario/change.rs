@@ -336,11 +336,11 @@ pub enum RawFactorTarget {
     Units(String),
     /// Speed of a contingent [km/h].
     SpeedKmh(String),
-    /// Notice to move of a contingent, as a fixed delay [min].
+    /// Notice to move of a contingent, as a fixed delay \[min\].
     NoticeToMoveMinutes(String),
-    /// Approval delay of a nation, as a fixed delay [min].
+    /// Approval delay of a nation, as a fixed delay \[min\].
     ApprovalDelayMinutes(String),
-    /// Revisit interval of a satellite [h].
+    /// Revisit interval of a satellite \[h\].
     RevisitHours(String),
     /// Detection probability of a sensor.
     DetectionProbability(String),

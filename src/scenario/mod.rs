@@ -216,7 +216,7 @@ pub struct FixedSensor {
     pub nation: usize,
     /// Position.
     pub pos: LatLon,
-    /// Range [km].
+    /// Range \[km\].
     pub range_km: f64,
     /// Domains seen.
     pub domains: DomainSet,
@@ -328,7 +328,7 @@ pub struct Scenario {
 }
 
 impl Scenario {
-    /// Horizon [days].
+    /// Horizon \[days\].
     pub fn horizon_days(&self) -> f64 {
         self.horizon.secs() as f64 / 86_400.0
     }

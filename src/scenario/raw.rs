@@ -76,9 +76,9 @@ pub enum RawDist {
 #[serde(deny_unknown_fields)]
 #[serde(rename = "LatLon")]
 pub struct RawLatLon {
-    /// Latitude [deg], north positive.
+    /// Latitude \[deg\], north positive.
     pub lat: f64,
-    /// Longitude [deg], east positive.
+    /// Longitude \[deg\], east positive.
     pub lon: f64,
 }
 
@@ -256,7 +256,7 @@ pub enum RawSensor {
         nation: String,
         /// Position.
         at: RawLatLon,
-        /// Detection range [km].
+        /// Detection range \[km\].
         range_km: f64,
         /// Domains of violations it can see (e.g. `[Air, Sea]`).
         domains: Vec<Domain>,
@@ -273,7 +273,7 @@ pub enum RawSensor {
         nation: String,
         /// Position.
         at: RawLatLon,
-        /// Observation range [km].
+        /// Observation range \[km\].
         range_km: f64,
         /// Probability of detecting a violation in range.
         detection_probability: f64,

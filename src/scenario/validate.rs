@@ -6,7 +6,7 @@ use super::span::SpanIndex;
 use super::*;
 use std::collections::HashMap;
 
-/// Longest horizon accepted [days] (100 years).
+/// Longest horizon accepted \[days\] (100 years).
 pub const MAX_HORIZON_DAYS: f64 = 36_500.0;
 /// Most violations expected in one replication; more would not fit in memory and time.
 pub const MAX_VIOLATIONS_PER_REPLICATION: f64 = 20_000_000.0;
