@@ -52,6 +52,19 @@ enum Command {
         /// Also write violations.csv, one row per violation of every replication.
         #[arg(long)]
         trace: bool,
+        /// Do not draw plots (report.html is still written, without them).
+        #[arg(long)]
+        no_plots: bool,
+    },
+    /// Re-draw the plots of a results directory into DIR/plots/ (PNG and SVG).
+    Plot {
+        /// Results directory (the --out of `forceplan run`).
+        dir: PathBuf,
+    },
+    /// Draw the plots and write DIR/report.html, one self-contained page.
+    Report {
+        /// Results directory (the --out of `forceplan run`).
+        dir: PathBuf,
     },
 }
 
@@ -73,7 +86,13 @@ pub fn main() -> Result<()> {
             threads,
             out,
             trace,
-        } => run(&scenario, replications, seed, threads, out, trace),
+            no_plots,
+        } => run(&scenario, replications, seed, threads, out, trace, no_plots),
+        Command::Plot { dir } => plot(&dir).map(|_| ()),
+        Command::Report { dir } => {
+            plot(&dir)?;
+            report_html(&dir, true)
+        }
     }
 }
 
@@ -188,6 +207,7 @@ fn run(
     threads: usize,
     out: Option<PathBuf>,
     trace: bool,
+    no_plots: bool,
 ) -> Result<()> {
     let mut sc = scenario::load(path)?;
     if let Some(seed) = seed {
@@ -309,6 +329,40 @@ fn run(
         std::fs::remove_dir_all(&parts).with_context(|| format!("removing {}", parts.display()))?;
     }
     print!("{}", report::summary_table(sc, &agg, &info));
+    plots_and_report(&out, path, sc, !no_plots)?;
     println!("\nresults written to {}/", out.display());
+    Ok(())
+}
+
+/// After a run: `theatre.json` (what plots need from the scenario), the plots, `report.html`.
+fn plots_and_report(out: &Path, scenario_file: &Path, sc: &Scenario, plots: bool) -> Result<()> {
+    let theatre = report::theatre(sc, &scenario_file.display().to_string());
+    report::atomic_write(
+        &out.join("theatre.json"),
+        serde_json::to_string_pretty(&theatre)?.as_bytes(),
+    )?;
+    if plots {
+        plot(out)?;
+    }
+    report_html(out, plots)
+}
+
+/// Draws the plots of a results directory and says how long it took.
+fn plot(dir: &Path) -> Result<Vec<forceplan::plot::PlotInfo>> {
+    let t = std::time::Instant::now();
+    let plots = forceplan::plot::draw_all(dir)?;
+    println!(
+        "drew {} plots (PNG and SVG) in {:.2} s into {}/",
+        plots.len(),
+        t.elapsed().as_secs_f64(),
+        forceplan::plot::plots_dir(dir).display()
+    );
+    Ok(plots)
+}
+
+/// Writes `dir/report.html`.
+fn report_html(dir: &Path, with_plots: bool) -> Result<()> {
+    let path = report::html::write(dir, with_plots)?;
+    println!("report written to {}", path.display());
     Ok(())
 }
