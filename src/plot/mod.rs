@@ -26,7 +26,7 @@ use crate::report::atomic_write;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
+pub(crate) use plotters::style::text_anchor::{HPos, Pos, VPos};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::sync::Once;
