@@ -7,11 +7,15 @@
 //! - [`run`]: `forceplan run` output files and their contents;
 //! - [`determinism`]: same seed → same bytes, whatever the thread count;
 //! - [`crn`]: common random numbers — force options see identical violations;
-//! - [`queueing`]: the M/M/c validation scenario against Erlang C.
+//! - [`queueing`]: the M/M/c validation scenario against Erlang C;
+//! - [`plots`]: plot files are valid PNG/SVG and draw what the results hold;
+//! - [`report`]: `report.html` is self-contained and loads in headless Chromium.
 
 mod common;
 mod crn;
 mod determinism;
+mod plots;
 mod queueing;
+mod report;
 mod run;
 mod validate;
