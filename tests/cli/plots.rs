@@ -295,3 +295,84 @@ fn plot_and_report_refuse_what_is_not_a_results_directory() {
     let o = forceplan(&["plot", dir.path().to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
 }
+
+/// Copies a directory tree.
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let dst = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_tree(&e.path(), &dst);
+        } else {
+            std::fs::copy(e.path(), dst).unwrap();
+        }
+    }
+}
+
+#[test]
+fn comparison_plots_and_verdicts_come_from_comparison_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("cmp");
+    copy_tree(&repo("tests/data/comparison"), &out);
+    let o = forceplan(&["report", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let names = check_plot_files(&out);
+    for n in ["comparison_kpis", "comparison_differences", "comparison_cdf"] {
+        assert!(names.iter().any(|x| x == n), "{n}: {names:?}");
+    }
+    let res = Results::load(&out).unwrap();
+    let c = res.comparison.as_ref().unwrap();
+    // Means and CIs drawn per option are the file's.
+    let k = plot::compare::option_kpis(c, "response_time_p90_h");
+    assert_eq!(k.len(), 3);
+    assert_eq!((k[1].label.as_str(), k[1].mean), ("qrf-forward", 2.9));
+    assert_eq!(k[1].low, c["options"][1]["kpis"]["response_time_p90_h"]["ci95_low"].as_f64().unwrap());
+    // Paired differences: the baseline has none; the others carry theirs and the verdict.
+    let d = plot::compare::differences(c, "response_time_p90_h");
+    assert_eq!(d.len(), 2);
+    assert_eq!((d[0].mean, d[0].low, d[0].high), (-0.4, -0.45, -0.35));
+    assert_eq!(d[0].verdict, "better");
+    assert_eq!(d[1].verdict, "no difference");
+    assert_eq!(plot::compare::shown_kpis(c)[0], "response_time_p90_h");
+    // Per-option CDFs come from options/<name>/response_times.csv (fewer-ships has none).
+    let land = plot::cdf::cdf_series(
+        &Table::read(&out.join("options/qrf-forward/response_times.csv")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(land[2].total, 1 + 9 + 9 + 6 + 3);
+    // The report states the verdicts.
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    crate::report::assert_self_contained(&html);
+    for needle in ["Verdicts", "qrf-forward", "class=\"better\"", "bonferroni", "97.5 %", "0123abcd4567ef89"] {
+        assert!(html.contains(needle), "report shows {needle}");
+    }
+}
+
+#[test]
+fn sweep_plots_come_from_sweep_json() {
+    let dir = tempfile::tempdir().unwrap();
+    // One factor: a line with a CI band.
+    let one = dir.path().join("s1");
+    copy_tree(&repo("tests/data/sweep-1"), &one);
+    let o = forceplan(&["report", one.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(check_plot_files(&one), vec!["sweep_qrf_units".to_string()]);
+    let s = Results::load(&one).unwrap().sweep.unwrap();
+    let line = plot::sweep::sweep_line(&s, "qrf_units", "response_time_p90_h");
+    let xs: Vec<f64> = line.iter().map(|p| p.x).collect();
+    let means: Vec<f64> = line.iter().map(|p| p.mean).collect();
+    assert_eq!(xs, vec![2.0, 4.0, 6.0, 8.0]);
+    assert_eq!(means, vec![4.1, 3.6, 3.2, 3.05]);
+    assert!(line.iter().all(|p| p.low < p.mean && p.mean < p.high));
+    // Two factors: a heat map over the grid.
+    let two = dir.path().join("s2");
+    copy_tree(&repo("tests/data/sweep-2"), &two);
+    let o = forceplan(&["plot", two.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(check_plot_files(&two), vec!["sweep_heatmap".to_string()]);
+    let s = Results::load(&two).unwrap().sweep.unwrap();
+    let cells = plot::sweep::sweep_cells(&s, "qrf_units", "notice_h", "response_time_p90_h");
+    assert_eq!(cells.len(), 9);
+    assert!(cells.contains(&(4.0, 0.5, 3.5)), "{cells:?}");
+}
