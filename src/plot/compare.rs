@@ -64,7 +64,10 @@ pub fn differences(c: &Value, kpi: &str) -> Vec<Interval> {
 
 /// The KPIs shown: the study's decision KPI first, then a few that explain it.
 pub fn shown_kpis(c: &Value) -> Vec<String> {
-    let main = c["kpi"].as_str().unwrap_or("response_time_p90_h").to_string();
+    let main = c["kpi"]
+        .as_str()
+        .unwrap_or("response_time_p90_h")
+        .to_string();
     let mut v = vec![main];
     for k in [
         "response_time_p90_h",
@@ -247,7 +250,10 @@ impl Figure for IntervalPlot {
         let rows = self.panels.iter().map(|p| p.rows.len()).max().unwrap_or(1) as u32;
         let cols = self.panels.len().clamp(1, 2) as u32;
         let prow = self.panels.len().div_ceil(2).max(1) as u32;
-        (if cols == 1 { 900 } else { 1400 }, 110 + prow * (130 + 44 * rows))
+        (
+            if cols == 1 { 900 } else { 1400 },
+            110 + prow * (130 + 44 * rows),
+        )
     }
     fn draw_body<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> DrawResult
     where

@@ -120,11 +120,14 @@ pub fn map_violations(path: &Path) -> Result<Vec<MapViolation>> {
     Ok(out)
 }
 
+/// A polyline or ring of (lon, lat) points.
+pub type Line = Vec<(f64, f64)>;
+
 /// Coastlines, borders and land polygons.
 #[derive(Debug, Clone, Default)]
 pub struct Borders {
     /// Country polygons: (name, rings of (lon, lat)).
-    pub land: Vec<(String, Vec<Vec<(f64, f64)>>)>,
+    pub land: Vec<(String, Vec<Line>)>,
     /// Coastline polylines.
     pub coast: Vec<Vec<(f64, f64)>>,
     /// Land border polylines.

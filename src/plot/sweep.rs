@@ -105,7 +105,10 @@ pub fn figures(res: &Results) -> Result<Vec<SweepFigure>> {
     let Some(s) = &res.sweep else {
         return Ok(Vec::new());
     };
-    let kpi = s["kpi"].as_str().unwrap_or("response_time_p90_h").to_string();
+    let kpi = s["kpi"]
+        .as_str()
+        .unwrap_or("response_time_p90_h")
+        .to_string();
     let f = factor_names(s);
     Ok(match f.len() {
         0 => Vec::new(),
@@ -173,11 +176,7 @@ impl Figure for LinePlot {
         DB::ErrorType: 'static,
     {
         let (x0, x1) = range(self.points.iter().map(|p| p.x));
-        let (y0, y1) = range(
-            self.points
-                .iter()
-                .flat_map(|p| [p.low, p.high, p.mean]),
-        );
+        let (y0, y1) = range(self.points.iter().flat_map(|p| [p.low, p.high, p.mean]));
         let (xp, yp) = ((x1 - x0) * 0.05, (y1 - y0) * 0.1);
         let mut chart = ChartBuilder::on(area)
             .margin(14)
@@ -272,10 +271,7 @@ impl Figure for HeatPlot {
         "sweep_heatmap".into()
     }
     fn title(&self) -> String {
-        format!(
-            "{} over {} × {}",
-            self.kpi, self.factors.0, self.factors.1
-        )
+        format!("{} over {} × {}", self.kpi, self.factors.0, self.factors.1)
     }
     fn description(&self) -> String {
         format!(
@@ -306,7 +302,12 @@ impl Figure for HeatPlot {
         } else {
             let (a, b) = range(xs.iter().copied());
             let (c, d) = range(ys.iter().copied());
-            (a - (b - a) * 0.05, b + (b - a) * 0.05, c - (d - c) * 0.05, d + (d - c) * 0.05)
+            (
+                a - (b - a) * 0.05,
+                b + (b - a) * 0.05,
+                c - (d - c) * 0.05,
+                d + (d - c) * 0.05,
+            )
         };
         let mut chart = ChartBuilder::on(&main)
             .margin(14)
@@ -344,11 +345,7 @@ impl Figure for HeatPlot {
                         .pos(Pos::new(HPos::Center, VPos::Center)),
                 )))?;
             } else {
-                chart.draw_series(std::iter::once(Circle::new(
-                    (x, y),
-                    9,
-                    colour(v).filled(),
-                )))?;
+                chart.draw_series(std::iter::once(Circle::new((x, y), 9, colour(v).filled())))?;
             }
         }
         let mut cb = ChartBuilder::on(&bar)

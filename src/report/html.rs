@@ -181,10 +181,10 @@ fn plot_entries(dir: &Path) -> Result<Vec<PlotEntry>> {
 /// Cleans an SVG document for inlining: drops an XML declaration and any comment.
 fn inline_svg(svg: &str) -> String {
     let mut s = svg.trim();
-    if s.starts_with("<?xml") {
-        if let Some(i) = s.find("?>") {
-            s = s[i + 2..].trim_start();
-        }
+    if s.starts_with("<?xml")
+        && let Some(i) = s.find("?>")
+    {
+        s = s[i + 2..].trim_start();
     }
     s.to_string()
 }

@@ -318,7 +318,11 @@ fn comparison_plots_and_verdicts_come_from_comparison_json() {
     let o = forceplan(&["report", out.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
     let names = check_plot_files(&out);
-    for n in ["comparison_kpis", "comparison_differences", "comparison_cdf"] {
+    for n in [
+        "comparison_kpis",
+        "comparison_differences",
+        "comparison_cdf",
+    ] {
         assert!(names.iter().any(|x| x == n), "{n}: {names:?}");
     }
     let res = Results::load(&out).unwrap();
@@ -327,7 +331,12 @@ fn comparison_plots_and_verdicts_come_from_comparison_json() {
     let k = plot::compare::option_kpis(c, "response_time_p90_h");
     assert_eq!(k.len(), 3);
     assert_eq!((k[1].label.as_str(), k[1].mean), ("qrf-forward", 2.9));
-    assert_eq!(k[1].low, c["options"][1]["kpis"]["response_time_p90_h"]["ci95_low"].as_f64().unwrap());
+    assert_eq!(
+        k[1].low,
+        c["options"][1]["kpis"]["response_time_p90_h"]["ci95_low"]
+            .as_f64()
+            .unwrap()
+    );
     // Paired differences: the baseline has none; the others carry theirs and the verdict.
     let d = plot::compare::differences(c, "response_time_p90_h");
     assert_eq!(d.len(), 2);
@@ -344,7 +353,14 @@ fn comparison_plots_and_verdicts_come_from_comparison_json() {
     // The report states the verdicts.
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     crate::report::assert_self_contained(&html);
-    for needle in ["Verdicts", "qrf-forward", "class=\"better\"", "bonferroni", "97.5 %", "0123abcd4567ef89"] {
+    for needle in [
+        "Verdicts",
+        "qrf-forward",
+        "class=\"better\"",
+        "bonferroni",
+        "97.5 %",
+        "0123abcd4567ef89",
+    ] {
         assert!(html.contains(needle), "report shows {needle}");
     }
 }
