@@ -351,7 +351,7 @@ impl Figure for MapPlot {
         if self.violations.is_some() {
             s.push_str(&format!(
                 " Dots: violations needing a response in the first {:.0} days of replication 0, \
-                 coloured by response time; × undetected, △ detected but no unit on scene.",
+                 coloured by response time (scale capped at their 95th percentile); × undetected, △ detected but no unit on scene.",
                 self.days
             ));
         }

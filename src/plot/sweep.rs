@@ -340,7 +340,7 @@ impl Figure for HeatPlot {
                 chart.draw_series(std::iter::once(Text::new(
                     tick(&((v * 100.0).round() / 100.0)),
                     (x, y),
-                    TextStyle::from((FONT, 14).into_font())
+                    TextStyle::from((FONT, 18).into_font())
                         .color(if light { &BLACK } else { &WHITE })
                         .pos(Pos::new(HPos::Center, VPos::Center)),
                 )))?;

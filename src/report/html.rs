@@ -133,6 +133,7 @@ dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 18px;
 dl.facts dt { font-weight: bold; } dl.facts dd { margin: 0; font-family: "DejaVu Sans Mono", monospace; font-size: 14px; }
 table { border-collapse: collapse; margin: 8px 0 12px; font-size: 14px; }
 th, td { border-bottom: 1px solid var(--rule); padding: 4px 10px; text-align: right; vertical-align: top; }
+td { white-space: nowrap; } td:first-child { white-space: normal; }
 th:first-child, td:first-child { text-align: left; }
 thead th { border-bottom: 2px solid var(--ink); background: #f3f6f9; }
 td.better { color: var(--better); font-weight: bold; } td.worse { color: var(--worse); font-weight: bold; }
@@ -276,7 +277,7 @@ pub fn render(dir: &Path, with_plots: bool) -> Result<String> {
         sweep_section(&mut h, s);
     }
     if let Some(s) = &summary {
-        summary_sections(&mut h, s);
+        kpi_section(&mut h, s);
     }
 
     // Plots.
@@ -302,6 +303,9 @@ pub fn render(dir: &Path, with_plots: bool) -> Result<String> {
         );
     }
     h.push_str("</section>\n");
+    if let Some(s) = &summary {
+        detail_sections(&mut h, s);
+    }
     let _ = writeln!(
         h,
         "<footer>forceplan {} · scenario {} · inputs {} · seed {} · {} replications. All inputs are notional planning assumptions. Map data: Natural Earth (public domain).</footer>\n</body>\n</html>",
@@ -314,7 +318,7 @@ pub fn render(dir: &Path, with_plots: bool) -> Result<String> {
     Ok(h)
 }
 
-fn summary_sections(h: &mut String, s: &Value) {
+fn kpi_section(h: &mut String, s: &Value) {
     h.push_str("<section><h2>Key performance indicators</h2>\n<p class=\"note\">Mean over replications ±95 % confidence half-width (Student t). Shares count every violation needing a response, undetected ones included.</p>\n");
     h.push_str("<table><thead><tr><th>KPI</th><th>theatre</th><th>air</th><th>sea</th><th>land</th></tr></thead><tbody>\n");
     for (key, label, digits, pct) in KPI_ROWS {
@@ -330,7 +334,9 @@ fn summary_sections(h: &mut String, s: &Value) {
         h.push_str("</tr>\n");
     }
     h.push_str("</tbody></table></section>\n");
+}
 
+fn detail_sections(h: &mut String, s: &Value) {
     if let Some(sectors) = s["by_sector"].as_array() {
         h.push_str("<section><h2>Sectors</h2>\n<table><thead><tr><th>sector</th><th>domain</th><th>violations</th><th>detected</th><th>responded</th><th>response p90 [h]</th><th>within target</th></tr></thead><tbody>\n");
         for x in sectors {
