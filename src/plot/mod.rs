@@ -153,7 +153,7 @@ pub fn render_png<F: Figure>(fig: &F, caption: &str) -> Result<Vec<u8>> {
         let mut enc = png::Encoder::new(&mut out, w, h);
         enc.set_color(png::ColorType::Rgb);
         enc.set_depth(png::BitDepth::Eight);
-        enc.set_compression(png::Compression::Fast);
+        enc.set_compression(png::Compression::Default);
         let mut wr = enc.write_header().map_err(|e| draw_err(&fig.name(), e))?;
         wr.write_image_data(&buf)
             .map_err(|e| draw_err(&fig.name(), e))?;
