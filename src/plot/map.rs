@@ -585,3 +585,42 @@ impl Figure for MapPlot {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn borders_asset_is_the_theatre() {
+        let b = borders();
+        let names: Vec<&str> = b.land.iter().map(|(n, _)| n.as_str()).collect();
+        for n in [
+            "Ukraine", "Russia", "Romania", "Moldova", "Turkey", "Poland",
+        ] {
+            assert!(names.contains(&n), "{n} in {names:?}");
+        }
+        assert!(b.coast.len() > 5 && b.borders.len() > 10);
+        let all = b
+            .coast
+            .iter()
+            .chain(&b.borders)
+            .flatten()
+            .chain(b.land.iter().flat_map(|(_, r)| r.iter().flatten()));
+        for (lon, lat) in all {
+            assert!((19.0..=45.0).contains(lon) && (39.0..=55.0).contains(lat));
+        }
+    }
+
+    #[test]
+    fn view_box_covers_sectors_with_a_margin() {
+        let s = SectorShape {
+            domain: 2,
+            polygon: false,
+            points: vec![(32.0, 46.5), (33.5, 46.9)],
+        };
+        let (lon0, lat0, lon1, lat1) = view_box(&[s], &[]);
+        assert!(lon0 < 30.0 && lon1 > 35.5 && lat0 < 45.0 && lat1 > 48.0);
+        assert!(lon1 - lon0 >= 10.0 - 1e-9 && lat1 - lat0 >= 6.0 - 1e-9);
+        assert_eq!(view_box(&[], &[]), (22.0, 41.0, 42.0, 53.0));
+    }
+}
