@@ -85,12 +85,14 @@ impl Figure for NationPlot {
     where
         DB::ErrorType: 'static,
     {
-        let n = self.bars.len() as i32;
+        // Drawn bottom-up: reverse so the first entry is at the top.
+        let bars: Vec<&NationBar> = self.bars.iter().rev().collect();
+        let n = bars.len() as i32;
         let (w, _) = area.dim_in_pixel();
         let (left, right) = area.split_horizontally(w * 55 / 100);
         let label = |v: &SegmentValue<i32>| match v {
             SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => {
-                self.bars.get(*i as usize).map_or(String::new(), |b| {
+                bars.get(*i as usize).map_or(String::new(), |b| {
                     format!("{} {}", b.code, shorten(&b.name, 16))
                 })
             }
@@ -98,8 +100,7 @@ impl Figure for NationPlot {
         };
         // Tasks per replication.
         let t_max = nice_max(
-            self.bars
-                .iter()
+            bars.iter()
                 .map(|b| z(b.tasks.2).max(z(b.tasks.0)))
                 .fold(0.0, f64::max),
         );
@@ -123,7 +124,7 @@ impl Figure for NationPlot {
         let c_tasks = PALETTE[0];
         let c_resp = PALETTE[5];
         chart
-            .draw_series(self.bars.iter().enumerate().map(|(i, b)| {
+            .draw_series(bars.iter().enumerate().map(|(i, b)| {
                 let mut r = Rectangle::new(
                     [
                         (0.0, SegmentValue::Exact(i as i32)),
@@ -137,7 +138,7 @@ impl Figure for NationPlot {
             .label("tasked")
             .legend(legend_box(c_tasks));
         chart
-            .draw_series(self.bars.iter().enumerate().map(|(i, b)| {
+            .draw_series(bars.iter().enumerate().map(|(i, b)| {
                 let mut r = Rectangle::new(
                     [
                         (0.0, SegmentValue::Exact(i as i32)),
@@ -152,8 +153,7 @@ impl Figure for NationPlot {
             .legend(legend_box(c_resp));
         chart
             .draw_series(
-                self.bars
-                    .iter()
+                bars.iter()
                     .enumerate()
                     .filter(|(_, b)| b.tasks.1.is_finite() && b.tasks.2.is_finite())
                     .map(|(i, b)| {
@@ -209,7 +209,7 @@ impl Figure for NationPlot {
             .light_line_style(RGBColor(235, 235, 235))
             .draw()?;
         let c_u = PALETTE[1];
-        chart.draw_series(self.bars.iter().enumerate().map(|(i, b)| {
+        chart.draw_series(bars.iter().enumerate().map(|(i, b)| {
             let mut r = Rectangle::new(
                 [
                     (0.0, SegmentValue::Exact(i as i32)),
@@ -224,8 +224,7 @@ impl Figure for NationPlot {
             r
         }))?;
         chart.draw_series(
-            self.bars
-                .iter()
+            bars.iter()
                 .enumerate()
                 .filter(|(_, b)| b.utilisation.1.is_finite() && b.utilisation.2.is_finite())
                 .map(|(i, b)| {

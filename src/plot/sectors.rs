@@ -152,9 +152,11 @@ impl Figure for SectorBoxPlot {
     where
         DB::ErrorType: 'static,
     {
-        let n = self.boxes.len() as i32;
+        // Drawn bottom-up: reverse so the first entry is at the top.
+        let boxes: Vec<&SectorBox> = self.boxes.iter().rev().collect();
+        let n = boxes.len() as i32;
         let x_max = nice_max(
-            self.boxes
+            boxes
                 .iter()
                 .flat_map(|b| b.values.iter().copied())
                 .fold(0.0, f64::max),
@@ -171,7 +173,7 @@ impl Figure for SectorBoxPlot {
             .y_labels(n as usize + 1)
             .y_label_formatter(&|v| match v {
                 SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => {
-                    self.boxes.get(*i as usize).map_or(String::new(), |b| {
+                    boxes.get(*i as usize).map_or(String::new(), |b| {
                         format!("{} ({})", super::cdf::shorten(&b.id, 24), b.domain)
                     })
                 }
@@ -182,7 +184,7 @@ impl Figure for SectorBoxPlot {
             .axis_desc_style(axis_font())
             .light_line_style(RGBColor(235, 235, 235))
             .draw()?;
-        for (i, b) in self.boxes.iter().enumerate() {
+        for (i, b) in boxes.iter().enumerate() {
             let i = i as i32;
             if b.values.is_empty() {
                 chart.draw_series(std::iter::once(Text::new(
@@ -235,7 +237,7 @@ impl Figure for SectorBoxPlot {
         for (k, d) in ["air", "sea", "land"]
             .iter()
             .enumerate()
-            .filter(|(_, d)| self.boxes.iter().any(|b| b.domain == **d))
+            .filter(|(_, d)| boxes.iter().any(|b| b.domain == **d))
         {
             chart
                 .draw_series(std::iter::empty::<Circle<(f64, SegmentValue<i32>), i32>>())?
