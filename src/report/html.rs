@@ -119,10 +119,45 @@ fn kpi_label(key: &str) -> String {
         .map_or(key.replace('_', " "), |r| r.1.to_string())
 }
 
+/// Standard base64 (RFC 4648, with padding).
+pub fn base64(bytes: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut o = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for c in bytes.chunks(3) {
+        let n = (u32::from(c[0]) << 16)
+            | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
+            | u32::from(*c.get(2).unwrap_or(&0));
+        o.push(A[(n >> 18) as usize & 63] as char);
+        o.push(A[(n >> 12) as usize & 63] as char);
+        o.push(if c.len() > 1 {
+            A[(n >> 6) as usize & 63] as char
+        } else {
+            '='
+        });
+        o.push(if c.len() > 2 {
+            A[n as usize & 63] as char
+        } else {
+            '='
+        });
+    }
+    o
+}
+
+/// `@font-face` rules embedding DejaVu Sans (the font the plots were laid out with), so the
+/// page and its SVG text look the same on any machine, fonts installed or not.
+fn font_faces() -> String {
+    format!(
+        "@font-face {{ font-family: \"ReportSans\"; font-weight: normal; src: url(data:font/ttf;base64,{}) format(\"truetype\"); }}\n\
+         @font-face {{ font-family: \"ReportSans\"; font-weight: bold; src: url(data:font/ttf;base64,{}) format(\"truetype\"); }}\n",
+        base64(dejavu::sans::regular()),
+        base64(dejavu::sans::bold())
+    )
+}
+
 const CSS: &str = r#"
 :root { --ink:#1b1b1b; --muted:#555; --rule:#d0d0d0; --accent:#0b4f8a; --better:#1a7f37; --worse:#b42318; }
 * { box-sizing: border-box; }
-body { font-family: "DejaVu Sans", "Liberation Sans", Arial, Helvetica, sans-serif; color: var(--ink);
+body { font-family: "ReportSans", "DejaVu Sans", "Liberation Sans", Arial, Helvetica, sans-serif; color: var(--ink);
        margin: 0 auto; padding: 24px 32px 48px; max-width: 1240px; line-height: 1.45; font-size: 15px; }
 header { border-bottom: 3px solid var(--accent); margin-bottom: 18px; padding-bottom: 8px; }
 h1 { font-size: 26px; margin: 0 0 4px; color: var(--accent); }
@@ -139,6 +174,7 @@ thead th { border-bottom: 2px solid var(--ink); background: #f3f6f9; }
 td.better { color: var(--better); font-weight: bold; } td.worse { color: var(--worse); font-weight: bold; }
 figure { margin: 18px 0 26px; page-break-inside: avoid; break-inside: avoid; }
 figure svg { width: 100%; height: auto; display: block; border: 1px solid var(--rule); }
+svg text { font-family: "ReportSans", "DejaVu Sans", sans-serif; }
 figcaption { font-size: 13px; color: var(--muted); margin-top: 4px; }
 .note { font-size: 13px; color: var(--muted); }
 footer { margin-top: 32px; font-size: 12px; color: var(--muted); border-top: 1px solid var(--rule); padding-top: 6px; }
@@ -220,10 +256,10 @@ pub fn render(dir: &Path, with_plots: bool) -> Result<String> {
 
     let mut h = String::with_capacity(1 << 20);
     h.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
-    h.push_str("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n");
+    h.push_str("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:\">\n");
     h.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
     let _ = writeln!(h, "<title>{}</title>", esc(&title));
-    let _ = writeln!(h, "<style>{CSS}</style>\n</head>\n<body>");
+    let _ = writeln!(h, "<style>\n{}{CSS}</style>\n</head>\n<body>", font_faces());
     let _ = writeln!(h, "<header><h1>{}</h1>", esc(&title));
     let desc = theatre
         .as_ref()
@@ -462,6 +498,15 @@ pub fn write(dir: &Path, with_plots: bool) -> Result<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn base64_matches_rfc4648() {
+        assert_eq!(base64(b""), "");
+        assert_eq!(base64(b"f"), "Zg==");
+        assert_eq!(base64(b"fo"), "Zm8=");
+        assert_eq!(base64(b"foo"), "Zm9v");
+        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
+    }
 
     #[test]
     fn escapes_and_cells() {
