@@ -74,7 +74,8 @@ impl Figure for StagePlot {
     fn description(&self) -> String {
         "Mean hours spent in each stage from occurrence to a unit on scene (detection, reporting, \
          HQ processing, queue wait, national approval, notice to move, transit), per domain, \
-         averaged over replications; each stage is averaged over the violations that reached it."
+         averaged over replications; each stage is averaged over the violations that reached it, so \
+         the sum (Σ) can differ from the mean response time (black tick)."
             .into()
     }
     fn size(&self) -> (u32, u32) {
@@ -126,6 +127,26 @@ impl Figure for StagePlot {
                 .label(*label)
                 .legend(legend_box(colour));
         }
+        chart
+            .draw_series(
+                (0..3)
+                    .filter(|d| self.response_mean[*d].is_finite())
+                    .map(|d| {
+                        let mut r = Rectangle::new(
+                            [
+                                (self.response_mean[d], SegmentValue::Exact(d as i32)),
+                                (self.response_mean[d], SegmentValue::Exact(d as i32 + 1)),
+                            ],
+                            BLACK.stroke_width(3),
+                        );
+                        r.set_margin(8, 8, 0, 0);
+                        r
+                    }),
+            )?
+            .label("mean response time")
+            .legend(|(x, y)| {
+                PathElement::new(vec![(x + 8, y - 7), (x + 8, y + 7)], BLACK.stroke_width(3))
+            });
         chart.draw_series((0..3).map(|d| {
             Text::new(
                 format!("Σ {:.2} h", totals[d]),
