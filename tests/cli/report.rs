@@ -178,6 +178,22 @@ fn report_is_self_contained_and_loads_in_headless_chromium() {
     assert!(problems.is_empty(), "browser console: {problems:#?}");
     let png = std::fs::read(&shot).unwrap_or_else(|_| panic!("screenshot: {}", run.stderr));
     assert_eq!(png_size(&png), (1280, 2000));
+    // It prints to PDF (print CSS: A4, figures kept whole) over several pages.
+    let pdf = dir.path().join("report.pdf");
+    let run = chromium(
+        &browser,
+        &page,
+        &[
+            "--no-pdf-header-footer".into(),
+            format!("--print-to-pdf={}", pdf.display()),
+        ],
+    );
+    assert!(browser_problems(&run.stderr).is_empty(), "{}", run.stderr);
+    let bytes = std::fs::read(&pdf).unwrap_or_else(|_| panic!("PDF: {}", run.stderr));
+    assert!(bytes.starts_with(b"%PDF"), "a PDF");
+    let text = String::from_utf8_lossy(&bytes);
+    let pages = text.matches("/Type /Page").count() - text.matches("/Type /Pages").count();
+    assert!(pages >= 3, "printed over {pages} pages");
     // The rendered DOM holds the tables and every plot.
     let run = chromium(&browser, &page, &["--dump-dom".into()]);
     assert!(browser_problems(&run.stderr).is_empty(), "{}", run.stderr);
