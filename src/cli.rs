@@ -47,6 +47,9 @@ struct Common {
     /// Continue the interrupted run whose outputs are in DIR (give no input file).
     #[arg(long, value_name = "DIR")]
     resume: Option<PathBuf>,
+    /// Do not draw plots (report.html is still written, without them).
+    #[arg(long)]
+    no_plots: bool,
 }
 
 #[derive(Subcommand)]
@@ -69,6 +72,16 @@ enum Command {
         /// Also write violations.csv, one row per violation of every replication.
         #[arg(long)]
         trace: bool,
+    },
+    /// Re-draw the plots of a results directory into DIR/plots/ (PNG and SVG).
+    Plot {
+        /// Results directory (the --out of `forceplan run`, `compare` or `sweep`).
+        dir: PathBuf,
+    },
+    /// Draw the plots and write DIR/report.html, one self-contained page.
+    Report {
+        /// Results directory (the --out of `forceplan run`, `compare` or `sweep`).
+        dir: PathBuf,
     },
     /// Compare the force options of a study with common random numbers.
     Compare {
@@ -165,6 +178,11 @@ pub fn main() -> Result<()> {
             quick,
             threads,
         } => validate_model(&scenarios, &out, quick, threads),
+        Command::Plot { dir } => plot(&dir).map(|_| ()),
+        Command::Report { dir } => {
+            plot(&dir)?;
+            report_html(&dir, true)
+        }
     }
 }
 
@@ -589,6 +607,7 @@ fn experiment(
         std::fs::remove_dir_all(&parts).with_context(|| format!("removing {}", parts.display()))?;
     }
     Checkpoint::remove(&out)?;
+    plots_and_report(&out, &plan, !common.no_plots)?;
     println!("\nresults written to {}/", out.display());
     Ok(())
 }
@@ -708,6 +727,42 @@ fn merge(dirs: &[PathBuf], out: Option<PathBuf>) -> Result<()> {
     };
     let table = write_outputs(&merged.plan, &merged.results, &info, &out, None)?;
     print!("{table}");
+    plots_and_report(&out, &merged.plan, true)?;
     println!("\nmerged {} shards into {}/", files.len(), out.display());
+    Ok(())
+}
+
+/// After a run, comparison or sweep: `theatre.json` (what plots need from the base scenario),
+/// the plots, `report.html`.
+fn plots_and_report(out: &Path, plan: &Plan, plots: bool) -> Result<()> {
+    let sc = &plan.variants[0].prepared.scenario;
+    let theatre = report::theatre(sc, &plan.main_file);
+    report::atomic_write(
+        &out.join("theatre.json"),
+        serde_json::to_string_pretty(&theatre)?.as_bytes(),
+    )?;
+    if plots {
+        plot(out)?;
+    }
+    report_html(out, plots)
+}
+
+/// Draws the plots of a results directory and says how long it took.
+fn plot(dir: &Path) -> Result<Vec<forceplan::plot::PlotInfo>> {
+    let t = std::time::Instant::now();
+    let plots = forceplan::plot::draw_all(dir)?;
+    println!(
+        "drew {} plots (PNG and SVG) in {:.2} s into {}/",
+        plots.len(),
+        t.elapsed().as_secs_f64(),
+        forceplan::plot::plots_dir(dir).display()
+    );
+    Ok(plots)
+}
+
+/// Writes `dir/report.html`.
+fn report_html(dir: &Path, with_plots: bool) -> Result<()> {
+    let path = report::html::write(dir, with_plots)?;
+    println!("report written to {}", path.display());
     Ok(())
 }

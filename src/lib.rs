@@ -27,6 +27,7 @@ pub mod experiment;
 pub mod geo;
 pub mod metrics;
 pub mod model;
+pub mod plot;
 pub mod report;
 pub mod scenario;
 pub mod time;

@@ -5,6 +5,8 @@ pub mod checkpoint;
 pub mod study;
 pub mod validation;
 
+pub mod html;
+
 use crate::error::{Error, Result};
 use crate::metrics::stats::Summary;
 use crate::metrics::{
@@ -527,4 +529,68 @@ pub fn summary_table(sc: &Scenario, agg: &Aggregate, info: &RunInfo) -> String {
         }
     }
     s
+}
+
+/// The content of `theatre.json`: what the plots need from the scenario (bases with the units
+/// stationed per domain, sector geometry, response-time targets), so that `forceplan plot`
+/// and `forceplan report` work from the results directory alone.
+pub fn theatre(sc: &Scenario, scenario_file: &str) -> Value {
+    use crate::geo::Geometry;
+    use crate::scenario::UnitKind;
+    let bases: Vec<Value> = sc
+        .bases
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            let mut units = [0u64; 3];
+            let mut isr = 0u64;
+            for c in sc.contingents.iter().filter(|c| c.base == i) {
+                if c.kind == UnitKind::IsrDrone {
+                    isr += u64::from(c.units);
+                } else {
+                    units[c.domain.index()] += u64::from(c.units);
+                }
+            }
+            json!({
+                "id": b.id, "name": b.name, "lat": b.pos.lat, "lon": b.pos.lon,
+                "kind": format!("{:?}", b.kind),
+                "units": { "air": units[0], "sea": units[1], "land": units[2] },
+                "isr_drones": isr,
+            })
+        })
+        .collect();
+    let sectors: Vec<Value> = sc
+        .sectors
+        .iter()
+        .map(|s| {
+            let (kind, points) = match &s.geometry {
+                Geometry::Line { points, .. } => ("line", points),
+                Geometry::Polygon { points, .. } => ("polygon", points),
+            };
+            json!({
+                "id": s.id, "name": s.name, "domain": s.domain.key(), "kind": kind,
+                "points": points.iter().map(|p| [p.lon, p.lat]).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let types: Vec<Value> = sc
+        .violation_types
+        .iter()
+        .map(|t| {
+            json!({
+                "id": t.id, "name": t.name, "domain": t.domain.key(), "severity": t.severity.key(),
+                "target_h": t.response.as_ref().map(|r| r.target.hours()),
+            })
+        })
+        .collect();
+    json!({
+        "forceplan_version": env!("CARGO_PKG_VERSION"),
+        "scenario": sc.name,
+        "scenario_file": scenario_file,
+        "scenario_hash": hex(sc.source_hash),
+        "description": sc.description.split_whitespace().collect::<Vec<_>>().join(" "),
+        "bases": bases,
+        "sectors": sectors,
+        "violation_types": types,
+    })
 }

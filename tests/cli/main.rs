@@ -12,15 +12,19 @@
 //! - [`properties`]: property tests over random small scenarios (proptest);
 //! - [`queueing`]: the M/M/c validation scenario against Erlang C;
 //! - [`study`]: `compare`, `sweep`, `--shard` and `merge`;
-//! - [`validation_suite`]: `validate-model` and the committed `VALIDATION.md`.
+//! - [`validation_suite`]: `validate-model` and the committed `VALIDATION.md`;
+//! - [`plots`]: plot files are valid PNG/SVG and draw what the results hold;
+//! - [`report`]: `report.html` is self-contained and loads in headless Chromium.
 
 mod common;
 mod crn;
 mod determinism;
 mod hostile;
 mod interrupt;
+mod plots;
 mod properties;
 mod queueing;
+mod report;
 mod run;
 mod study;
 mod validate;

@@ -1,0 +1,522 @@
+//! `report.html`: one self-contained page a planner can hand on or print.
+//!
+//! The page is built from the results directory alone (`summary.json`, `theatre.json`,
+//! `comparison.json`, `sweep.json` and the plots listed in `plots/index.json`). Plots are
+//! inlined as SVG; there are no scripts, no external style sheets, fonts or images, and a
+//! Content-Security-Policy forbids the browser from fetching anything, so the page reads the
+//! same offline, from an e-mail attachment or printed to PDF.
+
+use super::atomic_write;
+use crate::error::{Error, Result};
+use serde_json::Value;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// Escapes text for HTML.
+pub fn esc(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&#39;"),
+            _ => o.push(c),
+        }
+    }
+    o
+}
+
+fn read_json(path: &Path) -> Result<Option<Value>> {
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let text = std::fs::read_to_string(path).map_err(|io| Error::Read {
+        path: path.to_path_buf(),
+        io,
+    })?;
+    serde_json::from_str(&text)
+        .map(Some)
+        .map_err(|e| Error::Usage(format!("{}: not valid JSON: {e}", path.display())))
+}
+
+fn f(v: &Value) -> f64 {
+    v.as_f64().unwrap_or(f64::NAN)
+}
+
+/// `mean ±half-width` of a `{mean, ci95_low, ci95_high}` object.
+fn cell(v: &Value, digits: usize, percent: bool) -> String {
+    let k = if percent { 100.0 } else { 1.0 };
+    let m = f(&v["mean"]) * k;
+    if m.is_nan() {
+        return "—".into();
+    }
+    let hw = (f(&v["ci95_high"]) - f(&v["ci95_low"])) * k / 2.0;
+    let unit = if percent { " %" } else { "" };
+    if hw.is_finite() {
+        format!("{m:.digits$} ±{hw:.digits$}{unit}")
+    } else {
+        format!("{m:.digits$}{unit}")
+    }
+}
+
+/// KPI rows of the tables: (key, label, digits, as percent).
+const KPI_ROWS: [(&str, &str, usize, bool); 17] = [
+    ("violations", "violations per replication", 0, false),
+    ("needing_response", "needing a response", 0, false),
+    ("detected_share", "detected", 1, true),
+    ("responded_share", "responded (unit on scene)", 1, true),
+    (
+        "within_target_share",
+        "within response-time target",
+        1,
+        true,
+    ),
+    (
+        "detection_latency_mean_h",
+        "detection latency, mean [h]",
+        2,
+        false,
+    ),
+    (
+        "decision_time_mean_h",
+        "HQ decision time, mean [h]",
+        2,
+        false,
+    ),
+    ("queue_wait_mean_h", "queue wait, mean [h]", 2, false),
+    ("queued_share", "tasks that waited for a unit", 1, true),
+    (
+        "approval_delay_mean_h",
+        "national approval, mean [h]",
+        2,
+        false,
+    ),
+    ("transit_mean_h", "transit, mean [h]", 2, false),
+    ("response_time_mean_h", "response time, mean [h]", 2, false),
+    ("response_time_p50_h", "response time, median [h]", 2, false),
+    (
+        "response_time_p90_h",
+        "response time, 90th percentile [h]",
+        2,
+        false,
+    ),
+    (
+        "response_time_p95_h",
+        "response time, 95th percentile [h]",
+        2,
+        false,
+    ),
+    ("unanswered_at_end", "unanswered at the end", 1, false),
+    ("utilisation", "unit utilisation", 1, true),
+];
+
+fn kpi_label(key: &str) -> String {
+    KPI_ROWS
+        .iter()
+        .find(|r| r.0 == key)
+        .map_or(key.replace('_', " "), |r| r.1.to_string())
+}
+
+/// Standard base64 (RFC 4648, with padding).
+pub fn base64(bytes: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut o = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for c in bytes.chunks(3) {
+        let n = (u32::from(c[0]) << 16)
+            | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
+            | u32::from(*c.get(2).unwrap_or(&0));
+        o.push(A[(n >> 18) as usize & 63] as char);
+        o.push(A[(n >> 12) as usize & 63] as char);
+        o.push(if c.len() > 1 {
+            A[(n >> 6) as usize & 63] as char
+        } else {
+            '='
+        });
+        o.push(if c.len() > 2 {
+            A[n as usize & 63] as char
+        } else {
+            '='
+        });
+    }
+    o
+}
+
+/// `@font-face` rules embedding DejaVu Sans (the font the plots were laid out with), so the
+/// page and its SVG text look the same on any machine, fonts installed or not.
+fn font_faces() -> String {
+    format!(
+        "@font-face {{ font-family: \"ReportSans\"; font-weight: normal; src: url(data:font/ttf;base64,{}) format(\"truetype\"); }}\n\
+         @font-face {{ font-family: \"ReportSans\"; font-weight: bold; src: url(data:font/ttf;base64,{}) format(\"truetype\"); }}\n",
+        base64(dejavu::sans::regular()),
+        base64(dejavu::sans::bold())
+    )
+}
+
+const CSS: &str = r#"
+:root { --ink:#1b1b1b; --muted:#555; --rule:#d0d0d0; --accent:#0b4f8a; --better:#1a7f37; --worse:#b42318; }
+* { box-sizing: border-box; }
+body { font-family: "ReportSans", "DejaVu Sans", "Liberation Sans", Arial, Helvetica, sans-serif; color: var(--ink);
+       margin: 0 auto; padding: 24px 32px 48px; max-width: 1240px; line-height: 1.45; font-size: 15px; }
+header { border-bottom: 3px solid var(--accent); margin-bottom: 18px; padding-bottom: 8px; }
+h1 { font-size: 26px; margin: 0 0 4px; color: var(--accent); }
+h2 { font-size: 20px; margin: 28px 0 8px; border-bottom: 1px solid var(--rule); padding-bottom: 4px; }
+h3 { font-size: 16px; margin: 18px 0 6px; }
+p.lead { margin: 4px 0; color: var(--muted); }
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 18px; margin: 8px 0; }
+dl.facts dt { font-weight: bold; } dl.facts dd { margin: 0; font-family: "DejaVu Sans Mono", monospace; font-size: 14px; }
+table { border-collapse: collapse; margin: 8px 0 12px; font-size: 14px; }
+th, td { border-bottom: 1px solid var(--rule); padding: 4px 10px; text-align: right; vertical-align: top; }
+td { white-space: nowrap; } td:first-child { white-space: normal; }
+th:first-child, td:first-child { text-align: left; }
+thead th { border-bottom: 2px solid var(--ink); background: #f3f6f9; }
+td.better { color: var(--better); font-weight: bold; } td.worse { color: var(--worse); font-weight: bold; }
+figure { margin: 18px 0 26px; page-break-inside: avoid; break-inside: avoid; }
+figure svg { width: 100%; height: auto; display: block; border: 1px solid var(--rule); }
+svg text { font-family: "ReportSans", "DejaVu Sans", sans-serif; }
+figcaption { font-size: 13px; color: var(--muted); margin-top: 4px; }
+.note { font-size: 13px; color: var(--muted); }
+footer { margin-top: 32px; font-size: 12px; color: var(--muted); border-top: 1px solid var(--rule); padding-top: 6px; }
+@page { size: A4; margin: 14mm 12mm; }
+@media print {
+  body { max-width: none; padding: 0; font-size: 11pt; }
+  h2 { break-after: avoid; page-break-after: avoid; }
+  table, figure { break-inside: avoid; page-break-inside: avoid; }
+  figure svg { border: none; }
+  a { color: inherit; text-decoration: none; }
+}
+"#;
+
+/// One plot listed in `plots/index.json`.
+#[derive(Debug, Clone)]
+struct PlotEntry {
+    name: String,
+    title: String,
+    description: String,
+}
+
+fn plot_entries(dir: &Path) -> Result<Vec<PlotEntry>> {
+    let Some(index) = read_json(&dir.join("plots").join("index.json"))? else {
+        return Ok(Vec::new());
+    };
+    Ok(index
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|p| PlotEntry {
+                    name: p["name"].as_str().unwrap_or("").to_string(),
+                    title: p["title"].as_str().unwrap_or("").to_string(),
+                    description: p["description"].as_str().unwrap_or("").to_string(),
+                })
+                .filter(|p| !p.name.is_empty() && !p.name.contains(['/', '\\', '.']))
+                .collect()
+        })
+        .unwrap_or_default())
+}
+
+/// Cleans an SVG document for inlining: drops an XML declaration and any comment.
+fn inline_svg(svg: &str) -> String {
+    let mut s = svg.trim();
+    if s.starts_with("<?xml")
+        && let Some(i) = s.find("?>")
+    {
+        s = s[i + 2..].trim_start();
+    }
+    s.to_string()
+}
+
+/// Renders the report of the results in `dir`. `with_plots`: inline the plots listed in
+/// `dir/plots/index.json` (else a note says they were not drawn).
+pub fn render(dir: &Path, with_plots: bool) -> Result<String> {
+    let summary = read_json(&dir.join("summary.json"))?;
+    let theatre = read_json(&dir.join("theatre.json"))?;
+    let comparison = read_json(&dir.join("comparison.json"))?;
+    let sweep = read_json(&dir.join("sweep.json"))?;
+    let Some(head) = summary.as_ref().or(comparison.as_ref()).or(sweep.as_ref()) else {
+        return Err(Error::Usage(format!(
+            "{} is not a forceplan results directory (no summary.json, comparison.json or sweep.json)",
+            dir.display()
+        )));
+    };
+    let scenario = head["scenario"].as_str().unwrap_or("?");
+    let version = head["forceplan_version"].as_str().unwrap_or("?");
+    let hash = head["scenario_hash"]
+        .as_str()
+        .or(head["input_hash"].as_str())
+        .unwrap_or("?");
+    let title = match (&comparison, &sweep) {
+        (Some(c), _) => format!(
+            "Force options compared — study {}",
+            c["study"].as_str().unwrap_or("?")
+        ),
+        (None, Some(s)) => format!("Sweep {}", s["sweep"].as_str().unwrap_or("?")),
+        _ => format!("Force plan assessment — {scenario}"),
+    };
+
+    let mut h = String::with_capacity(1 << 20);
+    h.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+    h.push_str("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:\">\n");
+    h.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    let _ = writeln!(h, "<title>{}</title>", esc(&title));
+    let _ = writeln!(h, "<style>\n{}{CSS}</style>\n</head>\n<body>", font_faces());
+    let _ = writeln!(h, "<header><h1>{}</h1>", esc(&title));
+    let desc = theatre
+        .as_ref()
+        .and_then(|t| t["description"].as_str())
+        .or(comparison.as_ref().and_then(|c| c["description"].as_str()))
+        .unwrap_or("");
+    if !desc.is_empty() {
+        let _ = writeln!(h, "<p class=\"lead\">{}</p>", esc(desc));
+    }
+    h.push_str("</header>\n");
+
+    // Run facts.
+    h.push_str("<section><h2>Run</h2><dl class=\"facts\">\n");
+    let mut fact = |k: &str, v: String| {
+        let _ = writeln!(h, "<dt>{}</dt><dd>{}</dd>", esc(k), esc(&v));
+    };
+    fact("scenario", scenario.to_string());
+    if let Some(file) = theatre.as_ref().and_then(|t| t["scenario_file"].as_str()) {
+        fact("scenario file", file.to_string());
+    }
+    fact("inputs hash", hash.to_string());
+    fact("seed", head["seed"].to_string());
+    fact("replications", head["replications"].to_string());
+    if let Some(s) = &summary {
+        fact("horizon", format!("{} days", s["horizon_days"]));
+        fact("nations", s["nations"].to_string());
+        fact(
+            "units",
+            format!(
+                "air {}, sea {}, land {}",
+                s["units_by_domain"]["air"],
+                s["units_by_domain"]["sea"],
+                s["units_by_domain"]["land"]
+            ),
+        );
+        fact(
+            "events simulated",
+            format!("{} in {:.1} s", s["events"], f(&s["wall_seconds"])),
+        );
+        if s["interrupted"].as_bool() == Some(true) {
+            fact("NOTE", "the run was interrupted: partial results".into());
+        }
+    }
+    fact("forceplan version", version.to_string());
+    h.push_str("</dl></section>\n");
+
+    if let Some(c) = &comparison {
+        comparison_section(&mut h, c);
+    }
+    if let Some(s) = &sweep {
+        sweep_section(&mut h, s);
+    }
+    if let Some(s) = &summary {
+        kpi_section(&mut h, s);
+    }
+
+    // Plots.
+    h.push_str("<section><h2>Plots</h2>\n");
+    let entries = if with_plots {
+        plot_entries(dir)?
+    } else {
+        Vec::new()
+    };
+    if entries.is_empty() {
+        h.push_str("<p class=\"note\">No plots were drawn for these results (run <code>forceplan plot DIR</code>, then <code>forceplan report DIR</code>).</p>\n");
+    }
+    for p in &entries {
+        let path = dir.join("plots").join(format!("{}.svg", p.name));
+        let svg = std::fs::read_to_string(&path).map_err(|io| Error::Read { path, io })?;
+        let _ = writeln!(
+            h,
+            "<figure id=\"{}\">{}\n<figcaption><b>{}.</b> {}</figcaption></figure>",
+            esc(&p.name),
+            inline_svg(&svg),
+            esc(&p.title),
+            esc(&p.description)
+        );
+    }
+    h.push_str("</section>\n");
+    if let Some(s) = &summary {
+        detail_sections(&mut h, s);
+    }
+    let _ = writeln!(
+        h,
+        "<footer>forceplan {} · scenario {} · inputs {} · seed {} · {} replications. All inputs are notional planning assumptions. Map data: Natural Earth (public domain).</footer>\n</body>\n</html>",
+        esc(version),
+        esc(scenario),
+        esc(hash),
+        esc(&head["seed"].to_string()),
+        esc(&head["replications"].to_string())
+    );
+    Ok(h)
+}
+
+fn kpi_section(h: &mut String, s: &Value) {
+    h.push_str("<section><h2>Key performance indicators</h2>\n<p class=\"note\">Mean over replications ±95 % confidence half-width (Student t). Shares count every violation needing a response, undetected ones included.</p>\n");
+    h.push_str("<table><thead><tr><th>KPI</th><th>theatre</th><th>air</th><th>sea</th><th>land</th></tr></thead><tbody>\n");
+    for (key, label, digits, pct) in KPI_ROWS {
+        let _ = write!(
+            h,
+            "<tr><td>{}</td><td>{}</td>",
+            esc(label),
+            cell(&s["kpis"][key], digits, pct)
+        );
+        for d in ["air", "sea", "land"] {
+            let _ = write!(h, "<td>{}</td>", cell(&s["by_domain"][d][key], digits, pct));
+        }
+        h.push_str("</tr>\n");
+    }
+    h.push_str("</tbody></table></section>\n");
+}
+
+fn detail_sections(h: &mut String, s: &Value) {
+    if let Some(sectors) = s["by_sector"].as_array() {
+        h.push_str("<section><h2>Sectors</h2>\n<table><thead><tr><th>sector</th><th>domain</th><th>violations</th><th>detected</th><th>responded</th><th>response p90 [h]</th><th>within target</th></tr></thead><tbody>\n");
+        for x in sectors {
+            let _ = writeln!(
+                h,
+                "<tr><td>{} <span class=\"note\">{}</span></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(x["id"].as_str().unwrap_or("")),
+                esc(x["name"].as_str().unwrap_or("")),
+                esc(x["domain"].as_str().unwrap_or("")),
+                cell(&x["violations"], 0, false),
+                cell(&x["detected_share"], 1, true),
+                cell(&x["responded_share"], 1, true),
+                cell(&x["response_time_p90_h"], 2, false),
+                cell(&x["within_target_share"], 1, true),
+            );
+        }
+        h.push_str("</tbody></table></section>\n");
+    }
+    if let Some(nations) = s["by_nation"].as_array() {
+        let mut rows: Vec<&Value> = nations
+            .iter()
+            .filter(|n| n["units"].as_u64().unwrap_or(0) > 0)
+            .collect();
+        rows.sort_by(|a, b| f(&b["tasks"]["mean"]).total_cmp(&f(&a["tasks"]["mean"])));
+        h.push_str("<section><h2>Nations</h2>\n<table><thead><tr><th>nation</th><th>units</th><th>tasks / replication</th><th>on scene / replication</th><th>response mean [h]</th><th>utilisation</th></tr></thead><tbody>\n");
+        for n in rows {
+            let _ = writeln!(
+                h,
+                "<tr><td>{} {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(n["code"].as_str().unwrap_or("")),
+                esc(n["name"].as_str().unwrap_or("")),
+                n["units"],
+                cell(&n["tasks"], 1, false),
+                cell(&n["responded"], 1, false),
+                cell(&n["response_time_mean_h"], 2, false),
+                cell(&n["utilisation"], 1, true),
+            );
+        }
+        h.push_str("</tbody></table></section>\n");
+    }
+}
+
+fn comparison_section(h: &mut String, c: &Value) {
+    let kpi = c["kpi"].as_str().unwrap_or("response_time_p90_h");
+    let _ = writeln!(
+        h,
+        "<section><h2>Verdicts</h2>\n<p class=\"note\">Decision KPI: <b>{}</b>. Paired differences against the baseline (common random numbers), {} comparisons, {} correction: each interval at {:.1} % confidence. “better” / “worse” only when the interval excludes zero.</p>",
+        esc(&kpi_label(kpi)),
+        c["comparisons"],
+        esc(c["correction"].as_str().unwrap_or("none")),
+        f(&c["per_comparison_confidence"]) * 100.0
+    );
+    h.push_str("<table><thead><tr><th>option</th><th>rank</th><th>KPI mean ±95 % CI</th><th>difference vs baseline</th><th>interval</th><th>verdict</th></tr></thead><tbody>\n");
+    for o in c["options"].as_array().into_iter().flatten() {
+        let vs = &o["vs_baseline"][kpi];
+        let (diff, ci, verdict) = if vs.is_object() {
+            (
+                format!("{:+.3}", f(&vs["mean"])),
+                format!("[{:+.3}, {:+.3}]", f(&vs["ci_low"]), f(&vs["ci_high"])),
+                vs["verdict"].as_str().unwrap_or("").to_string(),
+            )
+        } else {
+            ("baseline".into(), String::new(), String::new())
+        };
+        let class = match verdict.as_str() {
+            "better" => " class=\"better\"",
+            "worse" => " class=\"worse\"",
+            _ => "",
+        };
+        let _ = writeln!(
+            h,
+            "<tr><td>{} <span class=\"note\">{}</span></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td{}>{}</td></tr>",
+            esc(o["name"].as_str().unwrap_or("")),
+            esc(o["description"].as_str().unwrap_or("")),
+            o["rank"],
+            cell(&o["kpis"][kpi], 3, false),
+            esc(&diff),
+            esc(&ci),
+            class,
+            esc(&verdict)
+        );
+    }
+    h.push_str("</tbody></table></section>\n");
+}
+
+fn sweep_section(h: &mut String, s: &Value) {
+    let kpi = s["kpi"].as_str().unwrap_or("response_time_p90_h");
+    let factors: Vec<String> = s["factors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|x| x["name"].as_str().unwrap_or("").to_string())
+        .collect();
+    let _ = writeln!(
+        h,
+        "<section><h2>Sweep</h2>\n<p class=\"note\">Design: {}; KPI: <b>{}</b>.</p>",
+        esc(s["design"].as_str().unwrap_or("?")),
+        esc(&kpi_label(kpi))
+    );
+    h.push_str("<table><thead><tr><th>point</th>");
+    for n in &factors {
+        let _ = write!(h, "<th>{}</th>", esc(n));
+    }
+    h.push_str("<th>KPI mean ±95 % CI</th></tr></thead><tbody>\n");
+    for p in s["points"].as_array().into_iter().flatten() {
+        let _ = write!(h, "<tr><td>{}</td>", p["index"]);
+        for n in &factors {
+            let _ = write!(h, "<td>{}</td>", p["factors"][n]);
+        }
+        let _ = writeln!(h, "<td>{}</td></tr>", cell(&p["kpis"][kpi], 3, false));
+    }
+    h.push_str("</tbody></table></section>\n");
+}
+
+/// Writes `dir/report.html` and returns its path.
+pub fn write(dir: &Path, with_plots: bool) -> Result<PathBuf> {
+    let html = render(dir, with_plots)?;
+    let path = dir.join("report.html");
+    atomic_write(&path, html.as_bytes())?;
+    Ok(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_matches_rfc4648() {
+        assert_eq!(base64(b""), "");
+        assert_eq!(base64(b"f"), "Zg==");
+        assert_eq!(base64(b"fo"), "Zm8=");
+        assert_eq!(base64(b"foo"), "Zm9v");
+        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
+    }
+
+    #[test]
+    fn escapes_and_cells() {
+        assert_eq!(esc("<a & \"b\">"), "&lt;a &amp; &quot;b&quot;&gt;");
+        let v = serde_json::json!({"mean": 0.5, "ci95_low": 0.4, "ci95_high": 0.6});
+        assert_eq!(cell(&v, 1, true), "50.0 ±10.0 %");
+        assert_eq!(cell(&serde_json::json!({"mean": null}), 1, false), "—");
+        assert_eq!(
+            inline_svg("<?xml version=\"1.0\"?>\n<svg></svg>"),
+            "<svg></svg>"
+        );
+    }
+}
