@@ -278,7 +278,7 @@ pub fn render(dir: &Path, with_plots: bool) -> Result<String> {
     };
     fact("scenario", scenario.to_string());
     if let Some(file) = theatre.as_ref().and_then(|t| t["scenario_file"].as_str()) {
-        fact("scenario file", file.to_string());
+        fact("input file", file.to_string());
     }
     fact("inputs hash", hash.to_string());
     fact("seed", head["seed"].to_string());
