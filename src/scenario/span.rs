@@ -95,10 +95,31 @@ impl Scanner<'_> {
         }
     }
 
+    /// Length in bytes of the whitespace character at the cursor, if there is one. ron's
+    /// whitespace is Unicode `Pattern_White_Space`, which has more than ASCII's.
+    fn whitespace_len(&self) -> Option<usize> {
+        let rest = &self.b[self.i..];
+        match rest.first()? {
+            b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C => Some(1),
+            0xC2 if rest.get(1) == Some(&0x85) => Some(2),
+            0xE2 if rest.get(1) == Some(&0x80)
+                && matches!(rest.get(2), Some(0x8E | 0x8F | 0xA8 | 0xA9)) =>
+            {
+                Some(3)
+            }
+            _ => None,
+        }
+    }
+
     fn skip_ws(&mut self) {
         loop {
+            if let Some(n) = self.whitespace_len() {
+                for _ in 0..n {
+                    self.bump();
+                }
+                continue;
+            }
             match self.peek() {
-                Some(c) if c.is_ascii_whitespace() => self.bump(),
                 Some(b'/') if self.b.get(self.i + 1) == Some(&b'/') => {
                     while !matches!(self.peek(), None | Some(b'\n')) {
                         self.bump();
@@ -200,7 +221,11 @@ impl Scanner<'_> {
                         self.bump();
                         break;
                     }
+                    let before = self.i;
                     self.value(format!("{path}[{k}]"), depth + 1)?;
+                    if self.i == before {
+                        return None; // not RON this scanner understands: stop, never spin
+                    }
                     k += 1;
                     self.skip_ws();
                     if self.peek()? == b',' {
@@ -252,12 +277,16 @@ impl Scanner<'_> {
                 self.bump();
             }
             _ => {
-                // A number or other scalar: up to the next delimiter.
+                // A number or other scalar: up to the next delimiter or whitespace.
+                let start = self.i;
                 while let Some(c) = self.peek() {
-                    if matches!(c, b',' | b')' | b']' | b'}') || c.is_ascii_whitespace() {
+                    if matches!(c, b',' | b')' | b']' | b'}') || self.whitespace_len().is_some() {
                         break;
                     }
                     self.bump();
+                }
+                if self.i == start {
+                    return None; // a stray delimiter where a value belongs
                 }
             }
         }
@@ -303,11 +332,15 @@ impl Scanner<'_> {
                 break;
             }
             let at = self.here();
+            let before = self.i;
             if k == 0 {
                 self.value(path.clone(), depth + 1)?;
                 self.map.entry(format!("{path}.0")).or_insert(at);
             } else {
                 self.value(format!("{path}.{k}"), depth + 1)?;
+            }
+            if self.i == before {
+                return None;
             }
             k += 1;
             self.skip_ws();
@@ -341,6 +374,32 @@ mod tests {
         );
         // Unknown leaf: falls back to the enclosing value.
         assert_eq!(idx.find("items[1].nothing"), idx.find("items[1]"));
+    }
+
+    /// Regression (issue 5, found by the sweep fuzz target): ron's whitespace includes
+    /// vertical tab, U+0085, U+200E/F and U+2028/9; the scanner fell out of step on them,
+    /// met a `)` inside a list and spun forever, growing its map until memory ran out.
+    #[test]
+    fn issue5_ron_whitespace_and_stray_delimiters_do_not_hang() {
+        let text =
+            "Scenario(\n name: \"x\",\n items: [\x0B(id: \"a\"),\u{2028}(id: \"b\")\u{85}],\n)";
+        let idx = SpanIndex::build(text);
+        assert_eq!(idx.find("items[1].id").map(|p| p.line), Some(3));
+        for t in [
+            "[)",
+            "[1, )]",
+            "(a: [}])",
+            "{a: )}",
+            "(1, ], 2)",
+            "[\u{200E})",
+        ] {
+            let idx = SpanIndex::build(t);
+            assert!(
+                idx.map.len() <= t.len() + 1,
+                "{t:?}: {} entries",
+                idx.map.len()
+            );
+        }
     }
 
     #[test]
