@@ -364,3 +364,19 @@ pub fn run_suite(dir: &Path, opts: SuiteOptions) -> Result<Vec<Case>> {
     }
     Ok(cases)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn erlang_c_reference_values() {
+        // Field notes §6: λ = 8, μ = 1, c = 10 → P(wait) = 0.409180, Wq = 0.204590;
+        // λ = 9 → Wq = 0.668732. M/M/1: P(wait) = ρ, Wq = ρ / (μ − λ).
+        let (p, wq) = erlang_c(8.0, 1.0, 10);
+        assert!((p - 0.409_180).abs() < 1e-6 && (wq - 0.204_590).abs() < 1e-6);
+        assert!((erlang_c(9.0, 1.0, 10).1 - 0.668_732).abs() < 1e-6);
+        let (p1, w1) = erlang_c(0.8, 1.0, 1);
+        assert!((p1 - 0.8).abs() < 1e-12 && (w1 - 4.0).abs() < 1e-12);
+    }
+}

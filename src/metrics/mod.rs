@@ -246,18 +246,11 @@ struct Group {
     within_target: u64,
     unanswered: u64,
     detect_latency_s: u64,
-    reporting_s: u64,
-    n_reported_needing: u64,
-    decision_s: u64,
-    n_decided: u64,
-    queue_s: u64,
-    n_tasked: u64,
+    /// Time spent [s] and count, per stage of a response: reporting, HQ decision, queue,
+    /// approval, notice to move, transit (from each stage's start to the next's).
+    stage_s: [u64; 6],
+    stage_n: [u64; 6],
     n_queued: u64,
-    approval_s: u64,
-    n_approved: u64,
-    notice_s: u64,
-    n_departed: u64,
-    transit_s: u64,
     response_h: Vec<f64>,
 }
 
@@ -288,31 +281,19 @@ impl Group {
             return;
         }
         self.needing += 1;
-        if let (Some(d), Some(rep)) = (r.detected, r.reported) {
-            self.reporting_s += (rep - d).secs();
-            self.n_reported_needing += 1;
-        }
-        if let (Some(rep), Some(dec)) = (r.reported, r.decided) {
-            self.decision_s += (dec - rep).secs();
-            self.n_decided += 1;
-        }
-        if let (Some(dec), Some(t)) = (r.decided, r.tasked) {
-            self.queue_s += (t - dec).secs();
-            self.n_tasked += 1;
-            if t > dec {
-                self.n_queued += 1;
+        let times = [
+            r.detected, r.reported, r.decided, r.tasked, r.approved, r.departed, r.arrived,
+        ];
+        for (i, w) in times.windows(2).enumerate() {
+            if let (Some(from), Some(to)) = (w[0], w[1]) {
+                self.stage_s[i] += (to - from).secs();
+                self.stage_n[i] += 1;
             }
         }
-        if let (Some(t), Some(a)) = (r.tasked, r.approved) {
-            self.approval_s += (a - t).secs();
-            self.n_approved += 1;
-        }
-        if let (Some(a), Some(d)) = (r.approved, r.departed) {
-            self.notice_s += (d - a).secs();
-            self.n_departed += 1;
-        }
-        if let (Some(d), Some(a)) = (r.departed, r.arrived) {
-            self.transit_s += (a - d).secs();
+        if let (Some(dec), Some(t)) = (r.decided, r.tasked)
+            && t > dec
+        {
+            self.n_queued += 1;
         }
         match r.response_time() {
             Some(rt) => {
@@ -345,14 +326,14 @@ impl Group {
                 ratio(self.detected, self.violations),
                 ratio(self.responded, self.needing),
                 mean_h(self.detect_latency_s, self.detected),
-                mean_h(self.reporting_s, self.n_reported_needing),
-                mean_h(self.decision_s, self.n_decided),
-                mean_h(self.queue_s, self.n_tasked),
-                ratio(self.n_queued, self.n_tasked),
+                mean_h(self.stage_s[0], self.stage_n[0]),
+                mean_h(self.stage_s[1], self.stage_n[1]),
+                mean_h(self.stage_s[2], self.stage_n[2]),
+                ratio(self.n_queued, self.stage_n[2]),
                 f64::NAN, // queue_length_mean: set by the collector, which integrates over time
-                mean_h(self.approval_s, self.n_approved),
-                mean_h(self.notice_s, self.n_departed),
-                mean_h(self.transit_s, self.responded),
+                mean_h(self.stage_s[3], self.stage_n[3]),
+                mean_h(self.stage_s[4], self.stage_n[4]),
+                mean_h(self.stage_s[5], self.stage_n[5]),
                 mean_rt,
                 stats::quantile_sorted(rt, 0.50),
                 stats::quantile_sorted(rt, 0.90),

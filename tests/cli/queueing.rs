@@ -2,23 +2,7 @@
 //! the Erlang-C mean wait and P(wait), and utilisation ρ, lie within the 95 % CI.
 
 use crate::common::*;
-
-/// Erlang C from the Erlang-B recursion (field notes §6).
-fn erlang_c(lambda: f64, mu: f64, c: u32) -> (f64, f64) {
-    let a = lambda / mu;
-    let mut b = 1.0;
-    for k in 1..=c {
-        b = a * b / (f64::from(k) + a * b);
-    }
-    let p_wait = f64::from(c) * b / (f64::from(c) - a * (1.0 - b));
-    (p_wait, p_wait / (f64::from(c) * mu - lambda))
-}
-
-#[test]
-fn erlang_c_reference_values() {
-    let (p, wq) = erlang_c(8.0, 1.0, 10);
-    assert!((p - 0.409180).abs() < 1e-6 && (wq - 0.204590).abs() < 1e-6);
-}
+use forceplan::validation::erlang_c;
 
 #[test]
 fn mmc_queue_wait_matches_erlang_c() {
