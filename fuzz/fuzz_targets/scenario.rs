@@ -3,10 +3,17 @@
 
 use libfuzzer_sys::fuzz_target;
 
+#[path = "common.rs"]
+mod common;
+use common::{skip_known, verbose};
+
 fuzz_target!(|data: &[u8]| {
     // Files are read as strict UTF-8 (anything else is refused before parsing), so only
     // valid UTF-8 reaches the parser; lossy conversion keeps invalid inputs useful anyway.
     let text = String::from_utf8_lossy(data);
+    if skip_known(&text) {
+        return;
+    }
     match forceplan::scenario::from_str(&text, "fuzz.ron") {
         Ok(scenario) => {
             if verbose() {
@@ -22,9 +29,3 @@ fuzz_target!(|data: &[u8]| {
         }
     }
 });
-
-/// `FUZZ_VERBOSE=1` prints what each input gave (to check seeds: `cargo fuzz run ... FILE`).
-fn verbose() -> bool {
-    static V: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    *V.get_or_init(|| std::env::var_os("FUZZ_VERBOSE").is_some())
-}

@@ -5,10 +5,17 @@
 use forceplan::experiment::plan::{Inputs, Kind, Params, Plan};
 use libfuzzer_sys::fuzz_target;
 
+#[path = "common.rs"]
+mod common;
+use common::{skip_known, verbose};
+
 const TUTORIAL: &str = include_str!("../../scenarios/tutorial.ron");
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data).into_owned();
+    if skip_known(&text) {
+        return;
+    }
     let inputs = Inputs::sealed(vec![
         ("fuzz/study.ron".into(), text),
         ("fuzz/tutorial.ron".into(), TUTORIAL.into()),
@@ -26,9 +33,3 @@ fuzz_target!(|data: &[u8]| {
         }
     }
 });
-
-/// `FUZZ_VERBOSE=1` prints what each input gave (to check seeds: `cargo fuzz run ... FILE`).
-fn verbose() -> bool {
-    static V: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    *V.get_or_init(|| std::env::var_os("FUZZ_VERBOSE").is_some())
-}
