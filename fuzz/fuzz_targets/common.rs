@@ -20,5 +20,7 @@ pub fn verbose() -> bool {
 pub fn skip_known(text: &str) -> bool {
     static S: OnceLock<bool> = OnceLock::new();
     *S.get_or_init(|| std::env::var_os("FUZZ_SKIP_KNOWN").is_some())
-        && text.contains(['\x0B', '\u{85}', '\u{200E}', '\u{200F}', '\u{2028}', '\u{2029}'])
+        && text.contains([
+            '\x0B', '\u{85}', '\u{200E}', '\u{200F}', '\u{2028}', '\u{2029}',
+        ])
 }
