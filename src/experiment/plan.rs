@@ -21,6 +21,8 @@ use std::path::{Path, PathBuf};
 pub const DEFAULT_KPI: &str = "response_time_p90_h";
 /// Most design points a sweep may have.
 pub const MAX_POINTS: usize = 10_000;
+/// Invalid design points whose problems are listed; the rest are only counted.
+pub const MAX_INVALID_POINTS_REPORTED: usize = 20;
 
 /// The texts of every input file, by the path used to read it, in reading order.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -321,7 +323,6 @@ fn is_dir_name(s: &str) -> bool {
 fn variant_scenario(
     base: &RawScenario,
     base_text: &str,
-    base_file: &str,
     changes: &[(String, &RawChange)],
     what: &str,
     pr: &mut Problems,
@@ -342,30 +343,25 @@ fn variant_scenario(
     if !ok {
         return None;
     }
-    match scenario::validate::validate(&raw, base_text, base_file) {
+    match scenario::validate::check(&raw, base_text) {
         Ok(sc) => Some(sc),
-        Err(Error::Invalid { problems }) => {
+        Err(problems) => {
             let at = changes.first().map_or(String::new(), |(p, _)| {
                 p.rsplit_once('[').map_or(p.clone(), |(a, _)| a.to_string())
             });
-            for d in problems {
-                let place = if d.path.is_empty() {
+            for (path, message) in problems {
+                let place = if path.is_empty() {
                     String::new()
                 } else {
-                    format!("{}: ", d.path)
+                    format!("{path}: ")
                 };
                 pr.add(
                     at.clone(),
                     format!(
-                        "after the changes of {what} the scenario is invalid: {place}{}",
-                        d.message
+                        "after the changes of {what} the scenario is invalid: {place}{message}"
                     ),
                 );
             }
-            None
-        }
-        Err(e) => {
-            pr.add(String::new(), e.to_string());
             None
         }
     }
@@ -433,7 +429,6 @@ fn load_study(file: &str, mut inputs: Inputs, params: Params) -> Result<Plan> {
         if let Some(mut sc) = variant_scenario(
             &base_raw,
             &base_text,
-            &base_file,
             &changes,
             &format!("option \"{}\"", o.name),
             &mut pr,
@@ -705,6 +700,7 @@ fn load_sweep(file: &str, mut inputs: Inputs, params: Params) -> Result<Plan> {
     let mut pr = Problems::new(file, &text);
     let points = design_points(&sweep.factors, &sweep.design);
     let mut variants = Vec::with_capacity(points.len());
+    let mut invalid_points = 0usize;
     for (k, values) in points.iter().enumerate() {
         let mut changes: Vec<(String, RawChange)> = base_changes
             .iter()
@@ -712,6 +708,10 @@ fn load_sweep(file: &str, mut inputs: Inputs, params: Params) -> Result<Plan> {
             .collect();
         for (i, (f, v)) in sweep.factors.iter().zip(values).enumerate() {
             changes.push((format!("factors[{i}].target"), f.target.change(*v)));
+        }
+        if invalid_points >= MAX_INVALID_POINTS_REPORTED {
+            invalid_points += 1;
+            continue;
         }
         let refs: Vec<(String, &RawChange)> = changes.iter().map(|(p, c)| (p.clone(), c)).collect();
         let label: Vec<String> = sweep
@@ -723,7 +723,6 @@ fn load_sweep(file: &str, mut inputs: Inputs, params: Params) -> Result<Plan> {
         if let Some(mut sc) = variant_scenario(
             &base_raw,
             &base_text,
-            &base_file,
             &refs,
             &format!("design point {k} ({})", label.join(", ")),
             &mut pr,
@@ -735,7 +734,18 @@ fn load_sweep(file: &str, mut inputs: Inputs, params: Params) -> Result<Plan> {
                 prepared: Prepared::new(sc),
                 factors: values.clone(),
             });
+        } else {
+            invalid_points += 1;
         }
+    }
+    if invalid_points > MAX_INVALID_POINTS_REPORTED {
+        pr.add(
+            "design".into(),
+            format!(
+                "{} more design points are invalid (only the first {MAX_INVALID_POINTS_REPORTED} are listed)",
+                invalid_points - MAX_INVALID_POINTS_REPORTED
+            ),
+        );
     }
     pr.finish()?;
     let default_reps = u64::from(sweep.replications.unwrap_or(base.replications));

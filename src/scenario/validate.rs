@@ -212,26 +212,38 @@ fn known(map: &HashMap<&str, usize>) -> String {
 
 /// Validates a raw scenario; `text` is the file it came from (for positions and the hash).
 pub fn validate(raw: &RawScenario, text: &str, file: &str) -> Result<Scenario> {
+    check(raw, text).map_err(|problems| {
+        let spans = SpanIndex::build(text);
+        let mut problems: Vec<Diagnostic> = problems
+            .into_iter()
+            .map(|(path, message)| Diagnostic {
+                file: file.to_string(),
+                at: spans.find(&path),
+                path,
+                message,
+            })
+            .collect();
+        problems.sort_by_key(|d| d.at);
+        Error::Invalid { problems }
+    })
+}
+
+/// Validates a raw scenario without locating the problems in a file: `(path, message)`
+/// pairs. For scenarios built by changes (options, design points), whose problems are
+/// reported where the change was written.
+pub fn check(
+    raw: &RawScenario,
+    text: &str,
+) -> std::result::Result<Scenario, Vec<(String, String)>> {
     let mut cx = Ctx {
         problems: Vec::new(),
     };
     let scenario = build(raw, &mut cx, text);
     if cx.problems.is_empty() {
-        return Ok(scenario);
+        Ok(scenario)
+    } else {
+        Err(cx.problems)
     }
-    let spans = SpanIndex::build(text);
-    let mut problems: Vec<Diagnostic> = cx
-        .problems
-        .into_iter()
-        .map(|(path, message)| Diagnostic {
-            file: file.to_string(),
-            at: spans.find(&path),
-            path,
-            message,
-        })
-        .collect();
-    problems.sort_by_key(|d| d.at);
-    Err(Error::Invalid { problems })
 }
 
 fn build(raw: &RawScenario, cx: &mut Ctx, text: &str) -> Scenario {
