@@ -19,7 +19,8 @@ forceplan=$(realpath "${FORCEPLAN:-target/release/forceplan}")
 [ -x "$forceplan" ] || { echo "no forceplan binary at $forceplan (cargo build --release)" >&2; exit 2; }
 mkdir -p "$out/slurm-logs"
 out=$(realpath "$out")
-input=$(realpath "$input")
+# The input path is recorded in the results (and shown in the report): keep it as given;
+# array tasks start in this directory (sbatch default), so a relative path works.
 # shellcheck disable=SC2086
 array=$(sbatch --parsable ${SBATCH_ARGS:-} --array="1-$shards" \
     --output="$out/slurm-logs/shard-%a.out" \
