@@ -278,13 +278,7 @@ impl Figure for CdfPlot {
                 )))?;
             }
             if any {
-                chart
-                    .configure_series_labels()
-                    .position(SeriesLabelPosition::LowerRight)
-                    .background_style(WHITE.mix(0.9))
-                    .border_style(GREY)
-                    .label_font(TextStyle::from((FONT, 14).into_font()))
-                    .draw()?;
+                super::legend(&mut chart, SeriesLabelPosition::LowerRight)?;
             } else {
                 chart.draw_series(std::iter::once(Text::new(
                     "no responses in this domain",

@@ -548,13 +548,7 @@ impl Figure for MapPlot {
             (lon0 + (lon1 - lon0) * 0.01, lat0 + (lat1 - lat0) * 0.02),
             TextStyle::from((FONT, 14).into_font()).color(&BLACK),
         )))?;
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(WHITE.mix(0.9))
-            .border_style(GREY)
-            .label_font(TextStyle::from((FONT, 14).into_font()))
-            .draw()?;
+        super::legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
 
         if let Some(bar) = bar_area {
             let vmax = self.colour_max();

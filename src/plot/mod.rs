@@ -72,6 +72,26 @@ pub fn init_fonts() {
     });
 }
 
+/// Draws the legend of `chart` at `position`, in the house style (white box, grey border).
+pub fn legend<'a, DB, CT>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    position: SeriesLabelPosition,
+) -> DrawResult
+where
+    DB: DrawingBackend + 'a,
+    DB::ErrorType: 'static,
+    CT: CoordTranslate,
+{
+    chart
+        .configure_series_labels()
+        .position(position)
+        .background_style(WHITE.mix(0.9))
+        .border_style(GREY)
+        .label_font(TextStyle::from((FONT, 14).into_font()))
+        .draw()?;
+    Ok(())
+}
+
 /// One plot: something that can draw itself on any plotters backend.
 pub trait Figure {
     /// File stem, e.g. `response_time_cdf`.

@@ -168,13 +168,7 @@ impl Figure for NationPlot {
             )?
             .label("95 % CI")
             .legend(legend_line(BLACK, 2));
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
-            .background_style(WHITE.mix(0.9))
-            .border_style(GREY)
-            .label_font(TextStyle::from((FONT, 14).into_font()))
-            .draw()?;
+        super::legend(&mut chart, SeriesLabelPosition::LowerRight)?;
 
         // Utilisation.
         let u_max = (self

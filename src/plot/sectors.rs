@@ -244,13 +244,7 @@ impl Figure for SectorBoxPlot {
                 .label(*d)
                 .legend(legend_box(DOMAIN_COLOURS[k]));
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
-            .background_style(WHITE.mix(0.9))
-            .border_style(GREY)
-            .label_font(TextStyle::from((FONT, 14).into_font()))
-            .draw()?;
+        super::legend(&mut chart, SeriesLabelPosition::LowerRight)?;
         Ok(())
     }
 }

@@ -154,13 +154,7 @@ impl Figure for StagePlot {
                 TextStyle::from((FONT, 15).into_font()).color(&BLACK),
             )
         }))?;
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.9))
-            .border_style(GREY)
-            .label_font(TextStyle::from((FONT, 14).into_font()))
-            .draw()?;
+        super::legend(&mut chart, SeriesLabelPosition::UpperRight)?;
         Ok(())
     }
 }

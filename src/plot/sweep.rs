@@ -227,13 +227,7 @@ impl Figure for LinePlot {
             .draw_series(pts.iter().map(|p| Circle::new(*p, 5, c.filled())))?
             .label(format!("mean {}", self.kpi))
             .legend(|(x, y)| Circle::new((x + 8, y), 5, PALETTE[0].filled()));
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.9))
-            .border_style(GREY)
-            .label_font(TextStyle::from((FONT, 14).into_font()))
-            .draw()?;
+        super::legend(&mut chart, SeriesLabelPosition::UpperRight)?;
         Ok(())
     }
 }

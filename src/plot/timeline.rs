@@ -121,13 +121,7 @@ impl Figure for TimelinePlot {
                     .label(*label)
                     .legend(legend_line(*colour, 3));
             }
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::UpperRight)
-                .background_style(WHITE.mix(0.9))
-                .border_style(GREY)
-                .label_font(TextStyle::from((FONT, 14).into_font()))
-                .draw()?;
+            super::legend(&mut chart, SeriesLabelPosition::UpperRight)?;
             Ok(())
         };
         draw_panel(
