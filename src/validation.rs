@@ -298,14 +298,11 @@ pub fn run_suite(dir: &Path, opts: SuiteOptions) -> Result<Vec<Case>> {
         }
         let worst =
             |v: &[f64], target: f64| v.iter().map(|x| (x - target).abs()).fold(0.0, f64::max);
-        let summary = |v: &[f64], target: f64| {
-            let mut s = Summary::of(v.iter().copied());
-            // The "interval" shown for this deterministic case is the worst deviation.
-            s.ci95_low = target - worst(v, target);
-            s.ci95_high = target + worst(v, target);
-            s
-        };
-        let (own, other) = (summary(&shifts[0], d_h), summary(&shifts[1], 0.0));
+        // Every response must shift, not just the mean: pass on the worst deviation.
+        let (own, other) = (
+            Summary::of(shifts[0].iter().copied()),
+            Summary::of(shifts[1].iter().copied()),
+        );
         let mut c = Case::deterministic(
             "approval-shift-own",
             &format!(

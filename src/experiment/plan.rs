@@ -198,13 +198,25 @@ fn check_params(params: &Params, default_reps: u64, kpi: Option<&str>) -> Result
         return Err(Error::Usage("--replications must be at least 1".into()));
     }
     let name = params.kpi.as_deref().or(kpi).unwrap_or(DEFAULT_KPI);
-    let k = kpi_index(name).ok_or_else(|| {
-        Error::Usage(format!(
-            "unknown KPI \"{name}\"; expected one of: {}",
-            KPI_NAMES.join(", ")
-        ))
-    })?;
+    let k = kpi_index(name).ok_or_else(|| Error::Usage(unknown_kpi(name)))?;
     Ok((reps, k))
+}
+
+/// The message for a KPI name that does not exist.
+fn unknown_kpi(name: &str) -> String {
+    format!(
+        "unknown KPI \"{name}\"; expected one of: {}",
+        KPI_NAMES.join(", ")
+    )
+}
+
+/// Reports the `kpi` field of a study or sweep file if it names no KPI.
+fn check_kpi_field(kpi: Option<&String>, pr: &mut Problems) {
+    if let Some(k) = kpi
+        && kpi_index(k).is_none()
+    {
+        pr.add("kpi".into(), unknown_kpi(k));
+    }
 }
 
 fn load_run(file: &str, mut inputs: Inputs, params: Params) -> Result<Plan> {
@@ -442,17 +454,7 @@ fn load_study(file: &str, mut inputs: Inputs, params: Params) -> Result<Plan> {
             });
         }
     }
-    if let Some(k) = &study.kpi
-        && kpi_index(k).is_none()
-    {
-        pr.add(
-            "kpi".into(),
-            format!(
-                "unknown KPI \"{k}\"; expected one of: {}",
-                KPI_NAMES.join(", ")
-            ),
-        );
-    }
+    check_kpi_field(study.kpi.as_ref(), &mut pr);
     pr.finish()?;
     let default_reps = u64::from(study.replications.unwrap_or(base.replications));
     let (replications, kpi) = check_params(&params, default_reps, study.kpi.as_deref())?;
@@ -671,17 +673,7 @@ fn load_sweep(file: &str, mut inputs: Inputs, params: Params) -> Result<Plan> {
             "a Latin hypercube needs at least 1 point".into(),
         );
     }
-    if let Some(k) = &sweep.kpi
-        && kpi_index(k).is_none()
-    {
-        pr.add(
-            "kpi".into(),
-            format!(
-                "unknown KPI \"{k}\"; expected one of: {}",
-                KPI_NAMES.join(", ")
-            ),
-        );
-    }
+    check_kpi_field(sweep.kpi.as_ref(), &mut pr);
     let n_points: f64 = match sweep.design {
         RawDesign::Grid => sweep
             .factors
