@@ -2,6 +2,8 @@
 //! executable (and, where a test needs internals, the library).
 //!
 //! Modules:
+//! - [`bounds`]: every input of the hostile and fuzz corpora ends with exit 0 or 2, no panic,
+//!   no hang, under 200 MB;
 //! - [`validate`]: `forceplan validate` on the shipped scenarios, and every broken file in
 //!   `tests/data/bad/` giving exit code 2 with the place and the problem;
 //! - [`run`]: `forceplan run` output files and their contents;
@@ -16,6 +18,7 @@
 //! - [`plots`]: plot files are valid PNG/SVG and draw what the results hold;
 //! - [`report`]: `report.html` is self-contained and loads in headless Chromium.
 
+mod bounds;
 mod common;
 mod crn;
 mod determinism;
