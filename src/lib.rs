@@ -25,6 +25,7 @@ pub mod engine;
 pub mod error;
 pub mod experiment;
 pub mod geo;
+pub mod hash;
 pub mod metrics;
 pub mod model;
 pub mod plot;
