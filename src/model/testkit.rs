@@ -1,0 +1,52 @@
+//! Small scenarios for the model's unit tests, written as RON text.
+
+use crate::scenario::{self, Scenario};
+
+/// A land scenario on a short line sector `s1` at 48° N, 35.0–35.1° E, with an observation
+/// post that sees everything at once and no delays; `nations`, `bases` and `contingents`
+/// are RON list bodies, `extra` goes into the violation type's list.
+pub(crate) fn scenario(
+    horizon_days: u32,
+    rate_per_day: f64,
+    nations: &str,
+    bases: &str,
+    contingents: &str,
+) -> Scenario {
+    let text = format!(
+        r#"Scenario(
+    name: "testkit",
+    description: "unit-test scenario",
+    horizon_days: {horizon_days},
+    seed: 7,
+    replications: 1,
+    nations: [{nations}],
+    bases: [{bases}],
+    sectors: [
+        (id: "s1", name: "Sector one", domain: Land,
+         geometry: Line([(lat: 48.0, lon: 35.0), (lat: 48.0, lon: 35.1)]),
+         rate_per_day: {rate_per_day}, mix: [("job", 1.0)]),
+    ],
+    violation_types: [
+        (id: "job", domain: Land, severity: Moderate, observable_for: Fixed(Hours(1)),
+         response: Respond(capability: Investigate, on_scene: Fixed(Hours(1)), target: Hours(1))),
+    ],
+    sensors: [
+        ObservationPost(id: "eye", nation: "AAA", at: (lat: 48.0, lon: 35.05), range_km: 50.0,
+            detection_probability: 1.0, reporting_delay: Fixed(Seconds(0))),
+    ],
+    contingents: [{contingents}],
+    command: (hq_processing: Fixed(Seconds(0)), dispatch: FastestArrival, queue_priority: Fifo),
+)"#
+    );
+    scenario::from_str(&text, "testkit.ron").unwrap_or_else(|e| panic!("{e}\n{text}"))
+}
+
+/// A land contingent of `units` investigators of nation `nation` at `base`, with optional
+/// RON fields (e.g. `endurance: Some(Hours(2))`) appended.
+pub(crate) fn contingent(id: &str, nation: &str, base: &str, units: u32, extra: &str) -> String {
+    format!(
+        r#"(id: "{id}", nation: "{nation}", name: "{id}", domain: Land, kind: LightInfantry,
+            units: {units}, base: "{base}", speed_kmh: 50, notice_to_move: Fixed(Seconds(0)),
+            capabilities: [Investigate], {extra}),"#
+    )
+}
