@@ -152,6 +152,7 @@ impl<O: Observer> Sim<'_, O> {
             unit: None,
             contingent: None,
             nation: None,
+            unanswerable: false,
         };
         let observable_until = now + observable;
         let seen = self.seen_at_occurrence(world, s, pos, seed, now);

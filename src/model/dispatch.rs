@@ -38,6 +38,8 @@ struct Candidate {
     station: u32,
     /// Lower bound of the estimated arrival anywhere in the sector \[h\].
     lower_bound_h: f64,
+    /// The waiting queue of (this pair, this station).
+    queue: u32,
 }
 
 /// Stations and their contingents, for dispatch.
@@ -61,6 +63,9 @@ pub struct DispatchIndex {
     serves: Vec<Vec<u32>>,
     /// Station of each contingent (none for ISR or empty contingents).
     station_of: Vec<Option<u32>>,
+    /// Waiting queues each station takes violations from (one per pair it may answer).
+    station_queues: Vec<Vec<u32>>,
+    n_queues: usize,
     n_sectors: usize,
     n_pairs: usize,
     policy: DispatchPolicy,
@@ -149,6 +154,7 @@ impl DispatchIndex {
                     list.push(Candidate {
                         station: st as u32,
                         lower_bound_h: lb,
+                        queue: 0,
                     });
                     for &c in &station_contingents[st] {
                         serves[c as usize].push(pair);
@@ -163,6 +169,15 @@ impl DispatchIndex {
             }
         }
         let n_pairs = candidates.len();
+        let mut station_queues = vec![Vec::new(); station_contingents.len()];
+        let mut n_queues = 0;
+        for list in &mut candidates {
+            for cand in list.iter_mut() {
+                cand.queue = n_queues as u32;
+                station_queues[cand.station as usize].push(cand.queue);
+                n_queues += 1;
+            }
+        }
         DispatchIndex {
             pair_of,
             candidates,
@@ -174,6 +189,8 @@ impl DispatchIndex {
             station_endurance_h,
             serves,
             station_of,
+            station_queues,
+            n_queues,
             n_sectors,
             n_pairs,
             policy: sc.command.dispatch,
@@ -212,6 +229,26 @@ impl DispatchIndex {
     #[inline]
     pub fn serves(&self, contingent: usize) -> &[u32] {
         &self.serves[contingent]
+    }
+
+    /// Number of waiting queues: one per (pair, eligible station).
+    pub fn queues(&self) -> usize {
+        self.n_queues
+    }
+
+    /// The waiting queues a station takes violations from, one per pair it may answer.
+    #[inline]
+    pub fn queues_of(&self, station: u32) -> &[u32] {
+        &self.station_queues[station as usize]
+    }
+
+    /// The waiting queues of `pair` whose station can reach `pos` within its endurance.
+    #[inline]
+    pub fn queues_reaching(&self, pair: u32, pos: LatLon) -> impl Iterator<Item = u32> + '_ {
+        self.candidates[pair as usize]
+            .iter()
+            .filter(move |c| self.transit_h(c.station, pos).is_some())
+            .map(|c| c.queue)
     }
 
     /// One-way transit from a station to `pos` \[h\], if within endurance (round trip).
@@ -285,6 +322,7 @@ mod tests {
         let sc = scenario(
             1,
             10.0,
+            35.1,
             r#"(code: "AAA", name: "A"), (code: "BBB", name: "B", caveats: [NoSector("s1")])"#,
             r#"(id: "near", name: "Near", at: (lat: 48.0, lon: 35.05), kind: Garrison),
                (id: "mid", name: "Mid", at: (lat: 48.5, lon: 35.05), kind: Garrison),
@@ -344,6 +382,7 @@ mod tests {
         let sc = scenario(
             1,
             10.0,
+            35.1,
             r#"(code: "AAA", name: "A")"#,
             r#"(id: "far", name: "Far", at: (lat: 50.0, lon: 35.05), kind: Garrison)"#,
             &contingent("c-far", "AAA", "far", 1, "endurance: Some(Hours(2))"),

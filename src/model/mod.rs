@@ -190,7 +190,7 @@ impl<'a, O: Observer> Sim<'a, O> {
                 .map(|c| Vec::with_capacity(c.units as usize))
                 .collect(),
             station_available: vec![0; p.dispatch.stations()],
-            queues: WaitingQueues::new(p.dispatch.pairs()),
+            queues: WaitingQueues::new(p.dispatch.queues()),
             watch: vec![Vec::new(); sc.sectors.len()],
             on_station: vec![Vec::new(); sc.sectors.len()],
             covered_since: vec![SimTime::ZERO; sc.sectors.len()],

@@ -1,9 +1,10 @@
 //! Waiting queues: violations decided on while no eligible unit was available, per
-//! (type, sector) pair in priority order, and the time-integrated number waiting.
+//! (type, sector) pair and dispatch station in priority order, and the time-integrated
+//! number waiting.
 
 use super::record::Observer;
 use crate::scenario::{Domain, QueuePriority, Severity};
-use crate::time::{SimDuration, SimTime};
+use crate::time::SimTime;
 use bevy_ecs::prelude::Entity;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -29,10 +30,18 @@ pub fn priority(policy: QueuePriority, severity: Severity) -> u8 {
     }
 }
 
-/// Waiting violations per dispatch pair, and their time-integrated count per domain.
+/// Waiting violations, and their time-integrated count per domain.
+///
+/// A waiting violation is queued once under every dispatch station that can reach it (one
+/// min-heap per (pair, station)), so a unit that comes free finds the most urgent violation
+/// *it* can serve by peeking the heads of its station's queues: no scan of the waiting
+/// violations, and no violation stranded behind one the unit cannot reach. When a violation
+/// is taken from one queue, its copies in the others are dropped lazily, when they reach a
+/// head (`is_waiting` tells them apart).
 #[derive(Debug)]
 pub struct WaitingQueues {
-    /// One min-heap per (type, sector) pair.
+    /// One min-heap per (pair, station), by [`DispatchIndex`](super::dispatch::DispatchIndex)
+    /// queue id.
     heaps: Vec<BinaryHeap<Reverse<QueueKey>>>,
     len: usize,
     /// Waiting violations per domain, and when that last changed (for the time average).
@@ -41,10 +50,10 @@ pub struct WaitingQueues {
 }
 
 impl WaitingQueues {
-    /// Empty queues for `pairs` dispatch pairs.
-    pub fn new(pairs: usize) -> Self {
+    /// Empty queues, `queues` of them.
+    pub fn new(queues: usize) -> Self {
         WaitingQueues {
-            heaps: (0..pairs).map(|_| BinaryHeap::new()).collect(),
+            heaps: (0..queues).map(|_| BinaryHeap::new()).collect(),
             len: 0,
             by_domain: [0; 3],
             changed: SimTime::ZERO,
@@ -63,46 +72,49 @@ impl WaitingQueues {
         self.len == 0
     }
 
-    /// Queues a violation of `domain` for `pair` at `now`.
+    /// Queues a violation of `domain` at `now` under each of `queues` (at least one).
     pub fn push(
         &mut self,
         now: SimTime,
-        pair: u32,
+        queues: impl IntoIterator<Item = u32>,
         key: QueueKey,
         domain: Domain,
         obs: &mut impl Observer,
     ) {
-        self.heaps[pair as usize].push(Reverse(key));
+        for q in queues {
+            self.heaps[q as usize].push(Reverse(key));
+        }
         self.len += 1;
         self.change(now, domain, 1, obs);
     }
 
-    /// The most urgent waiting violation among the heads of `pairs` that a unit can reach
-    /// (`reach(violation)` gives its one-way transit), with its pair and transit. Ties go to
-    /// the pair listed first.
+    /// The most urgent violation still waiting (`is_waiting`) among the heads of `queues`,
+    /// with the queue it heads. Heads no longer waiting are dropped on the way.
     pub fn best_for(
-        &self,
-        pairs: &[u32],
-        mut reach: impl FnMut(Entity) -> Option<SimDuration>,
-    ) -> Option<(QueueKey, u32, SimDuration)> {
-        let mut best: Option<(QueueKey, u32, SimDuration)> = None;
-        for &pair in pairs {
-            let Some(Reverse(head)) = self.heaps[pair as usize].peek() else {
-                continue;
-            };
-            if best.as_ref().is_some_and(|(b, _, _)| head >= b) {
-                continue;
-            }
-            if let Some(transit) = reach(head.violation) {
-                best = Some((*head, pair, transit));
+        &mut self,
+        queues: &[u32],
+        is_waiting: impl Fn(Entity) -> bool,
+    ) -> Option<(QueueKey, u32)> {
+        let mut best: Option<(QueueKey, u32)> = None;
+        for &q in queues {
+            let heap = &mut self.heaps[q as usize];
+            while let Some(Reverse(head)) = heap.peek() {
+                if is_waiting(head.violation) {
+                    if best.is_none_or(|(b, _)| *head < b) {
+                        best = Some((*head, q));
+                    }
+                    break;
+                }
+                heap.pop();
             }
         }
         best
     }
 
-    /// Removes the head of `pair` (a violation of `domain`) at `now`.
-    pub fn pop(&mut self, now: SimTime, pair: u32, domain: Domain, obs: &mut impl Observer) {
-        self.heaps[pair as usize].pop().expect("queue not empty");
+    /// Takes the head of queue `q` (a violation of `domain`) at `now`; its copies in other
+    /// queues are dropped later.
+    pub fn take(&mut self, now: SimTime, q: u32, domain: Domain, obs: &mut impl Observer) {
+        self.heaps[q as usize].pop().expect("queue not empty");
         self.len -= 1;
         self.change(now, domain, -1, obs);
     }
@@ -130,6 +142,7 @@ impl WaitingQueues {
 mod tests {
     use super::*;
     use crate::model::record::ViolationRecord;
+    use crate::time::SimDuration;
     use bevy_ecs::world::World;
 
     #[derive(Default)]
@@ -162,12 +175,12 @@ mod tests {
         let critical_old = key(&mut w, Severity::Critical, 20, 1);
         let critical_tie = key(&mut w, Severity::Critical, 20, 2);
         for k in [minor_old, critical_new, critical_tie, critical_old] {
-            q.push(SimTime(60), 0, k, Domain::Land, &mut obs);
+            q.push(SimTime(60), [0], k, Domain::Land, &mut obs);
         }
         let mut order = Vec::new();
-        while let Some((k, pair, _)) = q.best_for(&[0], |_| Some(SimDuration::ZERO)) {
+        while let Some((k, queue)) = q.best_for(&[0], |_| true) {
             order.push(k);
-            q.pop(SimTime(60), pair, Domain::Land, &mut obs);
+            q.take(SimTime(60), queue, Domain::Land, &mut obs);
         }
         assert_eq!(order, [critical_old, critical_tie, critical_new, minor_old]);
         assert!(q.is_empty());
@@ -184,19 +197,27 @@ mod tests {
     }
 
     #[test]
-    fn best_for_skips_unreachable_heads_and_picks_across_pairs() {
+    fn best_for_takes_the_most_urgent_head_and_drops_copies_already_taken() {
         let mut w = World::new();
+        // Queue 0: station A's; queue 1: station B's. `both` waits under both stations.
         let mut q = WaitingQueues::new(2);
         let mut obs = Area::default();
-        let far = key(&mut w, Severity::Critical, 0, 0);
-        let near = key(&mut w, Severity::Minor, 5, 1);
-        q.push(SimTime(0), 0, far, Domain::Sea, &mut obs);
-        q.push(SimTime(0), 1, near, Domain::Sea, &mut obs);
-        let reach = |e: Entity| (e != far.violation).then_some(SimDuration(7));
-        assert_eq!(q.best_for(&[0, 1], reach), Some((near, 1, SimDuration(7))));
+        let both = key(&mut w, Severity::Critical, 0, 0);
+        let only_b = key(&mut w, Severity::Minor, 5, 1);
+        q.push(SimTime(0), [0, 1], both, Domain::Sea, &mut obs);
+        q.push(SimTime(0), [1], only_b, Domain::Sea, &mut obs);
+        assert_eq!(q.len(), 2);
+        // Station A takes `both`.
+        assert_eq!(q.best_for(&[0], |_| true), Some((both, 0)));
+        q.take(SimTime(1), 0, Domain::Sea, &mut obs);
+        // Station B's copy of `both` is stale: B gets `only_b`.
+        let taken = |e: Entity| e == both.violation;
+        assert_eq!(q.best_for(&[1], |e| !taken(e)), Some((only_b, 1)));
+        q.take(SimTime(2), 1, Domain::Sea, &mut obs);
+        assert!(q.is_empty());
         assert_eq!(
-            q.best_for(&[0, 1], |_| Some(SimDuration(1))),
-            Some((far, 0, SimDuration(1)))
+            q.best_for(&[0, 1], |e| !taken(e) && e != only_b.violation),
+            None
         );
     }
 
@@ -208,19 +229,19 @@ mod tests {
         // Two land violations wait from 100 s and 300 s; one leaves at 400 s; end at 1000 s.
         q.push(
             SimTime(100),
-            0,
+            [0],
             key(&mut w, Severity::Minor, 0, 0),
             Domain::Land,
             &mut obs,
         );
         q.push(
             SimTime(300),
-            0,
+            [0],
             key(&mut w, Severity::Minor, 1, 1),
             Domain::Land,
             &mut obs,
         );
-        q.pop(SimTime(400), 0, Domain::Land, &mut obs);
+        q.take(SimTime(400), 0, Domain::Land, &mut obs);
         q.integrate_to(SimTime(1000), &mut obs);
         assert_eq!(obs.0[Domain::Land.index()], 200 + 2 * 100 + 600);
         assert_eq!(obs.0[Domain::Air.index()], 0);

@@ -72,6 +72,9 @@ pub struct ViolationRecord {
     pub contingent: Option<u32>,
     /// The responding unit's nation.
     pub nation: Option<u32>,
+    /// Whether no unit of the force could ever answer it (no eligible station within
+    /// range): it was closed when HQ decided, not queued.
+    pub unanswerable: bool,
 }
 
 impl ViolationRecord {

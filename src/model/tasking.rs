@@ -105,6 +105,14 @@ impl<O: Observer> Sim<'_, O> {
                 );
             }
             None => {
+                let dispatch = &self.p.dispatch;
+                let mut reaching = dispatch.queues_reaching(pair, pos).peekable();
+                if reaching.peek().is_none() {
+                    // No unit of the force could ever answer it: it is counted, not queued.
+                    Self::stamp(world, e, |r| r.unanswerable = true);
+                    self.close(world, e);
+                    return;
+                }
                 let key = QueueKey {
                     priority: priority(self.sc.command.queue_priority, sev),
                     occurred_s: occurred.secs(),
@@ -112,7 +120,7 @@ impl<O: Observer> Sim<'_, O> {
                     violation: e,
                 };
                 self.queues
-                    .push(sched.now(), pair, key, domain, &mut *self.obs);
+                    .push(sched.now(), reaching, key, domain, &mut *self.obs);
             }
         }
     }
@@ -235,8 +243,8 @@ impl<O: Observer> Sim<'_, O> {
         self.make_available(world, sched, unit);
     }
 
-    /// A unit becomes available: it takes the most urgent waiting violation it may answer,
-    /// or joins its contingent's pool.
+    /// A unit becomes available: it takes the most urgent waiting violation it may answer
+    /// and reach, or joins its contingent's pool.
     fn make_available(&mut self, world: &mut World, sched: &mut Scheduler<Ev>, unit: Entity) {
         let c = world.get::<Unit>(unit).expect("unit exists").contingent as usize;
         let station = self
@@ -245,29 +253,84 @@ impl<O: Observer> Sim<'_, O> {
             .station_of(c)
             .expect("responder units have a station");
         if !self.queues.is_empty() {
-            let dispatch = &self.p.dispatch;
-            let reach = |e: Entity| {
-                let pos = world
+            let is_waiting = |e: Entity| {
+                world
                     .get::<Violation>(e)
-                    .expect("queued violation is open")
-                    .rec
-                    .pos;
-                dispatch
-                    .transit_h(station, pos)
-                    .map(SimDuration::from_hours_f64)
+                    .is_some_and(|v| v.rec.tasked.is_none())
             };
-            if let Some((head, pair, transit)) = self.queues.best_for(dispatch.serves(c), reach) {
-                let domain = world
+            let queues = self.p.dispatch.queues_of(station);
+            if let Some((head, q)) = self.queues.best_for(queues, is_waiting) {
+                let rec = &world
                     .get::<Violation>(head.violation)
                     .expect("queued violation is open")
-                    .rec
-                    .domain;
-                self.queues.pop(sched.now(), pair, domain, &mut *self.obs);
+                    .rec;
+                let (domain, pos) = (rec.domain, rec.pos);
+                let transit_h = self
+                    .p
+                    .dispatch
+                    .transit_h(station, pos)
+                    .expect("queued only under stations that reach it");
+                self.queues.take(sched.now(), q, domain, &mut *self.obs);
+                let transit = SimDuration::from_hours_f64(transit_h);
                 self.assign(world, sched, unit, head.violation, transit);
                 return;
             }
         }
         self.pools[c].push(unit);
         self.station_available[station as usize] += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::testkit::{Records, contingent, scenario};
+    use crate::model::{Prepared, simulate};
+    use crate::time::{DAY, SimDuration};
+
+    #[test]
+    fn violations_behind_an_unreachable_one_are_all_answered() {
+        // One unit with a 2 h endurance at the western end of a 150 km sector: most of the
+        // sector is out of its reach. Violations it can never reach must not block the ones
+        // it can (they used to head the queue and strand everything behind them).
+        let sc = scenario(
+            30,
+            12.0,
+            37.0,
+            r#"(code: "AAA", name: "A")"#,
+            r#"(id: "west", name: "West", at: (lat: 48.0, lon: 35.0), kind: Garrison)"#,
+            &contingent("c", "AAA", "west", 1, "endurance: Some(Hours(2))"),
+        );
+        let end = crate::time::SimTime::ZERO + sc.horizon;
+        let p = Prepared::new(sc);
+        let mut obs = Records::default();
+        simulate(&p, 0, false, &mut obs);
+        let records: Vec<_> = obs.0.iter().map(|(r, _)| r).collect();
+        let unanswerable = records.iter().filter(|r| r.unanswerable).count();
+        assert!(unanswerable > 0, "the case needs violations out of reach");
+        assert!(
+            records
+                .iter()
+                .all(|r| !r.unanswerable || r.tasked.is_none()),
+            "an unanswerable violation was tasked"
+        );
+        let waited = records
+            .iter()
+            .filter(|r| matches!((r.decided, r.tasked), (Some(d), Some(t)) if t > d))
+            .count();
+        assert!(waited > 0, "the case needs a queue");
+        let stranded: Vec<_> = records
+            .iter()
+            .filter(|r| {
+                !r.unanswerable
+                    && r.tasked.is_none()
+                    && r.decided.is_some_and(|d| d + SimDuration(DAY) < end)
+            })
+            .collect();
+        assert!(
+            stranded.is_empty(),
+            "{} reachable violations waited over a day unanswered, e.g. {:?}",
+            stranded.len(),
+            stranded[0]
+        );
     }
 }

@@ -1,13 +1,16 @@
 //! Small scenarios for the model's unit tests, written as RON text.
 
-use crate::scenario::{self, Scenario};
+use super::record::{Observer, ViolationRecord};
+use crate::scenario::{self, Domain, Scenario};
+use crate::time::SimDuration;
 
-/// A land scenario on a short line sector `s1` at 48° N, 35.0–35.1° E, with an observation
-/// post that sees everything at once and no delays; `nations`, `bases` and `contingents`
-/// are RON list bodies, `extra` goes into the violation type's list.
+/// A land scenario on a line sector `s1` at 48° N from 35.0° E to `lon_to`, with an
+/// observation post that sees everything at once and no delays; `nations`, `bases` and
+/// `contingents` are RON list bodies.
 pub(crate) fn scenario(
     horizon_days: u32,
     rate_per_day: f64,
+    lon_to: f64,
     nations: &str,
     bases: &str,
     contingents: &str,
@@ -23,7 +26,7 @@ pub(crate) fn scenario(
     bases: [{bases}],
     sectors: [
         (id: "s1", name: "Sector one", domain: Land,
-         geometry: Line([(lat: 48.0, lon: 35.0), (lat: 48.0, lon: 35.1)]),
+         geometry: Line([(lat: 48.0, lon: 35.0), (lat: 48.0, lon: {lon_to})]),
          rate_per_day: {rate_per_day}, mix: [("job", 1.0)]),
     ],
     violation_types: [
@@ -31,7 +34,7 @@ pub(crate) fn scenario(
          response: Respond(capability: Investigate, on_scene: Fixed(Hours(1)), target: Hours(1))),
     ],
     sensors: [
-        ObservationPost(id: "eye", nation: "AAA", at: (lat: 48.0, lon: 35.05), range_km: 50.0,
+        ObservationPost(id: "eye", nation: "AAA", at: (lat: 48.0, lon: 35.05), range_km: 500.0,
             detection_probability: 1.0, reporting_delay: Fixed(Seconds(0))),
     ],
     contingents: [{contingents}],
@@ -39,6 +42,19 @@ pub(crate) fn scenario(
 )"#
     );
     scenario::from_str(&text, "testkit.ron").unwrap_or_else(|e| panic!("{e}\n{text}"))
+}
+
+/// An observer that keeps every record (and whether it was still open at the horizon).
+#[derive(Debug, Default)]
+pub(crate) struct Records(pub(crate) Vec<(ViolationRecord, bool)>);
+
+impl Observer for Records {
+    fn record(&mut self, r: &ViolationRecord, at_end: bool) {
+        self.0.push((r.clone(), at_end));
+    }
+    fn add_busy(&mut self, _: usize, _: SimDuration) {}
+    fn add_covered(&mut self, _: usize, _: SimDuration) {}
+    fn add_queue_area(&mut self, _: Domain, _: u32, _: SimDuration) {}
 }
 
 /// A land contingent of `units` investigators of nation `nation` at `base`, with optional
