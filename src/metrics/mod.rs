@@ -13,7 +13,7 @@
 //! - `queue_length_mean`: time-average number of violations waiting for a unit;
 //! - `queued_share`: share of tasked violations that waited for a unit (P(wait) of queueing theory);
 //! - `unanswered_at_end`: detected violations that need a response with no unit on scene at
-//!   the horizon (queued, in HQ processing or en route);
+//!   the horizon (report on its way to HQ, in HQ processing, queued or en route);
 //! - `utilisation`: busy unit-time (tasking to available again) over responder units × horizon;
 //!   ISR drones are counted in `isr_coverage_share` instead;
 //! - percentiles interpolate linearly between order statistics (R type 7);
@@ -211,7 +211,7 @@ impl Group {
                 self.response_h.push(rt.hours());
             }
             None => {
-                if at_end && r.reported.is_some() {
+                if at_end && r.detected.is_some() {
                     self.unanswered += 1;
                 }
             }
@@ -547,5 +547,67 @@ impl Aggregate {
     /// The summary of theatre KPI `name`.
     pub fn kpi(&self, name: &str) -> stats::Summary {
         self.kpis[kpi_index(name).expect("known KPI name")]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::geo::LatLon;
+    use crate::scenario::Severity;
+    use crate::time::SimTime;
+
+    #[test]
+    fn unanswered_at_end_counts_every_detected_violation_needing_a_response() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/tutorial.ron");
+        let sc = crate::scenario::load(&path).expect("shipped scenario validates");
+        let open = ViolationRecord {
+            id: 0,
+            sector: 0,
+            vtype: 0,
+            domain: Domain::Land,
+            severity: Severity::Minor,
+            pos: LatLon { lat: 0.0, lon: 0.0 },
+            needs_response: true,
+            target: SimDuration(3600),
+            occurred: SimTime(10),
+            detected: None,
+            sensor: None,
+            reported: None,
+            decided: None,
+            tasked: None,
+            approved: None,
+            departed: None,
+            arrived: None,
+            cleared: None,
+            unit: None,
+            contingent: None,
+            nation: None,
+            unanswerable: false,
+        };
+        let mut c = Collector::new(&sc, false);
+        // Undetected: not counted. Detected, report still on its way to HQ: counted.
+        // Reported and queued: counted.
+        c.record(&open, true);
+        c.record(
+            &ViolationRecord {
+                id: 1,
+                detected: Some(SimTime(20)),
+                ..open.clone()
+            },
+            true,
+        );
+        c.record(
+            &ViolationRecord {
+                id: 2,
+                detected: Some(SimTime(20)),
+                reported: Some(SimTime(30)),
+                decided: Some(SimTime(40)),
+                ..open.clone()
+            },
+            true,
+        );
+        let (r, _) = c.finish(&sc, 0, 0);
+        assert_eq!(r.kpis.get("unanswered_at_end"), 2.0);
     }
 }
