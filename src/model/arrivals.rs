@@ -163,12 +163,13 @@ impl<O: Observer> Sim<'_, O> {
                 observable_until,
                 on_scene,
                 hq,
+                watch_slot: None,
             })
             .id();
         if let Some((report, sensor)) = seen {
             self.mark_detected(world, sched, e, sensor, report);
         } else if self.p.watched[s] && observable > SimDuration::ZERO {
-            self.watch[s].push(e);
+            self.watch_push(world, s, e);
             sched.at(observable_until, Ev::Expire(e));
         } else {
             // Nothing can ever see it.

@@ -86,4 +86,6 @@ pub struct Violation {
     pub on_scene: SimDuration,
     /// HQ processing time (drawn at occurrence).
     pub hq: SimDuration,
+    /// Its place in its sector's watch list while undetected and observable.
+    pub watch_slot: Option<u32>,
 }

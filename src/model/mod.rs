@@ -39,7 +39,7 @@ pub use components::{
 pub use events::Ev;
 pub use record::{Observer, SensorRef, TimelineSample, ViolationRecord};
 
-use crate::engine::rng::{Streams, key};
+use crate::engine::rng::{Streams, key, mix64};
 use crate::engine::{self, Scheduler};
 use crate::scenario::Scenario;
 use crate::time::SimTime;
@@ -150,6 +150,10 @@ pub struct Sim<'a, O: Observer> {
     horizon: SimTime,
     obs: &'a mut O,
     sampler: Sampler,
+    /// Key of the replication for the draws of satellite passes and drone looks.
+    look_seed: u64,
+    /// Steps taken by those looks (geometric skips drawn), see [`Run::look_steps`].
+    look_steps: u64,
 }
 
 /// What one replication leaves besides what its observer received.
@@ -159,6 +163,10 @@ pub struct Run {
     pub events: u64,
     /// Hourly samples, when asked for.
     pub timeline: Option<Vec<TimelineSample>>,
+    /// Steps taken by satellite passes and drone looks over the undetected violations: one
+    /// per look and per detection, however many violations are watched (the work that must
+    /// grow linearly with the horizon).
+    pub look_steps: u64,
 }
 
 /// Runs replication `replication` (0-based) of a prepared scenario, handing every record,
@@ -203,6 +211,8 @@ impl<'a, O: Observer> Sim<'a, O> {
             horizon: SimTime::ZERO + sc.horizon,
             obs,
             sampler: Sampler::new(timeline, sc.horizon.secs()),
+            look_seed: mix64(sc.seed ^ mix64(streams.replication() ^ key("looks"))),
+            look_steps: 0,
         }
     }
 
@@ -252,6 +262,7 @@ impl<'a, O: Observer> Sim<'a, O> {
         Run {
             events,
             timeline: self.sampler.take(),
+            look_steps: self.look_steps,
         }
     }
 }

@@ -15,6 +15,34 @@ pub(crate) fn scenario(
     bases: &str,
     contingents: &str,
 ) -> Scenario {
+    let eye = r#"ObservationPost(id: "eye", nation: "AAA", at: (lat: 48.0, lon: 35.05),
+        range_km: 500.0, detection_probability: 1.0, reporting_delay: Fixed(Seconds(0)))"#;
+    let sectors = format!("(lat: 48.0, lon: 35.0), (lat: 48.0, lon: {lon_to})");
+    scenario_with(
+        horizon_days,
+        rate_per_day,
+        &sectors,
+        nations,
+        bases,
+        contingents,
+        eye,
+        "Fixed(Hours(1))",
+    )
+}
+
+/// Like [`scenario`], with the sector's line points, the sensors and the violations'
+/// observability (a RON distribution) given.
+#[allow(clippy::too_many_arguments, reason = "a test fixture with named slots")]
+pub(crate) fn scenario_with(
+    horizon_days: u32,
+    rate_per_day: f64,
+    line: &str,
+    nations: &str,
+    bases: &str,
+    contingents: &str,
+    sensors: &str,
+    observable: &str,
+) -> Scenario {
     let text = format!(
         r#"Scenario(
     name: "testkit",
@@ -26,17 +54,14 @@ pub(crate) fn scenario(
     bases: [{bases}],
     sectors: [
         (id: "s1", name: "Sector one", domain: Land,
-         geometry: Line([(lat: 48.0, lon: 35.0), (lat: 48.0, lon: {lon_to})]),
+         geometry: Line([{line}]),
          rate_per_day: {rate_per_day}, mix: [("job", 1.0)]),
     ],
     violation_types: [
-        (id: "job", domain: Land, severity: Moderate, observable_for: Fixed(Hours(1)),
+        (id: "job", domain: Land, severity: Moderate, observable_for: {observable},
          response: Respond(capability: Investigate, on_scene: Fixed(Hours(1)), target: Hours(1))),
     ],
-    sensors: [
-        ObservationPost(id: "eye", nation: "AAA", at: (lat: 48.0, lon: 35.05), range_km: 500.0,
-            detection_probability: 1.0, reporting_delay: Fixed(Seconds(0))),
-    ],
+    sensors: [{sensors}],
     contingents: [{contingents}],
     command: (hq_processing: Fixed(Seconds(0)), dispatch: FastestArrival, queue_priority: Fifo),
 )"#
