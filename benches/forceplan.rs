@@ -12,7 +12,8 @@
 //!   comparison machinery must cost nothing beyond the replications themselves.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use forceplan::model::{Prepared, SimOptions, simulate};
+use forceplan::metrics::{SimOptions, replicate};
+use forceplan::model::Prepared;
 use forceplan::scenario::{self, Scenario};
 use forceplan::time::SimDuration;
 use rand::SeedableRng;
@@ -26,24 +27,24 @@ fn load(path: &str) -> Scenario {
 
 fn replication(c: &mut Criterion) {
     let p = Prepared::new(load("scenarios/coalition-2026.ron"));
-    let events = simulate(&p, 0, SimOptions::default()).result.events;
+    let events = replicate(&p, 0, SimOptions::default()).result.events;
     let mut g = c.benchmark_group("replication");
     g.sample_size(10);
     g.throughput(Throughput::Elements(events));
     g.bench_function("default", |b| {
-        b.iter(|| black_box(simulate(&p, 0, SimOptions::default())))
+        b.iter(|| black_box(replicate(&p, 0, SimOptions::default())))
     });
     g.finish();
 }
 
 fn event_loop(c: &mut Criterion) {
     let p = Prepared::new(load("scenarios/validation/mmc.ron"));
-    let events = simulate(&p, 0, SimOptions::default()).result.events;
+    let events = replicate(&p, 0, SimOptions::default()).result.events;
     let mut g = c.benchmark_group("event_loop");
     g.sample_size(10);
     g.throughput(Throughput::Elements(events));
     g.bench_function("mmc", |b| {
-        b.iter(|| black_box(simulate(&p, 0, SimOptions::default())))
+        b.iter(|| black_box(replicate(&p, 0, SimOptions::default())))
     });
     g.finish();
 }
@@ -110,10 +111,10 @@ fn dispatch(c: &mut Criterion) {
     g.sample_size(10);
     for k in [1u32, 4, 16] {
         let p = Prepared::new(enlarged(k, 60));
-        let events = simulate(&p, 0, SimOptions::default()).result.events;
+        let events = replicate(&p, 0, SimOptions::default()).result.events;
         g.throughput(Throughput::Elements(events));
         g.bench_function(BenchmarkId::new("replication_60d", format!("x{k}")), |b| {
-            b.iter(|| black_box(simulate(&p, 0, SimOptions::default())))
+            b.iter(|| black_box(replicate(&p, 0, SimOptions::default())))
         });
     }
     g.finish();

@@ -9,7 +9,7 @@
 //!
 //! let scenario = forceplan::scenario::load("scenarios/coalition-2026.ron".as_ref())?;
 //! let prepared = Prepared::new(scenario);
-//! let outcome = forceplan::model::simulate(&prepared, 0, Default::default());
+//! let outcome = forceplan::metrics::replicate(&prepared, 0, Default::default());
 //! println!("p90 response time: {:.2} h", outcome.result.kpis.get("response_time_p90_h"));
 //! # Ok::<(), forceplan::Error>(())
 //! ```
@@ -25,6 +25,7 @@ pub mod engine;
 pub mod error;
 pub mod experiment;
 pub mod geo;
+pub mod hash;
 pub mod metrics;
 pub mod model;
 pub mod plot;

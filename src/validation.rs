@@ -12,7 +12,8 @@ use crate::error::{Error, Result};
 use crate::experiment::{ByVariant, ExecOptions, all_items, execute};
 use crate::metrics::stats::Summary;
 use crate::metrics::{ReplicationResult, kpi_index};
-use crate::model::{Prepared, SimOptions, simulate};
+use crate::metrics::{SimOptions, replicate};
+use crate::model::Prepared;
 use crate::scenario::{self, Scenario};
 use crate::time::SimDuration;
 use std::path::Path;
@@ -282,8 +283,8 @@ pub fn run_suite(dir: &Path, opts: SuiteOptions) -> Result<Vec<Case>> {
                 timeline: false,
             };
             let (ta, tb) = (
-                simulate(&pa, rep, opts).trace,
-                simulate(&pb, rep, opts).trace,
+                replicate(&pa, rep, opts).trace,
+                replicate(&pb, rep, opts).trace,
             );
             let (ta, tb) = (ta.expect("traced"), tb.expect("traced"));
             let arrived: std::collections::HashMap<u64, (u32, f64)> = ta

@@ -27,7 +27,7 @@ pub fn mix64(mut z: u64) -> u64 {
 
 /// A stable 64-bit key for a name (FNV-1a, then mixed).
 pub fn key(name: &str) -> u64 {
-    mix64(crate::scenario::fnv1a(name.as_bytes()))
+    mix64(crate::hash::fnv1a(name.as_bytes()))
 }
 
 /// The streams of one replication of one scenario seed.

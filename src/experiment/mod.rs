@@ -12,7 +12,8 @@ pub mod shard;
 
 use crate::error::{Error, Result};
 use crate::metrics::{ReplicationResult, TimelineSample, ViolationRecord};
-use crate::model::{Prepared, SimOptions, simulate};
+use crate::metrics::{SimOptions, replicate};
+use crate::model::Prepared;
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
@@ -113,7 +114,7 @@ pub fn execute(
                     trace: opts.trace,
                     timeline: opts.timeline && item.replication == 0,
                 };
-                let mut outcome = simulate(variants[item.variant as usize], item.replication, sim);
+                let mut outcome = replicate(variants[item.variant as usize], item.replication, sim);
                 if let (Some(sink), Some(records)) = (trace, outcome.trace.take().as_deref())
                     && let Err(e) = sink(item, records)
                 {

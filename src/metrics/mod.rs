@@ -1,6 +1,7 @@
 //! What is measured: one record per violation, and the KPIs of a replication.
 //!
-//! The model hands every finished [`ViolationRecord`] to a [`Collector`], which keeps running
+//! The model hands every finished [`ViolationRecord`] to a [`Collector`] (through the model's
+//! [`Observer`] trait; [`replicate`] runs one replication with one), which keeps running
 //! sums and the response times it needs for percentiles, not the records themselves (unless
 //! a trace is asked for). [`Collector::finish`] turns them into a [`ReplicationResult`].
 //!
@@ -12,7 +13,7 @@
 //! - `queue_length_mean`: time-average number of violations waiting for a unit;
 //! - `queued_share`: share of tasked violations that waited for a unit (P(wait) of queueing theory);
 //! - `unanswered_at_end`: detected violations that need a response with no unit on scene at
-//!   the horizon (queued, in HQ processing or en route);
+//!   the horizon (report on its way to HQ, in HQ processing, queued or en route);
 //! - `utilisation`: busy unit-time (tasking to available again) over responder units × horizon;
 //!   ISR drones are counted in `isr_coverage_share` instead;
 //! - percentiles interpolate linearly between order statistics (R type 7);
@@ -20,105 +21,11 @@
 
 pub mod stats;
 
-use crate::geo::LatLon;
-use crate::scenario::{Domain, Scenario, Severity};
-use crate::time::{SimDuration, SimTime};
-
-/// Which sensor detected a violation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SensorRef {
-    /// A satellite (index into [`Scenario::satellites`]).
-    Satellite(u32),
-    /// A radar or observation post (index into [`Scenario::fixed_sensors`]).
-    Fixed(u32),
-    /// An ISR drone of a contingent (index into [`Scenario::contingents`]).
-    Drone(u32),
-}
-
-impl SensorRef {
-    /// The sensor's id (for drones: the contingent's id).
-    pub fn id<'a>(&self, sc: &'a Scenario) -> &'a str {
-        match *self {
-            SensorRef::Satellite(i) => &sc.satellites[i as usize].id,
-            SensorRef::Fixed(i) => &sc.fixed_sensors[i as usize].id,
-            SensorRef::Drone(i) => &sc.contingents[i as usize].id,
-        }
-    }
-}
-
-/// Everything that happened to one violation.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ViolationRecord {
-    /// Sequence number within the replication, in order of occurrence.
-    pub id: u64,
-    /// Sector index.
-    pub sector: u32,
-    /// Violation type index.
-    pub vtype: u32,
-    /// Domain.
-    pub domain: Domain,
-    /// Severity.
-    pub severity: Severity,
-    /// Where it happened.
-    pub pos: LatLon,
-    /// Whether it needs a unit on scene.
-    pub needs_response: bool,
-    /// Response-time target (zero for monitor-only types).
-    pub target: SimDuration,
-    /// When it happened.
-    pub occurred: SimTime,
-    /// When a sensor detected it.
-    pub detected: Option<SimTime>,
-    /// Which sensor.
-    pub sensor: Option<SensorRef>,
-    /// When the report reached HQ.
-    pub reported: Option<SimTime>,
-    /// When HQ decided to respond.
-    pub decided: Option<SimTime>,
-    /// When a unit was tasked.
-    pub tasked: Option<SimTime>,
-    /// When national approval came.
-    pub approved: Option<SimTime>,
-    /// When the unit left its base (end of notice to move).
-    pub departed: Option<SimTime>,
-    /// When the unit arrived on scene.
-    pub arrived: Option<SimTime>,
-    /// When the unit left the scene.
-    pub cleared: Option<SimTime>,
-    /// The responding unit's global index.
-    pub unit: Option<u32>,
-    /// The responding unit's contingent.
-    pub contingent: Option<u32>,
-    /// The responding unit's nation.
-    pub nation: Option<u32>,
-}
-
-impl ViolationRecord {
-    /// Response time, if a unit arrived.
-    pub fn response_time(&self) -> Option<SimDuration> {
-        self.arrived.map(|a| a - self.occurred)
-    }
-}
-
-/// The state of the theatre at the end of one hour of a replication.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct TimelineSample {
-    /// Hours since the start.
-    pub hour: u32,
-    /// Violations that occurred during the hour.
-    pub violations: u32,
-    /// Of those, how many need a response.
-    pub needing_response: u32,
-    /// Violations waiting for a unit at the end of the hour.
-    pub queued: u32,
-    /// Responder units available at their bases, per domain ([`Domain::ALL`] order).
-    pub available: [u32; 3],
-    /// ISR drones on station.
-    pub drones_on_station: u32,
-    /// Responder units busy (tasked, en route, on scene, returning or turning around), per
-    /// domain; with `available` they account for every responder unit.
-    pub busy: [u32; 3],
-}
+use crate::model::record::Observer;
+pub use crate::model::record::{SensorRef, TimelineSample, ViolationRecord};
+use crate::model::{self, Prepared};
+use crate::scenario::{Domain, Scenario};
+use crate::time::SimDuration;
 
 /// Names of the KPIs, in the order of [`Kpis::values`].
 pub const KPI_NAMES: [&str; KPI_COUNT] = [
@@ -304,7 +211,7 @@ impl Group {
                 self.response_h.push(rt.hours());
             }
             None => {
-                if at_end && r.reported.is_some() {
+                if at_end && r.detected.is_some() {
                     self.unanswered += 1;
                 }
             }
@@ -529,6 +436,55 @@ impl Collector {
     }
 }
 
+impl Observer for Collector {
+    fn record(&mut self, r: &ViolationRecord, at_end: bool) {
+        Collector::record(self, r, at_end);
+    }
+    fn add_busy(&mut self, contingent: usize, d: SimDuration) {
+        Collector::add_busy(self, contingent, d);
+    }
+    fn add_covered(&mut self, sector: usize, d: SimDuration) {
+        Collector::add_covered(self, sector, d);
+    }
+    fn add_queue_area(&mut self, domain: Domain, waiting: u32, d: SimDuration) {
+        Collector::add_queue_area(self, domain, waiting, d);
+    }
+}
+
+/// What to record beyond the KPIs.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SimOptions {
+    /// Keep every violation record.
+    pub trace: bool,
+    /// Sample the theatre every hour.
+    pub timeline: bool,
+}
+
+/// The results of one replication.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// KPIs.
+    pub result: ReplicationResult,
+    /// Every violation record, with [`SimOptions::trace`].
+    pub trace: Option<Vec<ViolationRecord>>,
+    /// Hourly samples, with [`SimOptions::timeline`].
+    pub timeline: Option<Vec<TimelineSample>>,
+}
+
+/// Runs replication `replication` of a prepared scenario with a [`Collector`] and returns its
+/// KPIs (and the trace and timeline, when asked for).
+pub fn replicate(prepared: &Prepared, replication: u64, opts: SimOptions) -> Outcome {
+    let sc = &prepared.scenario;
+    let mut collector = Collector::new(sc, opts.trace);
+    let run = model::simulate(prepared, replication, opts.timeline, &mut collector);
+    let (result, trace) = collector.finish(sc, replication, run.events);
+    Outcome {
+        result,
+        trace,
+        timeline: run.timeline,
+    }
+}
+
 /// Statistics across replications.
 #[derive(Debug, Clone)]
 pub struct Aggregate {
@@ -591,5 +547,67 @@ impl Aggregate {
     /// The summary of theatre KPI `name`.
     pub fn kpi(&self, name: &str) -> stats::Summary {
         self.kpis[kpi_index(name).expect("known KPI name")]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::geo::LatLon;
+    use crate::scenario::Severity;
+    use crate::time::SimTime;
+
+    #[test]
+    fn unanswered_at_end_counts_every_detected_violation_needing_a_response() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/tutorial.ron");
+        let sc = crate::scenario::load(&path).expect("shipped scenario validates");
+        let open = ViolationRecord {
+            id: 0,
+            sector: 0,
+            vtype: 0,
+            domain: Domain::Land,
+            severity: Severity::Minor,
+            pos: LatLon { lat: 0.0, lon: 0.0 },
+            needs_response: true,
+            target: SimDuration(3600),
+            occurred: SimTime(10),
+            detected: None,
+            sensor: None,
+            reported: None,
+            decided: None,
+            tasked: None,
+            approved: None,
+            departed: None,
+            arrived: None,
+            cleared: None,
+            unit: None,
+            contingent: None,
+            nation: None,
+            unanswerable: false,
+        };
+        let mut c = Collector::new(&sc, false);
+        // Undetected: not counted. Detected, report still on its way to HQ: counted.
+        // Reported and queued: counted.
+        c.record(&open, true);
+        c.record(
+            &ViolationRecord {
+                id: 1,
+                detected: Some(SimTime(20)),
+                ..open.clone()
+            },
+            true,
+        );
+        c.record(
+            &ViolationRecord {
+                id: 2,
+                detected: Some(SimTime(20)),
+                reported: Some(SimTime(30)),
+                decided: Some(SimTime(40)),
+                ..open.clone()
+            },
+            true,
+        );
+        let (r, _) = c.finish(&sc, 0, 0);
+        assert_eq!(r.kpis.get("unanswered_at_end"), 2.0);
     }
 }

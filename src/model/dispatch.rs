@@ -10,11 +10,27 @@
 
 use crate::geo::LatLon;
 use crate::scenario::{DispatchPolicy, Scenario};
+use crate::time::HOUR;
 use std::collections::HashMap;
 
-/// What makes contingents interchangeable for dispatch: base, nation, domain, expected
-/// delays [h, as bits], speed [km/h, as bits], endurance [h, as bits], capabilities.
-type StationKey = (usize, usize, u8, u64, u64, u64, u8);
+/// What makes contingents interchangeable for dispatch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct StationKey {
+    /// Base index.
+    base: usize,
+    /// Nation index.
+    nation: usize,
+    /// Domain (as its discriminant).
+    domain: u8,
+    /// Expected approval + notice to move [h, as IEEE bits].
+    fixed_h_bits: u64,
+    /// Speed over great-circle distance [km/h, as IEEE bits].
+    speed_kmh_bits: u64,
+    /// Endurance [h, as IEEE bits].
+    endurance_h_bits: u64,
+    /// Capabilities (bit set).
+    capabilities: u8,
+}
 
 /// A station in a pair's candidate list.
 #[derive(Debug, Clone, Copy)]
@@ -22,13 +38,15 @@ struct Candidate {
     station: u32,
     /// Lower bound of the estimated arrival anywhere in the sector \[h\].
     lower_bound_h: f64,
+    /// The waiting queue of (this pair, this station).
+    queue: u32,
 }
 
 /// Stations and their contingents, for dispatch.
 #[derive(Debug, Clone)]
 pub struct DispatchIndex {
-    /// `pair_of[type * n_sectors + sector]`: the pair id, or `u32::MAX` if not answered.
-    pair_of: Vec<u32>,
+    /// `pair_of[type * n_sectors + sector]`: the pair id, if violations are answered.
+    pair_of: Vec<Option<u32>>,
     /// Candidate stations per pair, by increasing lower bound.
     candidates: Vec<Vec<Candidate>>,
     /// Contingents of each station, in scenario order.
@@ -43,8 +61,11 @@ pub struct DispatchIndex {
     station_endurance_h: Vec<f64>,
     /// Pairs each contingent may answer (for serving the queue when a unit frees up).
     serves: Vec<Vec<u32>>,
-    /// Station of each contingent.
-    station_of: Vec<u32>,
+    /// Station of each contingent (none for ISR or empty contingents).
+    station_of: Vec<Option<u32>>,
+    /// Waiting queues each station takes violations from (one per pair it may answer).
+    station_queues: Vec<Vec<u32>>,
+    n_queues: usize,
     n_sectors: usize,
     n_pairs: usize,
     policy: DispatchPolicy,
@@ -71,24 +92,24 @@ impl DispatchIndex {
         let mut station_speed_kmh = Vec::new();
         let mut station_endurance_h = Vec::new();
         let mut station_domain = Vec::new();
-        let mut station_of = vec![u32::MAX; sc.contingents.len()];
+        let mut station_of = vec![None; sc.contingents.len()];
         for (ci, c) in sc.contingents.iter().enumerate() {
             if c.isr.is_some() || c.units == 0 {
                 continue;
             }
-            let fixed_h =
-                (sc.nations[c.nation].approval.median_secs() + c.notice.median_secs()) / 3600.0;
+            let fixed_h = (sc.nations[c.nation].approval.median_secs() + c.notice.median_secs())
+                / HOUR as f64;
             let speed = c.speed_kmh / sc.command.route_factor(c.domain);
             let endurance = c.endurance.map_or(f64::INFINITY, |e| e.hours());
-            let key = (
-                c.base,
-                c.nation,
-                c.domain as u8,
-                fixed_h.to_bits(),
-                speed.to_bits(),
-                endurance.to_bits(),
-                c.capabilities.0,
-            );
+            let key = StationKey {
+                base: c.base,
+                nation: c.nation,
+                domain: c.domain as u8,
+                fixed_h_bits: fixed_h.to_bits(),
+                speed_kmh_bits: speed.to_bits(),
+                endurance_h_bits: endurance.to_bits(),
+                capabilities: c.capabilities.0,
+            };
             let st = *key_to_station.entry(key).or_insert_with(|| {
                 station_contingents.push(Vec::new());
                 station_nation.push(c.nation as u32);
@@ -100,10 +121,10 @@ impl DispatchIndex {
                 (station_contingents.len() - 1) as u32
             });
             station_contingents[st as usize].push(ci as u32);
-            station_of[ci] = st;
+            station_of[ci] = Some(st);
         }
 
-        let mut pair_of = vec![u32::MAX; sc.violation_types.len() * n_sectors];
+        let mut pair_of = vec![None; sc.violation_types.len() * n_sectors];
         let mut candidates = Vec::new();
         let mut serves = vec![Vec::new(); sc.contingents.len()];
         for (t, vt) in sc.violation_types.iter().enumerate() {
@@ -113,7 +134,7 @@ impl DispatchIndex {
                     continue;
                 }
                 let pair = candidates.len() as u32;
-                pair_of[t * n_sectors + s] = pair;
+                pair_of[t * n_sectors + s] = Some(pair);
                 let mut list = Vec::new();
                 for st in 0..station_contingents.len() {
                     let first = &sc.contingents[station_contingents[st][0] as usize];
@@ -133,6 +154,7 @@ impl DispatchIndex {
                     list.push(Candidate {
                         station: st as u32,
                         lower_bound_h: lb,
+                        queue: 0,
                     });
                     for &c in &station_contingents[st] {
                         serves[c as usize].push(pair);
@@ -147,6 +169,15 @@ impl DispatchIndex {
             }
         }
         let n_pairs = candidates.len();
+        let mut station_queues = vec![Vec::new(); station_contingents.len()];
+        let mut n_queues = 0;
+        for list in &mut candidates {
+            for cand in list.iter_mut() {
+                cand.queue = n_queues as u32;
+                station_queues[cand.station as usize].push(cand.queue);
+                n_queues += 1;
+            }
+        }
         DispatchIndex {
             pair_of,
             candidates,
@@ -158,6 +189,8 @@ impl DispatchIndex {
             station_endurance_h,
             serves,
             station_of,
+            station_queues,
+            n_queues,
             n_sectors,
             n_pairs,
             policy: sc.command.dispatch,
@@ -167,8 +200,7 @@ impl DispatchIndex {
     /// The pair id of (type, sector), if violations of that type in that sector are answered.
     #[inline]
     pub fn pair(&self, vtype: usize, sector: usize) -> Option<u32> {
-        let p = self.pair_of[vtype * self.n_sectors + sector];
-        (p != u32::MAX).then_some(p)
+        self.pair_of[vtype * self.n_sectors + sector]
     }
 
     /// Number of pairs.
@@ -187,9 +219,9 @@ impl DispatchIndex {
         &self.station_contingents[station as usize]
     }
 
-    /// Station of a contingent (`u32::MAX` for ISR or empty contingents).
+    /// Station of a contingent (none for ISR or empty contingents).
     #[inline]
-    pub fn station_of(&self, contingent: usize) -> u32 {
+    pub fn station_of(&self, contingent: usize) -> Option<u32> {
         self.station_of[contingent]
     }
 
@@ -197,6 +229,26 @@ impl DispatchIndex {
     #[inline]
     pub fn serves(&self, contingent: usize) -> &[u32] {
         &self.serves[contingent]
+    }
+
+    /// Number of waiting queues: one per (pair, eligible station).
+    pub fn queues(&self) -> usize {
+        self.n_queues
+    }
+
+    /// The waiting queues a station takes violations from, one per pair it may answer.
+    #[inline]
+    pub fn queues_of(&self, station: u32) -> &[u32] {
+        &self.station_queues[station as usize]
+    }
+
+    /// The waiting queues of `pair` whose station can reach `pos` within its endurance.
+    #[inline]
+    pub fn queues_reaching(&self, pair: u32, pos: LatLon) -> impl Iterator<Item = u32> + '_ {
+        self.candidates[pair as usize]
+            .iter()
+            .filter(move |c| self.transit_h(c.station, pos).is_some())
+            .map(|c| c.queue)
     }
 
     /// One-way transit from a station to `pos` \[h\], if within endurance (round trip).
@@ -255,5 +307,90 @@ impl DispatchIndex {
             }
         }
         best.map(|(_, c)| c)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::testkit::{contingent, scenario};
+    use std::cell::Cell;
+
+    /// Bases near (on the sector), mid (55 km north) and far (222 km north); the near one's
+    /// nation may not act in the sector.
+    fn three_stations() -> DispatchIndex {
+        let sc = scenario(
+            1,
+            10.0,
+            35.1,
+            r#"(code: "AAA", name: "A"), (code: "BBB", name: "B", caveats: [NoSector("s1")])"#,
+            r#"(id: "near", name: "Near", at: (lat: 48.0, lon: 35.05), kind: Garrison),
+               (id: "mid", name: "Mid", at: (lat: 48.5, lon: 35.05), kind: Garrison),
+               (id: "far", name: "Far", at: (lat: 50.0, lon: 35.05), kind: Garrison)"#,
+            &[
+                contingent("c-near", "BBB", "near", 2, ""),
+                contingent("c-mid", "AAA", "mid", 2, ""),
+                contingent("c-far", "AAA", "far", 2, ""),
+            ]
+            .concat(),
+        );
+        DispatchIndex::new(&sc)
+    }
+
+    const AT: LatLon = LatLon {
+        lat: 48.0,
+        lon: 35.05,
+    };
+
+    #[test]
+    fn dispatch_picks_the_nearest_eligible_station() {
+        let d = three_stations();
+        let pair = d.pair(0, 0).expect("the job is answered in s1");
+        let (near, mid, far) = (
+            d.station_of(0).unwrap(),
+            d.station_of(1).unwrap(),
+            d.station_of(2).unwrap(),
+        );
+        assert_eq!(d.choose(pair, AT, None, |_| true).unwrap().station, mid);
+        assert_eq!(
+            d.choose(pair, AT, None, |st| st != mid).unwrap().station,
+            far
+        );
+        // The caveated station is never a candidate, even when it alone is available.
+        assert_eq!(d.choose(pair, AT, None, |st| st == near), None);
+        assert!(!d.serves(0).contains(&pair));
+        assert!(d.serves(1).contains(&pair) && d.serves(2).contains(&pair));
+    }
+
+    #[test]
+    fn dispatch_stops_once_the_lower_bound_passes_the_best() {
+        let d = three_stations();
+        let pair = d.pair(0, 0).unwrap();
+        let asked = Cell::new(0);
+        let choice = d.choose(pair, AT, None, |_| {
+            asked.set(asked.get() + 1);
+            true
+        });
+        assert!(choice.is_some());
+        // The mid station answers; the far one's lower bound is beyond its estimate, so the
+        // far station is not even asked about.
+        assert_eq!(asked.get(), 1);
+    }
+
+    #[test]
+    fn endurance_bounds_the_reach_of_a_station() {
+        let sc = scenario(
+            1,
+            10.0,
+            35.1,
+            r#"(code: "AAA", name: "A")"#,
+            r#"(id: "far", name: "Far", at: (lat: 50.0, lon: 35.05), kind: Garrison)"#,
+            &contingent("c-far", "AAA", "far", 1, "endurance: Some(Hours(2))"),
+        );
+        let d = DispatchIndex::new(&sc);
+        let st = d.station_of(0).unwrap();
+        // 222 km at 50 km/h is 4.4 h one way: beyond a 2 h endurance.
+        assert_eq!(d.transit_h(st, AT), None);
+        assert_eq!(d.choose(d.pair(0, 0).unwrap(), AT, None, |_| true), None);
     }
 }

@@ -1,7 +1,8 @@
 //! Common random numbers: two scenarios that differ only in the force see exactly the same
 //! violations (time, place, type) in every replication.
 
-use forceplan::model::{Prepared, SimOptions, simulate};
+use forceplan::metrics::{SimOptions, replicate};
+use forceplan::model::Prepared;
 use forceplan::scenario;
 
 #[test]
@@ -19,7 +20,7 @@ fn force_options_see_identical_violation_streams() {
             trace: true,
             timeline: false,
         };
-        let (a, b) = (simulate(&pa, rep, opts), simulate(&pb, rep, opts));
+        let (a, b) = (replicate(&pa, rep, opts), replicate(&pb, rep, opts));
         let (ra, ta, rb, tb) = (a.result, a.trace, b.result, b.trace);
         let key = |t: &Vec<forceplan::metrics::ViolationRecord>| {
             let mut v: Vec<_> = t

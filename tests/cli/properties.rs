@@ -2,7 +2,8 @@
 //! stages of every violation, no unit in two tasks at once, units conserved, queues served
 //! in priority order, determinism, and validation that never panics.
 
-use forceplan::model::{Prepared, SimOptions, simulate};
+use forceplan::metrics::{SimOptions, replicate};
+use forceplan::model::Prepared;
 use forceplan::scenario::raw::*;
 use forceplan::scenario::validate::validate;
 use proptest::prelude::*;
@@ -260,8 +261,8 @@ proptest! {
         let units_by_domain = sc.units_by_domain();
         let p = Prepared::new(sc);
         let opts = SimOptions { trace: true, timeline: true };
-        let a = simulate(&p, 0, opts);
-        let b = simulate(&p, 0, opts);
+        let a = replicate(&p, 0, opts);
+        let b = replicate(&p, 0, opts);
         // Same seed, same everything (compared as text: NaN marks undefined KPIs).
         prop_assert!(format!("{:?}", a.result) == format!("{:?}", b.result), "same seed, different KPIs");
         prop_assert!(a.trace == b.trace, "same seed, different violations");

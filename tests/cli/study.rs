@@ -3,7 +3,7 @@
 
 use crate::common::*;
 use forceplan::experiment::plan::{Inputs, Kind, Params, Plan};
-use forceplan::model::{SimOptions, simulate};
+use forceplan::metrics::{SimOptions, replicate};
 use std::path::Path;
 
 /// Parses a JSON file with the timing fields removed (they are the only allowed difference).
@@ -197,8 +197,8 @@ fn paired_differences_beat_unpaired_ones_and_violations_are_common() {
             trace: true,
             timeline: false,
         };
-        let (a, b) = (simulate(base, rep, trace), simulate(opt, rep, trace));
-        let key = |o: &forceplan::model::Outcome| {
+        let (a, b) = (replicate(base, rep, trace), replicate(opt, rep, trace));
+        let key = |o: &forceplan::metrics::Outcome| {
             o.trace
                 .as_ref()
                 .unwrap()
@@ -211,7 +211,7 @@ fn paired_differences_beat_unpaired_ones_and_violations_are_common() {
             key(&b),
             "replication {rep}: the options see different violations"
         );
-        let c = simulate(&independent, rep, SimOptions::default());
+        let c = replicate(&independent, rep, SimOptions::default());
         paired.push(b.result.kpis.values[k] - a.result.kpis.values[k]);
         unpaired.push(c.result.kpis.values[k] - a.result.kpis.values[k]);
     }

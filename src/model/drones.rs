@@ -1,0 +1,197 @@
+//! Drones: ISR sorties over their sectors (launch, transit, time on station, return,
+//! turnaround), the coverage they give and the look they take on arrival.
+
+use super::components::Drone;
+use super::detection::Look;
+use super::events::Ev;
+use super::record::SensorRef;
+use super::{Observer, Sim};
+use crate::engine::Scheduler;
+use crate::time::{SimDuration, SimTime};
+use bevy_ecs::prelude::*;
+
+impl<O: Observer> Sim<'_, O> {
+    /// Spawns the drones of every ISR contingent over their sectors (round robin) and
+    /// staggers each fleet's first launches over its own cycle: the `n` drones of a fleet
+    /// over a sector leave at `j × cycle / n`, so every fleet starts covering at once.
+    pub(super) fn spawn_drones(&mut self, world: &mut World, sched: &mut Scheduler<Ev>) {
+        let sc = self.sc;
+        for (ci, c) in sc.contingents.iter().enumerate() {
+            let Some(isr) = &c.isr else { continue };
+            let endurance = c
+                .endurance
+                .expect("validated: ISR drones have an endurance");
+            let cycle = endurance.secs() as f64 + c.turnaround.mean_secs();
+            let sectors = isr.sectors.len() as u32;
+            for k in 0..c.units {
+                let slot = k % sectors;
+                let s = isr.sectors[slot as usize];
+                // This fleet's drones over `s`: k = slot, slot + sectors, ...
+                let (j, n) = (k / sectors, (c.units - slot).div_ceil(sectors));
+                let km = sc.bases[c.base]
+                    .pos
+                    .distance_km(sc.sectors[s].geometry.centroid())
+                    * sc.command.route_factor(c.domain);
+                let transit = SimDuration::from_hours_f64(km / c.speed_kmh);
+                let on_station = SimDuration(endurance.secs().saturating_sub(2 * transit.secs()));
+                let e = world
+                    .spawn(Drone {
+                        contingent: ci as u32,
+                        sector: s as u32,
+                        index: k,
+                        transit,
+                        on_station,
+                        sorties: 0,
+                    })
+                    .id();
+                sched.at(
+                    SimTime::ZERO + SimDuration::from_secs_f64(f64::from(j) * cycle / f64::from(n)),
+                    Ev::DroneLaunch(e),
+                );
+            }
+        }
+    }
+
+    /// A drone takes off towards its station.
+    pub(super) fn drone_launch(world: &mut World, sched: &mut Scheduler<Ev>, d: Entity) {
+        let transit = world.get::<Drone>(d).expect("drone exists").transit;
+        sched.after(transit, Ev::DroneOnStation(d));
+    }
+
+    /// A drone reaches its station: the sector is covered, and it looks over the sector.
+    pub(super) fn drone_on_station(
+        &mut self,
+        world: &mut World,
+        sched: &mut Scheduler<Ev>,
+        d: Entity,
+    ) {
+        let drone = world.get::<Drone>(d).expect("drone exists");
+        let (s, c, index, on_station) = (
+            drone.sector as usize,
+            drone.contingent as usize,
+            drone.index,
+            drone.on_station,
+        );
+        if self.on_station[s].is_empty() {
+            self.covered_since[s] = sched.now();
+        }
+        self.on_station[s].push(d);
+        sched.after(on_station, Ev::DroneOffStation(d));
+        let isr = self.sc.contingents[c]
+            .isr
+            .as_ref()
+            .expect("drones have ISR tasking");
+        let mut w = world.get_mut::<Drone>(d).expect("drone exists");
+        w.sorties += 1;
+        let key = self.p.drone_keys[c]
+            ^ u64::from(index).wrapping_mul(0x9e37_79b9)
+            ^ w.sorties.rotate_left(40);
+        let look = Look {
+            p: isr.detection_probability,
+            key,
+            delay: isr.reporting,
+            sensor: SensorRef::Drone(c as u32),
+        };
+        self.sweep(world, sched, s, look);
+    }
+
+    /// A drone leaves its station; the sector's coverage ends if it was the last one.
+    pub(super) fn drone_off_station(
+        &mut self,
+        world: &mut World,
+        sched: &mut Scheduler<Ev>,
+        d: Entity,
+    ) {
+        let drone = world.get::<Drone>(d).expect("drone exists");
+        let s = drone.sector as usize;
+        let list = &mut self.on_station[s];
+        if let Some(i) = list.iter().position(|&x| x == d) {
+            list.remove(i);
+        }
+        if list.is_empty() {
+            self.obs.add_covered(s, sched.now() - self.covered_since[s]);
+        }
+        sched.after(drone.transit, Ev::DroneHome(d));
+    }
+
+    /// A drone lands and is launched again after its turnaround.
+    pub(super) fn drone_home(&mut self, world: &mut World, sched: &mut Scheduler<Ev>, d: Entity) {
+        let c = world.get::<Drone>(d).expect("drone exists").contingent as usize;
+        let rng = self.drone_rngs[c]
+            .as_mut()
+            .expect("drone contingents have a stream");
+        let turnaround = self.sc.contingents[c].turnaround.sample(rng);
+        sched.after(turnaround, Ev::DroneLaunch(d));
+    }
+
+    /// Hands the observer the coverage of sectors still covered at `end`.
+    pub(super) fn close_coverage(&mut self, end: SimTime) {
+        for s in 0..self.sc.sectors.len() {
+            if !self.on_station[s].is_empty() {
+                self.obs.add_covered(s, end - self.covered_since[s]);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::record::{Observer, ViolationRecord};
+    use crate::model::testkit::{contingent, scenario};
+    use crate::model::{Prepared, simulate};
+    use crate::scenario::Domain;
+    use crate::time::{HOUR, SimDuration};
+
+    #[derive(Default)]
+    struct Covered(u64);
+    impl Observer for Covered {
+        fn record(&mut self, _: &ViolationRecord, _: bool) {}
+        fn add_busy(&mut self, _: usize, _: SimDuration) {}
+        fn add_covered(&mut self, _: usize, d: SimDuration) {
+            self.0 += d.secs();
+        }
+        fn add_queue_area(&mut self, _: Domain, _: u32, _: SimDuration) {}
+    }
+
+    fn isr(id: &str, base: &str, units: u32, endurance_h: u32, turnaround_h: u32) -> String {
+        format!(
+            r#"(id: "{id}", nation: "AAA", name: "{id}", domain: Air, kind: IsrDrone, units: {units},
+                base: "{base}", speed_kmh: 100, notice_to_move: Fixed(Minutes(0)),
+                capabilities: [Surveil], endurance: Some(Hours({endurance_h})),
+                turnaround: Some(Fixed(Hours({turnaround_h}))),
+                isr: Some((sectors: ["s1"], detection_probability: 0.5,
+                           reporting_delay: Fixed(Minutes(5))))),"#
+        )
+    }
+
+    #[test]
+    fn a_nearby_fleet_covers_from_the_start_whatever_the_file_order() {
+        // A distant fleet (2.2 h away) is listed before a fleet based on the sector. Staggered
+        // together, the nearby drones launched hours late; staggered per fleet, the first
+        // nearby drone leaves at once and the sector is covered from the start.
+        let sc = scenario(
+            1,
+            10.0,
+            35.1,
+            r#"(code: "AAA", name: "A")"#,
+            r#"(id: "near", name: "Near", at: (lat: 48.0, lon: 35.05), kind: AirBase),
+               (id: "far", name: "Far", at: (lat: 50.0, lon: 35.05), kind: AirBase)"#,
+            &[
+                isr("distant", "far", 4, 24, 4),
+                isr("nearby", "near", 2, 12, 2),
+                contingent("responders", "AAA", "near", 1, ""),
+            ]
+            .concat(),
+        );
+        let horizon = sc.horizon.secs();
+        let p = Prepared::new(sc);
+        let mut obs = Covered::default();
+        simulate(&p, 0, false, &mut obs);
+        assert!(
+            obs.0 + HOUR / 2 >= horizon,
+            "covered {:.2} h of {:.2} h",
+            obs.0 as f64 / HOUR as f64,
+            horizon as f64 / HOUR as f64
+        );
+    }
+}
