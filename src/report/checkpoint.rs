@@ -7,7 +7,7 @@ use super::atomic_write;
 use crate::error::{Error, Result};
 use crate::experiment::ItemResult;
 use crate::experiment::plan::Plan;
-use crate::experiment::shard::{self, Partial, ShardSpec};
+use crate::experiment::shard::{self, ItemRecord, Partial, PartialFile, ShardSpec};
 use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -35,8 +35,8 @@ impl Checkpoint {
     pub fn create(out: &Path, plan: &Plan, trace: bool) -> Result<Checkpoint> {
         let dir = out.join(DIR);
         super::create_dir(&dir)?;
-        let mut manifest = shard::partial_json(plan, ShardSpec { index: 1, count: 1 }, &[], 0, 0.0);
-        manifest["trace"] = serde_json::Value::Bool(trace);
+        let mut manifest = PartialFile::new(plan, ShardSpec { index: 1, count: 1 }, &[], 0, 0.0);
+        manifest.trace = Some(trace);
         let text = serde_json::to_string(&manifest).map_err(|e| Error::Internal(e.to_string()))?;
         atomic_write(&dir.join("manifest.json"), text.as_bytes())?;
         let path = dir.join("items.jsonl");
@@ -62,7 +62,7 @@ impl Checkpoint {
 
     /// Appends one finished item (one line, written and flushed at once).
     pub fn append(&self, r: &ItemResult) -> Result<()> {
-        let mut line = serde_json::to_string(&shard::item_json(r))
+        let mut line = serde_json::to_string(&ItemRecord::of(r))
             .map_err(|e| Error::Internal(e.to_string()))?;
         line.push('\n');
         let mut f = self
@@ -110,11 +110,10 @@ pub fn load(out: &Path) -> Result<Saved> {
             }
         }
     })?;
-    let manifest = shard::parse_partial(&mpath.display().to_string(), &text)?;
-    let trace = serde_json::from_str::<serde_json::Value>(&text)
-        .ok()
-        .and_then(|v| v["trace"].as_bool())
-        .unwrap_or(false);
+    let source = mpath.display().to_string();
+    let file = shard::read_partial_file(&source, &text)?;
+    let trace = file.trace.unwrap_or(false);
+    let manifest = shard::from_file(&source, file)?;
     let ipath = dir.join("items.jsonl");
     let f = File::open(&ipath).map_err(|io| Error::Read {
         path: ipath.clone(),
@@ -126,10 +125,10 @@ pub fn load(out: &Path) -> Result<Saved> {
             path: ipath.clone(),
             io,
         })?;
-        if let Some(r) = serde_json::from_str(&line)
+        if let Some(r) = serde_json::from_str::<ItemRecord>(&line)
             .ok()
             .as_ref()
-            .and_then(shard::item_from_json)
+            .and_then(ItemRecord::to_result)
             && !items.iter().any(|x| x.item == r.item)
         {
             items.push(r);
