@@ -3,7 +3,12 @@
 //! that [`merge`] can rebuild the exact outputs of an unsharded run — bit for bit — and
 //! refuse shards of different inputs.
 //!
-//! Floating-point values are stored as their IEEE-754 bits, so nothing is lost in JSON.
+//! Floating-point values are stored as their IEEE-754 bits, so nothing is lost in JSON, and
+//! items are compared bit for bit (a NaN KPI equals itself).
+//!
+//! The items carry a checksum ([`items_checksum`]: 64-bit FNV-1a of their canonical compact
+//! JSON), checked on reading: it detects a KPI edited by hand or a corrupted file, not a
+//! forger who recomputes it (FNV is not a cryptographic hash).
 
 use super::plan::{Inputs, Kind, Params, Plan};
 use super::{ByVariant, Item, ItemResult, all_items};
@@ -15,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// Format tag of a partial-results file.
-pub const FORMAT: &str = "forceplan-shard-1";
+pub const FORMAT: &str = "forceplan-shard-2";
 /// File name of a shard's partial results inside its directory.
 pub const PARTIAL_FILE: &str = "partial.json";
 
@@ -226,6 +231,8 @@ pub struct PartialFile {
     pub events: u64,
     /// Simulation wall time \[s\].
     pub wall_seconds: f64,
+    /// [`items_checksum`] of `items`.
+    pub items_checksum: String,
     /// Item results.
     pub items: Vec<ItemRecord>,
     /// Checkpoint manifests only: whether the run keeps a trace.
@@ -242,6 +249,7 @@ impl PartialFile {
         events: u64,
         wall_seconds: f64,
     ) -> PartialFile {
+        let items: Vec<ItemRecord> = results.iter().map(ItemRecord::of).collect();
         PartialFile {
             format: FORMAT.into(),
             kind: plan.kind.key().into(),
@@ -263,10 +271,18 @@ impl PartialFile {
                 .collect(),
             events,
             wall_seconds,
-            items: results.iter().map(ItemRecord::of).collect(),
+            items_checksum: items_checksum(&items),
+            items,
             trace: None,
         }
     }
+}
+
+/// Checksum of item records: 64-bit FNV-1a of their compact JSON (integers only, so the
+/// bytes are canonical), in hexadecimal.
+pub fn items_checksum<T: Serialize + ?Sized>(items: &T) -> String {
+    let bytes = serde_json::to_vec(items).unwrap_or_default();
+    format!("{:016x}", crate::scenario::fnv1a(&bytes))
 }
 
 /// The partial results of one shard, as JSON ([`PartialFile::new`] as a JSON value).
@@ -345,6 +361,16 @@ pub fn from_file(source: &str, file: PartialFile) -> Result<Partial> {
     if spec.index == 0 || spec.index > spec.count {
         return Err(bad(source, "shard number out of range"));
     }
+    let sum = items_checksum(&file.items);
+    if sum != file.items_checksum {
+        return Err(bad(
+            source,
+            &format!(
+                "its items do not match their checksum (recorded {}, computed {sum}): the file was edited or corrupted",
+                file.items_checksum
+            ),
+        ));
+    }
     let items = file
         .items
         .iter()
@@ -367,6 +393,61 @@ pub fn from_file(source: &str, file: PartialFile) -> Result<Partial> {
         wall_seconds: file.wall_seconds,
         items,
     })
+}
+
+/// Whether two lists of item results are the same bit for bit.
+pub fn same_bits(a: &[ItemResult], b: &[ItemResult]) -> bool {
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|(x, y)| ItemRecord::of(x) == ItemRecord::of(y))
+}
+
+/// Refuses items read from `source` that lie outside `plan` (a variant or replication out
+/// of range, an item twice), or, for a shard, outside the share of `spec`.
+pub fn check_items(
+    source: &str,
+    items: &[ItemResult],
+    plan: &Plan,
+    spec: Option<ShardSpec>,
+) -> Result<()> {
+    let variants = plan.variants.len() as u64;
+    let mut seen = std::collections::BTreeSet::new();
+    for r in items {
+        let Item {
+            variant,
+            replication,
+        } = r.item;
+        let problem = if u64::from(variant) >= variants {
+            Some(format!(
+                "variant {variant} is out of range (the plan has {variants})"
+            ))
+        } else if replication >= plan.replications {
+            Some(format!(
+                "replication {replication} is beyond the plan's {} replications",
+                plan.replications
+            ))
+        } else if !seen.insert(r.item) {
+            Some("it appears twice".to_string())
+        } else {
+            spec.filter(|s| {
+                (replication * variants + u64::from(variant)) % u64::from(s.count)
+                    != u64::from(s.index - 1)
+            })
+            .map(|s| {
+                format!(
+                    "it belongs to another shard than {} of {}",
+                    s.index, s.count
+                )
+            })
+        };
+        if let Some(p) = problem {
+            return Err(Error::Usage(format!(
+                "{source}: refusing the result of variant {variant}, replication {replication}: {p}"
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// A merged study: the plan rebuilt from the recorded inputs and every item's result.
@@ -411,7 +492,7 @@ pub fn merge(mut partials: Vec<Partial>) -> Result<Merged> {
         }
     }
     partials.sort_by_key(|p| p.spec.index);
-    partials.dedup_by(|a, b| a.spec.index == b.spec.index && a.items == b.items);
+    partials.dedup_by(|a, b| a.spec.index == b.spec.index && same_bits(&a.items, &b.items));
     if let Some(w) = partials
         .windows(2)
         .find(|w| w[0].spec.index == w[1].spec.index)
@@ -442,7 +523,13 @@ pub fn merge(mut partials: Vec<Partial>) -> Result<Merged> {
         first.params.clone(),
     )?;
     if format!("{:016x}", plan.input_hash()) != hash {
-        return Err(Error::Internal("the recorded inputs do not hash to the recorded input hash (a different forceplan version?)".into()));
+        return Err(usage(format!(
+            "{}: the recorded inputs do not hash to the recorded input hash {hash} (edited, or written by a different forceplan version)",
+            first.source
+        )));
+    }
+    for p in &partials {
+        check_items(&p.source, &p.items, &plan, Some(p.spec))?;
     }
     let expected = all_items(plan.variants.len(), 0..plan.replications);
     let mut items: Vec<ItemResult> = partials
