@@ -423,6 +423,12 @@ fn experiment(
                 )
                 .into());
             }
+            shard::check_items(
+                &saved.items_file.display().to_string(),
+                &saved.items,
+                &plan,
+                None,
+            )?;
             eprintln!(
                 "resume: {} of {} replications already done",
                 saved.items.len(),

@@ -10,7 +10,7 @@
 //! let scenario = forceplan::scenario::load("scenarios/coalition-2026.ron".as_ref())?;
 //! let prepared = Prepared::new(scenario);
 //! let outcome = forceplan::metrics::replicate(&prepared, 0, Default::default());
-//! println!("p90 response time: {:.2} h", outcome.result.kpis.get("response_time_p90_h"));
+//! println!("p90 response time: {:.2} h", outcome.result.kpis[Kpi::ResponseTimeP90H]);
 //! # Ok::<(), forceplan::Error>(())
 //! ```
 //!
@@ -41,7 +41,7 @@ pub mod prelude {
     pub use crate::error::{Error, Result};
     pub use crate::experiment::plan::{Kind, Plan};
     pub use crate::experiment::{ExecOptions, Execution, Item, execute};
-    pub use crate::metrics::{KPI_NAMES, Kpis, ReplicationResult};
+    pub use crate::metrics::{KPI_NAMES, Kpi, Kpis, ReplicationResult};
     pub use crate::model::Prepared;
     pub use crate::scenario::{Domain, Scenario};
     pub use crate::time::{SimDuration, SimTime};

@@ -1,48 +1,35 @@
 //! Comparing force options with common random numbers: paired differences against the
 //! baseline, Bonferroni-corrected confidence intervals, verdicts and ranking.
 
+pub use crate::metrics::Direction;
+use crate::metrics::stats::nan_if_null;
 use crate::metrics::stats::t_quantile;
-use crate::metrics::{Aggregate, KPI_COUNT, KPI_NAMES, ReplicationResult};
+use crate::metrics::{Aggregate, Kpi, ReplicationResult};
+use serde::{Deserialize, Serialize};
 
 /// Family-wise error rate of the comparisons against the baseline.
 pub const ALPHA: f64 = 0.05;
 
-/// Which way a KPI is good.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Direction {
-    /// Smaller is better (times, unanswered violations).
-    LowerIsBetter,
-    /// Larger is better (shares detected, answered, within target, coverage).
-    HigherIsBetter,
-    /// Neither (counts of violations, utilisation).
-    Neutral,
-}
-
-/// The direction of KPI `k` (index into [`KPI_NAMES`]).
-pub fn direction(k: usize) -> Direction {
-    match KPI_NAMES[k] {
-        "violations" | "needing_response" | "utilisation" => Direction::Neutral,
-        "detected_share" | "responded_share" | "within_target_share" | "isr_coverage_share" => {
-            Direction::HigherIsBetter
-        }
-        _ => Direction::LowerIsBetter,
-    }
-}
-
-/// The plain-language outcome of one comparison.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The plain-language outcome of one comparison (written as its [`Verdict::key`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Verdict {
     /// Significantly better than the baseline.
+    #[serde(rename = "better")]
     Better,
     /// Significantly worse.
+    #[serde(rename = "worse")]
     Worse,
     /// Significantly higher (a KPI with no good direction).
+    #[serde(rename = "higher")]
     Higher,
     /// Significantly lower (a KPI with no good direction).
+    #[serde(rename = "lower")]
     Lower,
     /// The confidence interval of the difference contains zero.
+    #[serde(rename = "no significant difference")]
     NoSignificantDifference,
     /// Too few paired replications to tell.
+    #[serde(rename = "undetermined")]
     Undetermined,
 }
 
@@ -60,16 +47,21 @@ impl Verdict {
     }
 }
 
-/// A paired difference option − baseline of one KPI.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// A paired difference option − baseline of one KPI (as written in `comparison.json`:
+/// undefined numbers as `null`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Difference {
     /// Mean difference.
+    #[serde(deserialize_with = "nan_if_null")]
     pub mean: f64,
     /// Standard deviation of the per-replication differences.
+    #[serde(deserialize_with = "nan_if_null")]
     pub std: f64,
     /// Lower end of the (Bonferroni-corrected) confidence interval.
+    #[serde(deserialize_with = "nan_if_null")]
     pub ci_low: f64,
     /// Upper end.
+    #[serde(deserialize_with = "nan_if_null")]
     pub ci_high: f64,
     /// Replications where both were defined.
     pub n: u64,
@@ -82,7 +74,7 @@ pub struct Difference {
 pub fn paired(
     option: &[ReplicationResult],
     baseline: &[ReplicationResult],
-    k: usize,
+    k: Kpi,
     confidence: f64,
 ) -> Difference {
     let diffs: Vec<f64> = option
@@ -90,7 +82,7 @@ pub fn paired(
         .zip(baseline)
         .map(|(a, b)| {
             debug_assert_eq!(a.replication, b.replication, "paired by replication");
-            a.kpis.values[k] - b.kpis.values[k]
+            a.kpis[k] - b.kpis[k]
         })
         .filter(|d| !d.is_nan())
         .collect();
@@ -117,7 +109,7 @@ pub fn paired(
         Verdict::NoSignificantDifference
     } else {
         let up = ci_low > 0.0;
-        match (direction(k), up) {
+        match (k.direction(), up) {
             (Direction::LowerIsBetter, true) | (Direction::HigherIsBetter, false) => Verdict::Worse,
             (Direction::LowerIsBetter, false) | (Direction::HigherIsBetter, true) => {
                 Verdict::Better
@@ -155,20 +147,25 @@ pub struct Comparison {
     /// Two-sided confidence of each comparison's interval (Bonferroni: 1 − α/m).
     pub per_comparison_confidence: f64,
     /// The KPI ranked.
-    pub kpi: usize,
+    pub kpi: Kpi,
     /// Per option, the baseline first.
     pub options: Vec<OptionResult>,
 }
 
-/// Compares every option (index ≥ 1) with the baseline (index 0).
+/// Compares every option (index ≥ 1) with the baseline (index 0), ranking by KPI `kpi`
+/// (an index into [`Kpi::ALL`], as [`Plan::kpi`](super::plan::Plan::kpi)).
+///
+/// # Panics
+/// If `kpi` is not below [`crate::metrics::KPI_COUNT`] (plans hold valid indexes only).
 pub fn compare(results: &[Vec<ReplicationResult>], kpi: usize) -> Comparison {
+    let kpi = Kpi::ALL[kpi];
     let m = results.len().saturating_sub(1).max(1);
     let confidence = 1.0 - ALPHA / m as f64;
     let aggregates: Vec<Aggregate> = results.iter().map(|r| Aggregate::of(r)).collect();
     let mut order: Vec<usize> = (0..results.len()).collect();
     let key = |i: usize| {
-        let x = aggregates[i].kpis[kpi].mean;
-        match direction(kpi) {
+        let x = aggregates[i].kpi(kpi).mean;
+        match kpi.direction() {
             Direction::HigherIsBetter => -x,
             _ => x,
         }
@@ -183,7 +180,8 @@ pub fn compare(results: &[Vec<ReplicationResult>], kpi: usize) -> Comparison {
         .enumerate()
         .map(|(i, aggregate)| OptionResult {
             vs_baseline: (i > 0).then(|| {
-                (0..KPI_COUNT)
+                Kpi::ALL
+                    .into_iter()
                     .map(|k| paired(&results[i], &results[0], k, confidence))
                     .collect()
             }),
@@ -199,7 +197,7 @@ pub fn compare(results: &[Vec<ReplicationResult>], kpi: usize) -> Comparison {
     }
 }
 
-/// The 95 % CI half-width of KPI `k` for each variant.
+/// The 95 % CI half-width of KPI `k` (an index into [`Kpi::ALL`]) for each variant.
 pub fn half_widths(results: &[Vec<ReplicationResult>], k: usize) -> Vec<f64> {
     results
         .iter()
@@ -212,11 +210,11 @@ pub fn half_widths(results: &[Vec<ReplicationResult>], k: usize) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::metrics::{Kpis, kpi_index};
+    use crate::metrics::{KPI_COUNT, Kpis};
 
     fn result(rep: u64, p90: f64) -> ReplicationResult {
         let mut values = [0.0; KPI_COUNT];
-        values[kpi_index("response_time_p90_h").unwrap()] = p90;
+        values[Kpi::ResponseTimeP90H.index()] = p90;
         ReplicationResult {
             replication: rep,
             events: 0,
@@ -230,7 +228,7 @@ mod tests {
 
     #[test]
     fn paired_difference_and_verdicts() {
-        let k = kpi_index("response_time_p90_h").unwrap();
+        let k = Kpi::ResponseTimeP90H;
         let base: Vec<_> = (0..10).map(|r| result(r, 3.0 + r as f64 * 0.1)).collect();
         let faster: Vec<_> = (0..10)
             .map(|r| {
@@ -256,7 +254,7 @@ mod tests {
             paired(&same, &base, k, 0.95).verdict,
             Verdict::NoSignificantDifference
         );
-        let c = compare(&[base, faster, same], k);
+        let c = compare(&[base, faster, same], k.index());
         assert_eq!(c.comparisons, 2);
         assert!((c.per_comparison_confidence - 0.975).abs() < 1e-12);
         assert_eq!(c.options[1].rank, 1);

@@ -3,7 +3,12 @@
 //! that [`merge`] can rebuild the exact outputs of an unsharded run — bit for bit — and
 //! refuse shards of different inputs.
 //!
-//! Floating-point values are stored as their IEEE-754 bits, so nothing is lost in JSON.
+//! Floating-point values are stored as their IEEE-754 bits, so nothing is lost in JSON, and
+//! items are compared bit for bit (a NaN KPI equals itself).
+//!
+//! The items carry a checksum ([`items_checksum`]: 64-bit FNV-1a of their canonical compact
+//! JSON), checked on reading: it detects a KPI edited by hand or a corrupted file, not a
+//! forger who recomputes it (FNV is not a cryptographic hash).
 
 use super::plan::{Inputs, Kind, Params, Plan};
 use super::{ByVariant, Item, ItemResult, all_items};
@@ -11,10 +16,11 @@ use crate::error::{Error, Result};
 use crate::metrics::{
     HIST_BINS, KPI_COUNT, Kpis, NationFigures, ReplicationResult, TimelineSample,
 };
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 /// Format tag of a partial-results file.
-pub const FORMAT: &str = "forceplan-shard-1";
+pub const FORMAT: &str = "forceplan-shard-2";
 /// File name of a shard's partial results inside its directory.
 pub const PARTIAL_FILE: &str = "partial.json";
 
@@ -59,122 +65,122 @@ impl ShardSpec {
     }
 }
 
-fn bits(x: f64) -> Value {
-    json!(x.to_bits())
+/// One item's result as stored in partial results and checkpoints: floats as their IEEE-754
+/// bits, response-time histograms as `[bin, count]` pairs of the non-empty bins, the timeline
+/// as rows of [`TimelineSample`] fields.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ItemRecord {
+    /// Variant index.
+    pub variant: u32,
+    /// Replication number.
+    pub replication: u64,
+    /// Events handled.
+    pub events: u64,
+    /// Theatre KPIs (bits).
+    pub kpis: [u64; KPI_COUNT],
+    /// KPIs per domain (bits).
+    pub by_domain: [[u64; KPI_COUNT]; 3],
+    /// Per nation: tasks, responded, response time mean, utilisation (bits).
+    pub by_nation: Vec<[u64; 4]>,
+    /// Per sector: the figures of [`crate::metrics::SECTOR_KPIS`] (bits).
+    pub by_sector: Vec<[u64; 7]>,
+    /// Per domain: `(bin, count)` of the non-empty histogram bins.
+    pub response_hist: [Vec<(usize, u32)>; 3],
+    /// Timeline rows: hour, violations, needing response, queued, available ×3, drones on
+    /// station, busy ×3.
+    pub timeline: Option<Vec<[u32; 11]>>,
 }
 
-fn unbits(v: &Value) -> Option<f64> {
-    v.as_u64().map(f64::from_bits)
+fn bits<const N: usize>(x: [f64; N]) -> [u64; N] {
+    x.map(f64::to_bits)
 }
 
-/// One item result as JSON (floats as IEEE bits).
-pub fn item_json(r: &ItemResult) -> Value {
-    let res = &r.result;
-    let hist: Vec<Value> = res
-        .response_hist
-        .iter()
-        .map(|h| {
-            Value::Array(
+fn unbits<const N: usize>(x: [u64; N]) -> [f64; N] {
+    x.map(f64::from_bits)
+}
+
+impl ItemRecord {
+    /// The record of an item result.
+    pub fn of(r: &ItemResult) -> ItemRecord {
+        let res = &r.result;
+        ItemRecord {
+            variant: r.item.variant,
+            replication: r.item.replication,
+            events: res.events,
+            kpis: bits(res.kpis.values),
+            by_domain: res.by_domain.map(|k| bits(k.values)),
+            by_nation: res.by_nation.iter().map(|n| bits(n.values())).collect(),
+            by_sector: res.by_sector.iter().map(|s| bits(*s)).collect(),
+            response_hist: res.response_hist.each_ref().map(|h| {
                 h.iter()
                     .enumerate()
                     .filter(|(_, c)| **c > 0)
-                    .map(|(b, c)| json!([b, c]))
-                    .collect(),
-            )
-        })
-        .collect();
-    json!({
-        "variant": r.item.variant,
-        "replication": r.item.replication,
-        "events": res.events,
-        "kpis": res.kpis.values.iter().map(|x| bits(*x)).collect::<Vec<_>>(),
-        "by_domain": res.by_domain.iter().map(|k| k.values.iter().map(|x| bits(*x)).collect::<Vec<_>>()).collect::<Vec<_>>(),
-        "by_nation": res.by_nation.iter().map(|n| n.values().iter().map(|x| bits(*x)).collect::<Vec<_>>()).collect::<Vec<_>>(),
-        "by_sector": res.by_sector.iter().map(|s| s.iter().map(|x| bits(*x)).collect::<Vec<_>>()).collect::<Vec<_>>(),
-        "response_hist": hist,
-        "timeline": r.timeline.as_ref().map(|t| t.iter().map(|s| json!([s.hour, s.violations, s.needing_response, s.queued, s.available[0], s.available[1], s.available[2], s.drones_on_station, s.busy[0], s.busy[1], s.busy[2]])).collect::<Vec<_>>()),
-    })
-}
-
-fn kpis(v: &Value) -> Option<Kpis> {
-    let a = v.as_array()?;
-    if a.len() != KPI_COUNT {
-        return None;
-    }
-    let mut values = [0.0; KPI_COUNT];
-    for (x, y) in values.iter_mut().zip(a) {
-        *x = unbits(y)?;
-    }
-    Some(Kpis { values })
-}
-
-fn floats<const N: usize>(v: &Value) -> Option<[f64; N]> {
-    let a = v.as_array()?;
-    if a.len() != N {
-        return None;
-    }
-    let mut out = [0.0; N];
-    for (x, y) in out.iter_mut().zip(a) {
-        *x = unbits(y)?;
-    }
-    Some(out)
-}
-
-/// Reads [`item_json`] back; `None` if malformed.
-pub fn item_from_json(v: &Value) -> Option<ItemResult> {
-    let item = Item {
-        variant: u32::try_from(v["variant"].as_u64()?).ok()?,
-        replication: v["replication"].as_u64()?,
-    };
-    let dom = v["by_domain"].as_array()?;
-    if dom.len() != 3 {
-        return None;
-    }
-    let by_nation = v["by_nation"]
-        .as_array()?
-        .iter()
-        .map(|n| {
-            floats::<4>(n).map(|f| NationFigures {
-                tasks: f[0],
-                responded: f[1],
-                response_time_mean_h: f[2],
-                utilisation: f[3],
-            })
-        })
-        .collect::<Option<Vec<_>>>()?;
-    let by_sector = v["by_sector"]
-        .as_array()?
-        .iter()
-        .map(floats::<7>)
-        .collect::<Option<Vec<_>>>()?;
-    let mut response_hist: [Vec<u32>; 3] = Default::default();
-    let hist = v["response_hist"].as_array()?;
-    if hist.len() != 3 {
-        return None;
-    }
-    for (d, h) in hist.iter().enumerate() {
-        let mut bins = vec![0u32; HIST_BINS];
-        for pair in h.as_array()? {
-            let (b, c) = (
-                usize::try_from(pair[0].as_u64()?).ok()?,
-                u32::try_from(pair[1].as_u64()?).ok()?,
-            );
-            *bins.get_mut(b)? = c;
+                    .map(|(b, c)| (b, *c))
+                    .collect()
+            }),
+            timeline: r.timeline.as_ref().map(|t| {
+                t.iter()
+                    .map(|s| {
+                        [
+                            s.hour,
+                            s.violations,
+                            s.needing_response,
+                            s.queued,
+                            s.available[0],
+                            s.available[1],
+                            s.available[2],
+                            s.drones_on_station,
+                            s.busy[0],
+                            s.busy[1],
+                            s.busy[2],
+                        ]
+                    })
+                    .collect()
+            }),
         }
-        response_hist[d] = bins;
     }
-    let timeline = match &v["timeline"] {
-        Value::Null => None,
-        t => Some(
-            t.as_array()?
-                .iter()
-                .map(|row| {
-                    let r: Vec<u32> = row
-                        .as_array()?
-                        .iter()
-                        .map(|x| x.as_u64().and_then(|x| u32::try_from(x).ok()))
-                        .collect::<Option<_>>()?;
-                    (r.len() == 11).then(|| TimelineSample {
+
+    /// The item result; `None` if a histogram bin is out of range.
+    pub fn to_result(&self) -> Option<ItemResult> {
+        let item = Item {
+            variant: self.variant,
+            replication: self.replication,
+        };
+        let mut response_hist: [Vec<u32>; 3] = Default::default();
+        for (bins, pairs) in response_hist.iter_mut().zip(&self.response_hist) {
+            *bins = vec![0u32; HIST_BINS];
+            for &(b, c) in pairs {
+                *bins.get_mut(b)? = c;
+            }
+        }
+        Some(ItemResult {
+            item,
+            result: ReplicationResult {
+                replication: item.replication,
+                events: self.events,
+                kpis: Kpis {
+                    values: unbits(self.kpis),
+                },
+                by_domain: self.by_domain.map(|k| Kpis { values: unbits(k) }),
+                by_nation: self
+                    .by_nation
+                    .iter()
+                    .map(|n| {
+                        let f = unbits(*n);
+                        NationFigures {
+                            tasks: f[0],
+                            responded: f[1],
+                            response_time_mean_h: f[2],
+                            utilisation: f[3],
+                        }
+                    })
+                    .collect(),
+                by_sector: self.by_sector.iter().map(|s| unbits(*s)).collect(),
+                response_hist,
+            },
+            timeline: self.timeline.as_ref().map(|t| {
+                t.iter()
+                    .map(|r| TimelineSample {
                         hour: r[0],
                         violations: r[1],
                         needing_response: r[2],
@@ -183,26 +189,103 @@ pub fn item_from_json(v: &Value) -> Option<ItemResult> {
                         drones_on_station: r[7],
                         busy: [r[8], r[9], r[10]],
                     })
-                })
-                .collect::<Option<Vec<_>>>()?,
-        ),
-    };
-    Some(ItemResult {
-        item,
-        result: ReplicationResult {
-            replication: item.replication,
-            events: v["events"].as_u64()?,
-            kpis: kpis(&v["kpis"])?,
-            by_domain: [kpis(&dom[0])?, kpis(&dom[1])?, kpis(&dom[2])?],
-            by_nation,
-            by_sector,
-            response_hist,
-        },
-        timeline,
-    })
+                    .collect()
+            }),
+        })
+    }
 }
 
-/// The partial results of one shard, as JSON.
+/// Command-line parameters as recorded in a partial-results file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParamsEntry {
+    /// Seed override.
+    pub seed: Option<u64>,
+    /// Replications override.
+    pub replications: Option<u64>,
+    /// KPI override.
+    pub kpi: Option<String>,
+}
+
+/// `partial.json` of a shard, and the manifest of a checkpoint (with `trace` and no items).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PartialFile {
+    /// Format tag, [`FORMAT`].
+    pub format: String,
+    /// Kind of experiment ([`Kind::key`]).
+    pub kind: String,
+    /// Study, sweep or scenario name.
+    pub name: String,
+    /// Main input file.
+    pub main_file: String,
+    /// Hash of the inputs (hexadecimal).
+    pub input_hash: String,
+    /// Which shard, from 1.
+    pub shard: u32,
+    /// How many shards.
+    pub of: u32,
+    /// Command-line parameters.
+    pub params: ParamsEntry,
+    /// Input files: (path, text).
+    pub inputs: Vec<(String, String)>,
+    /// Events handled.
+    pub events: u64,
+    /// Simulation wall time \[s\].
+    pub wall_seconds: f64,
+    /// [`items_checksum`] of `items`.
+    pub items_checksum: String,
+    /// Item results.
+    pub items: Vec<ItemRecord>,
+    /// Checkpoint manifests only: whether the run keeps a trace.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace: Option<bool>,
+}
+
+impl PartialFile {
+    /// The partial results of shard `spec` of `plan`.
+    pub fn new(
+        plan: &Plan,
+        spec: ShardSpec,
+        results: &[ItemResult],
+        events: u64,
+        wall_seconds: f64,
+    ) -> PartialFile {
+        let items: Vec<ItemRecord> = results.iter().map(ItemRecord::of).collect();
+        PartialFile {
+            format: FORMAT.into(),
+            kind: plan.kind.key().into(),
+            name: plan.name.clone(),
+            main_file: plan.main_file.clone(),
+            input_hash: format!("{:016x}", plan.input_hash()),
+            shard: spec.index,
+            of: spec.count,
+            params: ParamsEntry {
+                seed: plan.params.seed,
+                replications: plan.params.replications,
+                kpi: plan.params.kpi.clone(),
+            },
+            inputs: plan
+                .inputs
+                .files()
+                .iter()
+                .map(|(p, t)| (p.clone(), t.clone()))
+                .collect(),
+            events,
+            wall_seconds,
+            items_checksum: items_checksum(&items),
+            items,
+            trace: None,
+        }
+    }
+}
+
+/// Checksum of item records: 64-bit FNV-1a of their compact JSON (integers only, so the
+/// bytes are canonical), in hexadecimal.
+pub fn items_checksum<T: Serialize + ?Sized>(items: &T) -> String {
+    let bytes = serde_json::to_vec(items).unwrap_or_default();
+    format!("{:016x}", crate::scenario::fnv1a(&bytes))
+}
+
+/// The partial results of one shard, as JSON ([`PartialFile::new`] as a JSON value).
 pub fn partial_json(
     plan: &Plan,
     spec: ShardSpec,
@@ -210,20 +293,8 @@ pub fn partial_json(
     events: u64,
     wall_seconds: f64,
 ) -> Value {
-    json!({
-        "format": FORMAT,
-        "kind": plan.kind.key(),
-        "name": plan.name,
-        "main_file": plan.main_file,
-        "input_hash": format!("{:016x}", plan.input_hash()),
-        "shard": spec.index,
-        "of": spec.count,
-        "params": { "seed": plan.params.seed, "replications": plan.params.replications, "kpi": plan.params.kpi },
-        "inputs": plan.inputs.files().iter().map(|(p, t)| json!([p, t])).collect::<Vec<_>>(),
-        "events": events,
-        "wall_seconds": wall_seconds,
-        "items": results.iter().map(item_json).collect::<Vec<_>>(),
-    })
+    serde_json::to_value(PartialFile::new(plan, spec, results, events, wall_seconds))
+        .unwrap_or(Value::Null)
 }
 
 /// A shard's partial results, read back.
@@ -262,8 +333,13 @@ fn bad(source: &str, what: &str) -> Error {
     }
 }
 
-/// Reads a partial-results document.
+/// Reads a partial-results document (`source` names it in messages).
 pub fn parse_partial(source: &str, text: &str) -> Result<Partial> {
+    from_file(source, read_partial_file(source, text)?)
+}
+
+/// Reads the text of a [`PartialFile`], checking its format tag first.
+pub fn read_partial_file(source: &str, text: &str) -> Result<PartialFile> {
     let v: Value =
         serde_json::from_str(text).map_err(|e| bad(source, &format!("invalid JSON ({e})")))?;
     if v["format"] != FORMAT {
@@ -272,59 +348,106 @@ pub fn parse_partial(source: &str, text: &str) -> Result<Partial> {
             &format!("format is {}, expected \"{FORMAT}\"", v["format"]),
         ));
     }
-    let kind = v["kind"]
-        .as_str()
-        .and_then(Kind::from_key)
-        .ok_or_else(|| bad(source, "unknown kind"))?;
-    let get_u32 = |k: &str| {
-        v[k].as_u64()
-            .and_then(|x| u32::try_from(x).ok())
-            .ok_or_else(|| bad(source, &format!("no {k}")))
-    };
+    PartialFile::deserialize(&v).map_err(|e| bad(source, &e.to_string()))
+}
+
+/// Checks a [`PartialFile`] read from `source` and turns it into a [`Partial`].
+pub fn from_file(source: &str, file: PartialFile) -> Result<Partial> {
+    let kind = Kind::from_key(&file.kind).ok_or_else(|| bad(source, "unknown kind"))?;
     let spec = ShardSpec {
-        index: get_u32("shard")?,
-        count: get_u32("of")?,
+        index: file.shard,
+        count: file.of,
     };
     if spec.index == 0 || spec.index > spec.count {
         return Err(bad(source, "shard number out of range"));
     }
-    let params = Params {
-        seed: v["params"]["seed"].as_u64(),
-        replications: v["params"]["replications"].as_u64(),
-        kpi: v["params"]["kpi"].as_str().map(String::from),
-    };
-    let inputs = v["inputs"]
-        .as_array()
-        .ok_or_else(|| bad(source, "no inputs"))?
+    let sum = items_checksum(&file.items);
+    if sum != file.items_checksum {
+        return Err(bad(
+            source,
+            &format!(
+                "its items do not match their checksum (recorded {}, computed {sum}): the file was edited or corrupted",
+                file.items_checksum
+            ),
+        ));
+    }
+    let items = file
+        .items
         .iter()
-        .map(|p| Some((p[0].as_str()?.to_string(), p[1].as_str()?.to_string())))
-        .collect::<Option<Vec<_>>>()
-        .ok_or_else(|| bad(source, "malformed inputs"))?;
-    let items = v["items"]
-        .as_array()
-        .ok_or_else(|| bad(source, "no items"))?
-        .iter()
-        .map(item_from_json)
+        .map(ItemRecord::to_result)
         .collect::<Option<Vec<_>>>()
         .ok_or_else(|| bad(source, "malformed item results"))?;
     Ok(Partial {
         source: source.to_string(),
         kind,
-        main_file: v["main_file"]
-            .as_str()
-            .ok_or_else(|| bad(source, "no main_file"))?
-            .to_string(),
-        input_hash: v["input_hash"]
-            .as_str()
-            .ok_or_else(|| bad(source, "no input_hash"))?
-            .to_string(),
+        main_file: file.main_file,
+        input_hash: file.input_hash,
         spec,
-        params,
-        inputs,
-        events: v["events"].as_u64().unwrap_or(0),
-        wall_seconds: v["wall_seconds"].as_f64().unwrap_or(0.0),
+        params: Params {
+            seed: file.params.seed,
+            replications: file.params.replications,
+            kpi: file.params.kpi,
+        },
+        inputs: file.inputs,
+        events: file.events,
+        wall_seconds: file.wall_seconds,
         items,
     })
+}
+
+/// Whether two lists of item results are the same bit for bit.
+pub fn same_bits(a: &[ItemResult], b: &[ItemResult]) -> bool {
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|(x, y)| ItemRecord::of(x) == ItemRecord::of(y))
+}
+
+/// Refuses items read from `source` that lie outside `plan` (a variant or replication out
+/// of range, an item twice), or, for a shard, outside the share of `spec`.
+pub fn check_items(
+    source: &str,
+    items: &[ItemResult],
+    plan: &Plan,
+    spec: Option<ShardSpec>,
+) -> Result<()> {
+    let variants = plan.variants.len() as u64;
+    let mut seen = std::collections::BTreeSet::new();
+    for r in items {
+        let Item {
+            variant,
+            replication,
+        } = r.item;
+        let problem = if u64::from(variant) >= variants {
+            Some(format!(
+                "variant {variant} is out of range (the plan has {variants})"
+            ))
+        } else if replication >= plan.replications {
+            Some(format!(
+                "replication {replication} is beyond the plan's {} replications",
+                plan.replications
+            ))
+        } else if !seen.insert(r.item) {
+            Some("it appears twice".to_string())
+        } else {
+            spec.filter(|s| {
+                (replication * variants + u64::from(variant)) % u64::from(s.count)
+                    != u64::from(s.index - 1)
+            })
+            .map(|s| {
+                format!(
+                    "it belongs to another shard than {} of {}",
+                    s.index, s.count
+                )
+            })
+        };
+        if let Some(p) = problem {
+            return Err(Error::Usage(format!(
+                "{source}: refusing the result of variant {variant}, replication {replication}: {p}"
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// A merged study: the plan rebuilt from the recorded inputs and every item's result.
@@ -369,7 +492,7 @@ pub fn merge(mut partials: Vec<Partial>) -> Result<Merged> {
         }
     }
     partials.sort_by_key(|p| p.spec.index);
-    partials.dedup_by(|a, b| a.spec.index == b.spec.index && a.items == b.items);
+    partials.dedup_by(|a, b| a.spec.index == b.spec.index && same_bits(&a.items, &b.items));
     if let Some(w) = partials
         .windows(2)
         .find(|w| w[0].spec.index == w[1].spec.index)
@@ -400,7 +523,13 @@ pub fn merge(mut partials: Vec<Partial>) -> Result<Merged> {
         first.params.clone(),
     )?;
     if format!("{:016x}", plan.input_hash()) != hash {
-        return Err(Error::Internal("the recorded inputs do not hash to the recorded input hash (a different forceplan version?)".into()));
+        return Err(usage(format!(
+            "{}: the recorded inputs do not hash to the recorded input hash {hash} (edited, or written by a different forceplan version)",
+            first.source
+        )));
+    }
+    for p in &partials {
+        check_items(&p.source, &p.items, &plan, Some(p.spec))?;
     }
     let expected = all_items(plan.variants.len(), 0..plan.replications);
     let mut items: Vec<ItemResult> = partials

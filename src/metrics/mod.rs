@@ -19,6 +19,7 @@
 //! - percentiles interpolate linearly between order statistics (R type 7);
 //! - a KPI with nothing to measure (no responses in a domain) is NaN, written as `null`.
 
+pub mod kpi;
 pub mod stats;
 
 use crate::model::record::Observer;
@@ -26,40 +27,26 @@ pub use crate::model::record::{SensorRef, TimelineSample, ViolationRecord};
 use crate::model::{self, Prepared};
 use crate::scenario::{Domain, Scenario};
 use crate::time::SimDuration;
+pub use kpi::{Direction, KPI_COUNT, Kpi, Unit};
 
-/// Names of the KPIs, in the order of [`Kpis::values`].
-pub const KPI_NAMES: [&str; KPI_COUNT] = [
-    "violations",
-    "needing_response",
-    "detected_share",
-    "responded_share",
-    "detection_latency_mean_h",
-    "reporting_delay_mean_h",
-    "decision_time_mean_h",
-    "queue_wait_mean_h",
-    "queued_share",
-    "queue_length_mean",
-    "approval_delay_mean_h",
-    "notice_to_move_mean_h",
-    "transit_mean_h",
-    "response_time_mean_h",
-    "response_time_p50_h",
-    "response_time_p90_h",
-    "response_time_p95_h",
-    "within_target_share",
-    "unanswered_at_end",
-    "utilisation",
-    "isr_coverage_share",
-];
-/// Number of KPIs.
-pub const KPI_COUNT: usize = 21;
+/// Names of the KPIs, in the order of [`Kpis::values`]: [`Kpi::name`] of [`Kpi::ALL`]
+/// (kept for callers that list names, e.g. in messages).
+pub const KPI_NAMES: [&str; KPI_COUNT] = {
+    let mut names = [""; KPI_COUNT];
+    let mut i = 0;
+    while i < KPI_COUNT {
+        names[i] = Kpi::ALL[i].name();
+        i += 1;
+    }
+    names
+};
 
-/// Index of a KPI by name.
+/// Index of a KPI by name (same as `Kpi::from_name(name).map(Kpi::index)`).
 pub fn kpi_index(name: &str) -> Option<usize> {
-    KPI_NAMES.iter().position(|n| *n == name)
+    Kpi::from_name(name).map(Kpi::index)
 }
 
-/// The KPIs of one replication (or one domain of it), in [`KPI_NAMES`] order.
+/// The KPIs of one replication (or one domain of it), in [`Kpi::ALL`] order.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Kpis {
     /// Values; NaN where undefined.
@@ -67,9 +54,22 @@ pub struct Kpis {
 }
 
 impl Kpis {
-    /// The value of KPI `name` (panics on an unknown name: a bug, names are constants).
-    pub fn get(&self, name: &str) -> f64 {
-        self.values[kpi_index(name).expect("known KPI name")]
+    /// The value of KPI `k`.
+    pub fn get(&self, k: Kpi) -> f64 {
+        self.values[k.index()]
+    }
+}
+
+impl std::ops::Index<Kpi> for Kpis {
+    type Output = f64;
+    fn index(&self, k: Kpi) -> &f64 {
+        &self.values[k.index()]
+    }
+}
+
+impl std::ops::IndexMut<Kpi> for Kpis {
+    fn index_mut(&mut self, k: Kpi) -> &mut f64 {
+        &mut self.values[k.index()]
     }
 }
 
@@ -101,15 +101,26 @@ impl NationFigures {
     }
 }
 
-/// Names of the per-sector figures.
+/// The KPIs kept per sector, in the order of [`ReplicationResult::by_sector`].
+pub const SECTOR_KPIS: [Kpi; 7] = [
+    Kpi::Violations,
+    Kpi::DetectedShare,
+    Kpi::RespondedShare,
+    Kpi::ResponseTimeMeanH,
+    Kpi::ResponseTimeP90H,
+    Kpi::WithinTargetShare,
+    Kpi::IsrCoverageShare,
+];
+
+/// Names of the per-sector figures: the names of [`SECTOR_KPIS`].
 pub const SECTOR_FIGURES: [&str; 7] = [
-    "violations",
-    "detected_share",
-    "responded_share",
-    "response_time_mean_h",
-    "response_time_p90_h",
-    "within_target_share",
-    "isr_coverage_share",
+    SECTOR_KPIS[0].name(),
+    SECTOR_KPIS[1].name(),
+    SECTOR_KPIS[2].name(),
+    SECTOR_KPIS[3].name(),
+    SECTOR_KPIS[4].name(),
+    SECTOR_KPIS[5].name(),
+    SECTOR_KPIS[6].name(),
 ];
 
 /// The results of one replication.
@@ -382,12 +393,11 @@ impl Collector {
             .kpis(util(busy.iter().sum(), unit_s.iter().sum()), cov_all);
         let mut by_domain =
             [0, 1, 2].map(|d| self.domains[d].kpis(util(busy[d], unit_s[d]), cov_dom[d]));
-        let ql = kpi_index("queue_length_mean").expect("known KPI");
         let mut kpis = kpis;
         for (d, k) in by_domain.iter_mut().enumerate() {
-            k.values[ql] = self.queue_area[d] as f64 / horizon;
+            k[Kpi::QueueLengthMean] = self.queue_area[d] as f64 / horizon;
         }
-        kpis.values[ql] = self.queue_area.iter().sum::<u128>() as f64 / horizon;
+        kpis[Kpi::QueueLengthMean] = self.queue_area.iter().sum::<u128>() as f64 / horizon;
         let by_nation = (0..sc.nations.len())
             .map(|n| NationFigures {
                 tasks: self.nation_tasks[n] as f64,
@@ -402,16 +412,7 @@ impl Collector {
             .enumerate()
             .map(|(s, g)| {
                 let k = g.kpis(f64::NAN, cov_sector[s]);
-                [
-                    "violations",
-                    "detected_share",
-                    "responded_share",
-                    "response_time_mean_h",
-                    "response_time_p90_h",
-                    "within_target_share",
-                    "isr_coverage_share",
-                ]
-                .map(|n| k.get(n))
+                SECTOR_KPIS.map(|n| k[n])
             })
             .collect();
         let response_hist = [0, 1, 2].map(|d| {
@@ -490,7 +491,7 @@ pub fn replicate(prepared: &Prepared, replication: u64, opts: SimOptions) -> Out
 pub struct Aggregate {
     /// Replications summarised.
     pub replications: u64,
-    /// Theatre KPIs, in [`KPI_NAMES`] order.
+    /// Theatre KPIs, in [`Kpi::ALL`] order.
     pub kpis: Vec<stats::Summary>,
     /// Per domain, in [`Domain::ALL`] order.
     pub by_domain: Vec<Vec<stats::Summary>>,
@@ -544,9 +545,9 @@ impl Aggregate {
         }
     }
 
-    /// The summary of theatre KPI `name`.
-    pub fn kpi(&self, name: &str) -> stats::Summary {
-        self.kpis[kpi_index(name).expect("known KPI name")]
+    /// The summary of theatre KPI `k`.
+    pub fn kpi(&self, k: Kpi) -> stats::Summary {
+        self.kpis[k.index()]
     }
 }
 
@@ -608,6 +609,6 @@ mod tests {
             true,
         );
         let (r, _) = c.finish(&sc, 0, 0);
-        assert_eq!(r.kpis.get("unanswered_at_end"), 2.0);
+        assert_eq!(r.kpis[Kpi::UnansweredAtEnd], 2.0);
     }
 }

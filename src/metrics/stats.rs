@@ -1,7 +1,13 @@
 //! Summary statistics across replications: mean, standard deviation and Student-t
 //! confidence intervals.
 
-use serde::Serialize;
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// Reads a number that JSON writes as `null` when undefined (serde_json writes NaN and
+/// infinities as `null`): `null` becomes NaN.
+pub(crate) fn nan_if_null<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
+}
 
 /// Linear-interpolation quantile (R type 7) of sorted data; NaN when empty.
 pub fn quantile_sorted(xs: &[f64], q: f64) -> f64 {
@@ -32,15 +38,21 @@ pub fn t975(df: u64) -> f64 {
 }
 
 /// Mean, spread and 95 % confidence interval of a KPI across replications.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+///
+/// Written to the result files as `{mean, std, ci95_low, ci95_high, n}`, NaN as `null`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
     /// Mean.
+    #[serde(deserialize_with = "nan_if_null")]
     pub mean: f64,
     /// Sample standard deviation.
+    #[serde(deserialize_with = "nan_if_null")]
     pub std: f64,
     /// Lower end of the 95 % CI of the mean.
+    #[serde(deserialize_with = "nan_if_null")]
     pub ci95_low: f64,
     /// Upper end of the 95 % CI of the mean.
+    #[serde(deserialize_with = "nan_if_null")]
     pub ci95_high: f64,
     /// Replications in which the KPI was defined.
     pub n: u64,

@@ -3,6 +3,7 @@
 use super::data::{Results, Table};
 use super::*;
 use crate::error::{Error, Result};
+use crate::report::files::TheatreFile;
 
 /// The domains in the order of the files.
 pub const DOMAINS: [&str; 3] = ["air", "sea", "land"];
@@ -90,19 +91,19 @@ pub fn cdf_series(table: &Table) -> Result<Vec<Cdf>> {
 }
 
 /// Response-time targets per domain from `theatre.json`: (target [h], violation type names).
-pub fn targets(theatre: Option<&serde_json::Value>) -> [Vec<(f64, String)>; 3] {
+pub fn targets(theatre: Option<&TheatreFile>) -> [Vec<(f64, String)>; 3] {
     let mut out: [Vec<(f64, String)>; 3] = Default::default();
-    let Some(types) = theatre.and_then(|t| t["violation_types"].as_array()) else {
+    let Some(types) = theatre.map(|t| &t.violation_types) else {
         return out;
     };
     for t in types {
-        let (Some(d), Some(h)) = (t["domain"].as_str(), t["target_h"].as_f64()) else {
+        let Some(h) = t.target_h else {
             continue;
         };
-        let Some(k) = DOMAINS.iter().position(|x| *x == d) else {
+        let Some(k) = DOMAINS.iter().position(|x| *x == t.domain) else {
             continue;
         };
-        let name = t["name"].as_str().unwrap_or("").to_string();
+        let name = t.name.clone();
         match out[k].iter_mut().find(|(x, _)| (*x - h).abs() < 1e-9) {
             Some((_, names)) => {
                 names.push_str(", ");

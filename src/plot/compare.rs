@@ -2,11 +2,13 @@
 //! differences against the baseline with their CIs, and the response-time CDF of every option.
 
 use super::cdf::{Cdf, CdfPlot, Curve, DOMAINS, Panel, cdf_series, shorten, targets};
-use super::data::{Results, Table, num};
+use super::data::{Results, Table};
 use super::*;
 use crate::error::Result;
+use crate::experiment::compare::Verdict;
+use crate::metrics::Kpi;
+use crate::report::files::{ComparisonFile, TheatreFile};
 use plotters::coord::ranged1d::SegmentValue;
-use serde_json::Value;
 
 /// One row of an interval plot: a point with an interval.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,71 +21,59 @@ pub struct Interval {
     pub low: f64,
     /// Upper end.
     pub high: f64,
-    /// Verdict for differences (`better`, `worse`, anything else = no difference shown).
-    pub verdict: String,
+    /// Verdict for differences (`None` for option means).
+    pub verdict: Option<Verdict>,
 }
 
-/// Means and 95 % CIs of `kpi` per option, in file order.
-pub fn option_kpis(c: &Value, kpi: &str) -> Vec<Interval> {
-    c["options"]
-        .as_array()
-        .into_iter()
-        .flatten()
+/// Means and 95 % CIs of `kpi` per option, in file order (NaN where the file has none).
+pub fn option_kpis(c: &ComparisonFile, kpi: Kpi) -> Vec<Interval> {
+    c.options
+        .iter()
         .map(|o| {
-            let k = &o["kpis"][kpi];
+            let k = o.kpis.get(kpi);
+            let f = |x: fn(&crate::metrics::stats::Summary) -> f64| k.map_or(f64::NAN, x);
             Interval {
-                label: o["name"].as_str().unwrap_or("").to_string(),
-                mean: num(&k["mean"]),
-                low: num(&k["ci95_low"]),
-                high: num(&k["ci95_high"]),
-                verdict: String::new(),
+                label: o.name.clone(),
+                mean: f(|s| s.mean),
+                low: f(|s| s.ci95_low),
+                high: f(|s| s.ci95_high),
+                verdict: None,
             }
         })
         .collect()
 }
 
 /// Paired differences of `kpi` against the baseline, per non-baseline option.
-pub fn differences(c: &Value, kpi: &str) -> Vec<Interval> {
-    c["options"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|o| o["vs_baseline"].is_object() && o["vs_baseline"][kpi].is_object())
-        .map(|o| {
-            let k = &o["vs_baseline"][kpi];
-            Interval {
-                label: o["name"].as_str().unwrap_or("").to_string(),
-                mean: num(&k["mean"]),
-                low: num(&k["ci_low"]),
-                high: num(&k["ci_high"]),
-                verdict: k["verdict"].as_str().unwrap_or("").to_string(),
-            }
+pub fn differences(c: &ComparisonFile, kpi: Kpi) -> Vec<Interval> {
+    c.options
+        .iter()
+        .filter_map(|o| {
+            let d = o.vs_baseline.as_ref()?.get(kpi)?;
+            Some(Interval {
+                label: o.name.clone(),
+                mean: d.mean,
+                low: d.ci_low,
+                high: d.ci_high,
+                verdict: Some(d.verdict),
+            })
         })
         .collect()
 }
 
 /// The KPIs shown: the study's decision KPI first, then a few that explain it.
-pub fn shown_kpis(c: &Value) -> Vec<String> {
-    let main = c["kpi"]
-        .as_str()
-        .unwrap_or("response_time_p90_h")
-        .to_string();
-    let mut v = vec![main];
+pub fn shown_kpis(c: &ComparisonFile) -> Vec<Kpi> {
+    let mut v = vec![c.kpi];
     for k in [
-        "response_time_p90_h",
-        "within_target_share",
-        "responded_share",
-        "utilisation",
+        Kpi::ResponseTimeP90H,
+        Kpi::WithinTargetShare,
+        Kpi::RespondedShare,
+        Kpi::Utilisation,
     ] {
-        if v.len() < 4 && !v.iter().any(|x| x == k) {
-            v.push(k.to_string());
+        if v.len() < 4 && !v.contains(&k) {
+            v.push(k);
         }
     }
-    v.retain(|k| {
-        c["options"]
-            .as_array()
-            .is_some_and(|o| o.iter().any(|o| o["kpis"][k].is_object()))
-    });
+    v.retain(|k| c.options.iter().any(|o| o.kpis.has(*k)));
     v
 }
 
@@ -120,18 +110,6 @@ pub enum CompareFigure {
     Cdf(CdfPlot),
 }
 
-/// A readable name of a KPI with its unit.
-pub fn kpi_desc(k: &str) -> String {
-    let unit = if k.ends_with("_h") {
-        " [h]"
-    } else if k.ends_with("_share") || k == "utilisation" {
-        " [share]"
-    } else {
-        ""
-    };
-    format!("{}{unit}", k.trim_end_matches("_h").replace('_', " "))
-}
-
 /// The figures of the comparison in `res`.
 pub fn figures(res: &Results) -> Result<Vec<CompareFigure>> {
     let Some(c) = &res.comparison else {
@@ -139,7 +117,7 @@ pub fn figures(res: &Results) -> Result<Vec<CompareFigure>> {
     };
     let kpis = shown_kpis(c);
     let mut out = Vec::new();
-    let conf = num(&c["per_comparison_confidence"]);
+    let conf = c.per_comparison_confidence;
     out.push(CompareFigure::Kpis(IntervalPlot {
         name: "comparison_kpis".into(),
         title: "Force options: KPI means with 95 % confidence intervals".into(),
@@ -148,9 +126,9 @@ pub fn figures(res: &Results) -> Result<Vec<CompareFigure>> {
             .into(),
         panels: kpis
             .iter()
-            .map(|k| IntervalPanel {
-                title: k.clone(),
-                x_desc: kpi_desc(k),
+            .map(|&k| IntervalPanel {
+                title: k.name().into(),
+                x_desc: k.description(),
                 rows: option_kpis(c, k),
                 zero_line: false,
             })
@@ -158,9 +136,9 @@ pub fn figures(res: &Results) -> Result<Vec<CompareFigure>> {
     }));
     let diff_panels: Vec<IntervalPanel> = kpis
         .iter()
-        .map(|k| IntervalPanel {
-            title: k.clone(),
-            x_desc: format!("option − baseline: {}", kpi_desc(k)),
+        .map(|&k| IntervalPanel {
+            title: k.name().into(),
+            x_desc: format!("option − baseline: {}", k.description()),
             rows: differences(c, k),
             zero_line: true,
         })
@@ -179,8 +157,8 @@ pub fn figures(res: &Results) -> Result<Vec<CompareFigure>> {
                 } else {
                     "confidence".into()
                 },
-                c["correction"].as_str().unwrap_or("no"),
-                c["comparisons"]
+                c.correction,
+                c.comparisons
             ),
             panels: diff_panels,
         }));
@@ -188,8 +166,8 @@ pub fn figures(res: &Results) -> Result<Vec<CompareFigure>> {
     // CDFs from the per-option run outputs.
     let mut curves: [Vec<Curve>; 3] = Default::default();
     let mut theatre = None;
-    for (i, o) in c["options"].as_array().into_iter().flatten().enumerate() {
-        let name = o["name"].as_str().unwrap_or("");
+    for (i, o) in c.options.iter().enumerate() {
+        let name = o.name.as_str();
         if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
             continue;
         }
@@ -199,7 +177,7 @@ pub fn figures(res: &Results) -> Result<Vec<CompareFigure>> {
             continue;
         }
         if theatre.is_none() {
-            theatre = super::data::read_json(&odir.join("theatre.json")).ok();
+            theatre = crate::report::files::read::<TheatreFile>(&odir.join("theatre.json")).ok();
         }
         let cdfs: Vec<Cdf> = cdf_series(&Table::read(&p)?)?;
         for (k, cdf) in cdfs.into_iter().enumerate() {
@@ -228,10 +206,10 @@ pub fn figures(res: &Results) -> Result<Vec<CompareFigure>> {
     Ok(out)
 }
 
-fn verdict_colour(v: &str) -> RGBColor {
+fn verdict_colour(v: Option<Verdict>) -> RGBColor {
     match v {
-        "better" => RGBColor(26, 127, 55),
-        "worse" => RGBColor(180, 35, 24),
+        Some(Verdict::Better) => RGBColor(26, 127, 55),
+        Some(Verdict::Worse) => RGBColor(180, 35, 24),
         _ => RGBColor(110, 110, 110),
     }
 }
@@ -319,7 +297,7 @@ impl Figure for IntervalPlot {
                     continue;
                 }
                 let colour = if p.zero_line {
-                    verdict_colour(&r.verdict)
+                    verdict_colour(r.verdict)
                 } else {
                     PALETTE[i % PALETTE.len()]
                 };
@@ -335,8 +313,8 @@ impl Figure for IntervalPlot {
                     6,
                     colour.filled(),
                 )))?;
-                let text = if p.zero_line && !r.verdict.is_empty() {
-                    format!("{} {}", tick(&round3(r.mean)), r.verdict)
+                let text = if let Some(v) = r.verdict.filter(|_| p.zero_line) {
+                    format!("{} {}", tick(&round3(r.mean)), v.key())
                 } else {
                     tick(&round3(r.mean))
                 };

@@ -1,8 +1,9 @@
 //! Reading a results directory back: `summary.json`, the CSV files, `theatre.json`,
-//! `comparison.json` and `sweep.json`.
+//! `comparison.json` and `sweep.json` (the JSON files through the types of
+//! [`crate::report::files`]).
 
 use crate::error::{Diagnostic, Error, Result};
-use serde_json::Value;
+use crate::report::files::{self, ComparisonFile, Head, SummaryFile, SweepFile, TheatreFile};
 use std::path::{Path, PathBuf};
 
 /// A CSV file as text cells.
@@ -84,35 +85,26 @@ fn read_text(path: &Path) -> Result<String> {
     })
 }
 
-/// Reads and parses a JSON file.
-pub fn read_json(path: &Path) -> Result<Value> {
-    let text = read_text(path)?;
-    serde_json::from_str(&text).map_err(|e| invalid(&path.display().to_string(), &e.to_string()))
-}
-
-/// A number from JSON; `null` and absent are NaN.
-pub fn num(v: &Value) -> f64 {
-    v.as_f64().unwrap_or(f64::NAN)
-}
-
 /// Everything the plots and the report read from a results directory.
 #[derive(Debug, Clone)]
 pub struct Results {
     /// The directory.
     pub dir: PathBuf,
     /// `summary.json` of a run.
-    pub summary: Option<Value>,
+    pub summary: Option<SummaryFile>,
     /// `theatre.json` (geography and targets), when the run wrote one.
-    pub theatre: Option<Value>,
+    pub theatre: Option<TheatreFile>,
     /// `comparison.json`.
-    pub comparison: Option<Value>,
+    pub comparison: Option<ComparisonFile>,
     /// `sweep.json`.
-    pub sweep: Option<Value>,
+    pub sweep: Option<SweepFile>,
+    head: Head,
 }
 
 impl Results {
     /// Loads a results directory: it must hold `summary.json`, `comparison.json` or
-    /// `sweep.json`, else this is a usage error.
+    /// `sweep.json`, else this is a usage error; a file that is not what its name says is
+    /// bad input.
     pub fn load(dir: &Path) -> Result<Results> {
         if !dir.is_dir() {
             return Err(Error::Usage(format!(
@@ -120,79 +112,65 @@ impl Results {
                 dir.display()
             )));
         }
-        let opt = |name: &str| -> Result<Option<Value>> {
-            let p = dir.join(name);
-            if p.is_file() {
-                read_json(&p).map(Some)
-            } else {
-                Ok(None)
-            }
-        };
-        let r = Results {
-            dir: dir.to_path_buf(),
-            summary: opt("summary.json")?,
-            theatre: opt("theatre.json")?,
-            comparison: opt("comparison.json")?,
-            sweep: opt("sweep.json")?,
-        };
-        if r.summary.is_none() && r.comparison.is_none() && r.sweep.is_none() {
+        let summary = files::read_if_present(&dir.join("summary.json"))?;
+        let theatre = files::read_if_present(&dir.join("theatre.json"))?;
+        let comparison = files::read_if_present(&dir.join("comparison.json"))?;
+        let sweep = files::read_if_present(&dir.join("sweep.json"))?;
+        let Some(head) = Head::of(summary.as_ref(), comparison.as_ref(), sweep.as_ref()) else {
             return Err(Error::Usage(format!(
                 "{} is not a forceplan results directory (no summary.json, comparison.json or sweep.json)",
                 dir.display()
             )));
-        }
-        Ok(r)
+        };
+        Ok(Results {
+            dir: dir.to_path_buf(),
+            summary,
+            theatre,
+            comparison,
+            sweep,
+            head,
+        })
     }
 
-    /// The JSON that describes the whole directory: summary, else comparison, else sweep.
-    pub fn head(&self) -> &Value {
-        self.summary
-            .as_ref()
-            .or(self.comparison.as_ref())
-            .or(self.sweep.as_ref())
-            .expect("load checks that one exists")
+    /// What describes the whole directory: summary, else comparison, else sweep.
+    pub fn head(&self) -> &Head {
+        &self.head
     }
 
     /// Scenario name.
     pub fn scenario(&self) -> String {
-        self.head()["scenario"].as_str().unwrap_or("?").to_string()
+        self.head.scenario.clone()
     }
 
     /// Master seed.
     pub fn seed(&self) -> String {
-        self.head()["seed"].to_string()
+        self.head.seed.to_string()
     }
 
     /// Replications.
     pub fn replications(&self) -> String {
-        self.head()["replications"].to_string()
+        self.head.replications.to_string()
     }
 
     /// The caption line under every plot.
     pub fn caption(&self) -> String {
-        let h = self.head();
+        let h = &self.head;
         let mut s = format!(
             "scenario {} · seed {} · {} replications",
             self.scenario(),
             self.seed(),
             self.replications()
         );
-        if let Some(study) = self.comparison.as_ref().and_then(|c| c["study"].as_str()) {
-            s.push_str(&format!(" · study {study}"));
+        if let Some(c) = &self.comparison {
+            s.push_str(&format!(" · study {}", c.study));
         }
-        if let Some(sw) = self.sweep.as_ref().and_then(|c| c["sweep"].as_str()) {
-            s.push_str(&format!(" · sweep {sw}"));
+        if let Some(sw) = &self.sweep {
+            s.push_str(&format!(" · sweep {}", sw.sweep));
         }
-        let hash = h["scenario_hash"]
-            .as_str()
-            .or(h["input_hash"].as_str())
-            .unwrap_or("");
-        if !hash.is_empty() {
-            s.push_str(&format!(" · inputs {hash}"));
+        if !h.hash.is_empty() {
+            s.push_str(&format!(" · inputs {}", h.hash));
         }
-        if let Some(v) = h["forceplan_version"].as_str() {
-            s.push_str(&format!(" · forceplan {v}"));
-        }
+        s.push_str(&format!(" · forceplan {}", h.version));
         s
     }
 

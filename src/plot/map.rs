@@ -2,11 +2,17 @@
 //! the line of contact, bases sized by the units stationed and coloured by domain, and the
 //! violations of replication 0 coloured by response time.
 
-use super::data::{Results, num};
+use super::data::Results;
 use super::*;
 use crate::error::{Error, Result};
+use crate::report::files::TheatreFile;
 use plotters::style::colors::colormaps::ViridisRGB;
 use serde_json::Value;
+
+/// A number of the borders asset.
+fn num(v: &Value) -> f64 {
+    v.as_f64().unwrap_or(f64::NAN)
+}
 
 /// Natural Earth 1:50m countries clipped to lon 20..44, lat 40..54 (see
 /// `scripts/theatre-borders.py`).
@@ -59,16 +65,15 @@ pub struct MapViolation {
 }
 
 /// The bases of `theatre.json`.
-pub fn base_markers(theatre: &Value) -> Vec<BaseMarker> {
-    theatre["bases"]
-        .as_array()
-        .into_iter()
-        .flatten()
+pub fn base_markers(theatre: &TheatreFile) -> Vec<BaseMarker> {
+    theatre
+        .bases
+        .iter()
         .map(|b| BaseMarker {
-            name: b["name"].as_str().unwrap_or("").to_string(),
-            lon: num(&b["lon"]),
-            lat: num(&b["lat"]),
-            units: ["air", "sea", "land"].map(|d| b["units"][d].as_u64().unwrap_or(0)),
+            name: b.name.clone(),
+            lon: b.lon,
+            lat: b.lat,
+            units: [b.units.air, b.units.sea, b.units.land],
         })
         .collect()
 }
@@ -210,20 +215,17 @@ impl MapPlot {
             return Ok(None);
         };
         let bases = base_markers(t);
-        let sectors: Vec<SectorShape> = t["sectors"]
-            .as_array()
-            .into_iter()
-            .flatten()
+        let sectors: Vec<SectorShape> = t
+            .sectors
+            .iter()
             .map(|s| SectorShape {
-                domain: match s["domain"].as_str() {
-                    Some("air") => 0,
-                    Some("sea") => 1,
+                domain: match s.domain.as_str() {
+                    "air" => 0,
+                    "sea" => 1,
                     _ => 2,
                 },
-                polygon: s["kind"].as_str() == Some("polygon"),
-                points: lines(&Value::Array(vec![s["points"].clone()]))
-                    .pop()
-                    .unwrap_or_default(),
+                polygon: s.kind == "polygon",
+                points: s.points.iter().map(|p| (p[0], p[1])).collect(),
             })
             .collect();
         let trace = res.dir.join("violations.csv");
@@ -232,10 +234,7 @@ impl MapPlot {
         } else {
             None
         };
-        let horizon = res
-            .summary
-            .as_ref()
-            .map_or(f64::NAN, |s| num(&s["horizon_days"]));
+        let horizon = res.summary.as_ref().map_or(f64::NAN, |s| s.horizon_days);
         let days = if horizon.is_finite() {
             horizon.min(MAP_DAYS)
         } else {

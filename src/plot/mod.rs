@@ -23,11 +23,11 @@ pub mod timeline;
 
 use crate::error::{Error, Result};
 use crate::report::atomic_write;
+use crate::report::files::{self, PlotEntry, PlotIndex};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 pub(crate) use plotters::style::text_anchor::{HPos, Pos, VPos};
-use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::sync::Once;
 
@@ -256,19 +256,17 @@ pub fn draw_all(dir: &Path) -> Result<Vec<PlotInfo>> {
             });
         }
     }
-    let index: Vec<_> = plots
+    let index: PlotIndex = plots
         .iter()
-        .map(|p| {
-            json!({"name": p.name, "title": p.title, "description": p.description,
-                   "width": p.size.0, "height": p.size.1})
+        .map(|p| PlotEntry {
+            name: p.name.clone(),
+            title: p.title.clone(),
+            description: p.description.clone(),
+            width: p.size.0,
+            height: p.size.1,
         })
         .collect();
-    atomic_write(
-        &out.join("index.json"),
-        serde_json::to_string_pretty(&index)
-            .map_err(|e| Error::Internal(e.to_string()))?
-            .as_bytes(),
-    )?;
+    atomic_write(&out.join("index.json"), &files::to_pretty(&index)?)?;
     Ok(plots)
 }
 

@@ -1,8 +1,10 @@
 //! Load by nation: tasks answered and unit utilisation per contributing nation.
 
-use super::data::{Results, num};
+use super::data::Results;
 use super::*;
 use crate::error::Result;
+use crate::metrics::stats::Summary;
+use crate::report::files::SummaryFile;
 use plotters::coord::ranged1d::SegmentValue;
 
 /// One nation's bars, as drawn (from `summary.json` `by_nation`).
@@ -23,20 +25,18 @@ pub struct NationBar {
 }
 
 /// The bars of the nations that contribute units, busiest first (ties in scenario order).
-pub fn nation_bars(summary: &serde_json::Value) -> Vec<NationBar> {
-    let Some(list) = summary["by_nation"].as_array() else {
-        return Vec::new();
-    };
-    let trip = |v: &serde_json::Value| (num(&v["mean"]), num(&v["ci95_low"]), num(&v["ci95_high"]));
-    let mut bars: Vec<NationBar> = list
+pub fn nation_bars(summary: &SummaryFile) -> Vec<NationBar> {
+    let trip = |v: &Summary| (v.mean, v.ci95_low, v.ci95_high);
+    let mut bars: Vec<NationBar> = summary
+        .by_nation
         .iter()
         .map(|n| NationBar {
-            code: n["code"].as_str().unwrap_or("").into(),
-            name: n["name"].as_str().unwrap_or("").into(),
-            units: n["units"].as_u64().unwrap_or(0),
-            tasks: trip(&n["tasks"]),
-            responded: num(&n["responded"]["mean"]),
-            utilisation: trip(&n["utilisation"]),
+            code: n.code.clone(),
+            name: n.name.clone(),
+            units: n.units,
+            tasks: trip(&n.tasks),
+            responded: n.responded.mean,
+            utilisation: trip(&n.utilisation),
         })
         .filter(|b| b.units > 0)
         .collect();

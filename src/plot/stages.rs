@@ -1,29 +1,41 @@
 //! Stage breakdown: where the time of a response goes, per domain.
 
-use super::data::{Results, num};
+use super::data::Results;
 use super::*;
 use crate::error::Result;
+use crate::metrics::Kpi;
+use crate::report::files::SummaryFile;
+use crate::scenario::Domain;
 use plotters::coord::ranged1d::SegmentValue;
 
 /// The stages in the order of a response, with their KPI names and labels.
-pub const STAGES: [(&str, &str); 7] = [
-    ("detection_latency_mean_h", "detection"),
-    ("reporting_delay_mean_h", "reporting"),
-    ("decision_time_mean_h", "HQ processing"),
-    ("queue_wait_mean_h", "queue wait"),
-    ("approval_delay_mean_h", "national approval"),
-    ("notice_to_move_mean_h", "notice to move"),
-    ("transit_mean_h", "transit"),
+pub const STAGES: [(Kpi, &str); 7] = [
+    (Kpi::DetectionLatencyMeanH, "detection"),
+    (Kpi::ReportingDelayMeanH, "reporting"),
+    (Kpi::DecisionTimeMeanH, "HQ processing"),
+    (Kpi::QueueWaitMeanH, "queue wait"),
+    (Kpi::ApprovalDelayMeanH, "national approval"),
+    (Kpi::NoticeToMoveMeanH, "notice to move"),
+    (Kpi::TransitMeanH, "transit"),
 ];
+
+/// The mean of `kpi` in domain `d` of `summary`, NaN when the file has none.
+fn domain_mean(summary: &SummaryFile, d: Domain, kpi: Kpi) -> f64 {
+    summary
+        .by_domain
+        .get(d)
+        .get(kpi)
+        .map_or(f64::NAN, |s| s.mean)
+}
 
 /// Mean hours per stage and domain (rows air, sea, land; columns [`STAGES`]), as drawn:
 /// from `summary.json` `by_domain`, undefined (null) means drawn as zero.
-pub fn stage_means(summary: &serde_json::Value) -> [[f64; 7]; 3] {
+pub fn stage_means(summary: &SummaryFile) -> [[f64; 7]; 3] {
     let mut out = [[0.0; 7]; 3];
-    for (d, dom) in super::cdf::DOMAINS.iter().enumerate() {
+    for dom in Domain::ALL {
         for (k, (kpi, _)) in STAGES.iter().enumerate() {
-            let v = num(&summary["by_domain"][dom][kpi]["mean"]);
-            out[d][k] = if v.is_finite() { v } else { 0.0 };
+            let v = domain_mean(summary, dom, *kpi);
+            out[dom.index()][k] = if v.is_finite() { v } else { 0.0 };
         }
     }
     out
@@ -43,8 +55,8 @@ impl StagePlot {
     pub fn of(res: &Results) -> Result<StagePlot> {
         let s = res.summary.as_ref().expect("called for runs");
         let mut response_mean = [f64::NAN; 3];
-        for (d, dom) in super::cdf::DOMAINS.iter().enumerate() {
-            response_mean[d] = num(&s["by_domain"][dom]["response_time_mean_h"]["mean"]);
+        for dom in Domain::ALL {
+            response_mean[dom.index()] = domain_mean(s, dom, Kpi::ResponseTimeMeanH);
         }
         Ok(StagePlot {
             means: stage_means(s),

@@ -1,12 +1,13 @@
 //! Sweeps (`sweep.json`): the KPI against one factor with a 95 % CI band; for two factors a
 //! heat map with a colour bar; for more, the KPI against each factor.
 
-use super::compare::kpi_desc;
-use super::data::{Results, num};
+use super::data::Results;
 use super::*;
 use crate::error::Result;
+use crate::metrics::Kpi;
+use crate::metrics::stats::Summary;
+use crate::report::files::{PointEntry, SweepFile};
 use plotters::style::colors::colormaps::ViridisRGB;
-use serde_json::Value;
 
 /// One point of a sweep as drawn: factor value, KPI mean and 95 % CI.
 #[derive(Debug, Clone, PartialEq)]
@@ -22,26 +23,25 @@ pub struct SweepPoint {
 }
 
 /// Names of the factors.
-pub fn factor_names(s: &Value) -> Vec<String> {
-    s["factors"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|f| f["name"].as_str().map(str::to_string))
-        .collect()
+pub fn factor_names(s: &SweepFile) -> Vec<String> {
+    s.factors.iter().map(|f| f.name.clone()).collect()
+}
+
+/// A statistic of `kpi` at point `p`, NaN when the file has none.
+fn stat(p: &PointEntry, kpi: Kpi, f: fn(&Summary) -> f64) -> f64 {
+    p.kpis.get(kpi).map_or(f64::NAN, f)
 }
 
 /// The points of `kpi` against `factor`, sorted by the factor value.
-pub fn sweep_line(s: &Value, factor: &str, kpi: &str) -> Vec<SweepPoint> {
-    let mut v: Vec<SweepPoint> = s["points"]
-        .as_array()
-        .into_iter()
-        .flatten()
+pub fn sweep_line(s: &SweepFile, factor: &str, kpi: Kpi) -> Vec<SweepPoint> {
+    let mut v: Vec<SweepPoint> = s
+        .points
+        .iter()
         .map(|p| SweepPoint {
-            x: num(&p["factors"][factor]),
-            mean: num(&p["kpis"][kpi]["mean"]),
-            low: num(&p["kpis"][kpi]["ci95_low"]),
-            high: num(&p["kpis"][kpi]["ci95_high"]),
+            x: p.factors.get(factor).unwrap_or(f64::NAN),
+            mean: stat(p, kpi, |s| s.mean),
+            low: stat(p, kpi, |s| s.ci95_low),
+            high: stat(p, kpi, |s| s.ci95_high),
         })
         .filter(|p| p.x.is_finite())
         .collect();
@@ -50,16 +50,14 @@ pub fn sweep_line(s: &Value, factor: &str, kpi: &str) -> Vec<SweepPoint> {
 }
 
 /// The cells of a two-factor sweep: (x, y, KPI mean).
-pub fn sweep_cells(s: &Value, fx: &str, fy: &str, kpi: &str) -> Vec<(f64, f64, f64)> {
-    s["points"]
-        .as_array()
-        .into_iter()
-        .flatten()
+pub fn sweep_cells(s: &SweepFile, fx: &str, fy: &str, kpi: Kpi) -> Vec<(f64, f64, f64)> {
+    s.points
+        .iter()
         .map(|p| {
             (
-                num(&p["factors"][fx]),
-                num(&p["factors"][fy]),
-                num(&p["kpis"][kpi]["mean"]),
+                p.factors.get(fx).unwrap_or(f64::NAN),
+                p.factors.get(fy).unwrap_or(f64::NAN),
+                stat(p, kpi, |s| s.mean),
             )
         })
         .filter(|c| c.0.is_finite() && c.1.is_finite())
@@ -72,7 +70,7 @@ pub struct LinePlot {
     /// Factor.
     pub factor: String,
     /// KPI.
-    pub kpi: String,
+    pub kpi: Kpi,
     /// Points.
     pub points: Vec<SweepPoint>,
     /// Draw a band (only when this is the only factor).
@@ -85,7 +83,7 @@ pub struct HeatPlot {
     /// Factors (x, y).
     pub factors: (String, String),
     /// KPI.
-    pub kpi: String,
+    pub kpi: Kpi,
     /// Cells.
     pub cells: Vec<(f64, f64, f64)>,
     /// Grid design: cells tile the plane; otherwise points.
@@ -105,26 +103,23 @@ pub fn figures(res: &Results) -> Result<Vec<SweepFigure>> {
     let Some(s) = &res.sweep else {
         return Ok(Vec::new());
     };
-    let kpi = s["kpi"]
-        .as_str()
-        .unwrap_or("response_time_p90_h")
-        .to_string();
+    let kpi = s.kpi;
     let f = factor_names(s);
     Ok(match f.len() {
         0 => Vec::new(),
         2 => vec![SweepFigure::Heat(HeatPlot {
-            cells: sweep_cells(s, &f[0], &f[1], &kpi),
+            cells: sweep_cells(s, &f[0], &f[1], kpi),
             factors: (f[0].clone(), f[1].clone()),
             kpi,
-            grid: s["design"].as_str() == Some("grid"),
+            grid: s.design == "grid",
         })],
         n => f
             .iter()
             .map(|name| {
                 SweepFigure::Line(LinePlot {
                     factor: name.clone(),
-                    points: sweep_line(s, name, &kpi),
-                    kpi: kpi.clone(),
+                    points: sweep_line(s, name, kpi),
+                    kpi,
                     band: n == 1,
                 })
             })
@@ -188,7 +183,7 @@ impl Figure for LinePlot {
             .x_label_formatter(&tick)
             .y_label_formatter(&tick)
             .x_desc(self.factor.clone())
-            .y_desc(kpi_desc(&self.kpi))
+            .y_desc(self.kpi.description())
             .label_style(tick_font())
             .axis_desc_style(axis_font())
             .light_line_style(RGBColor(235, 235, 235))
@@ -352,7 +347,7 @@ impl Figure for HeatPlot {
             .disable_mesh()
             .disable_x_axis()
             .y_label_formatter(&tick)
-            .y_desc(kpi_desc(&self.kpi))
+            .y_desc(self.kpi.description())
             .label_style(tick_font())
             .axis_desc_style(axis_font())
             .draw()?;

@@ -2,19 +2,45 @@
 //! `OUT/.checkpoint/items.jsonl` as it finishes, beside a manifest of the inputs. An
 //! interrupted study is continued with `--resume OUT`, which runs only the missing items and
 //! ends with outputs identical to an uninterrupted run.
+//!
+//! Each line is a [`CheckpointLine`]: the item and the checksum of its record
+//! ([`shard::items_checksum`]). Reading refuses a complete line that does not match its
+//! checksum (exit 2, naming the file and line); only a last line cut short by a kill is
+//! dropped, and [`Checkpoint::reopen`] cuts it off before appending.
 
 use super::atomic_write;
 use crate::error::{Error, Result};
 use crate::experiment::ItemResult;
 use crate::experiment::plan::Plan;
-use crate::experiment::shard::{self, Partial, ShardSpec};
+use crate::experiment::shard::{self, ItemRecord, Partial, PartialFile, ShardSpec};
+use serde::{Deserialize, Serialize};
 use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 /// Directory of the checkpoint inside an output directory.
 pub const DIR: &str = ".checkpoint";
+
+/// One line of `items.jsonl`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckpointLine {
+    /// The finished item.
+    pub item: ItemRecord,
+    /// [`shard::items_checksum`] of the item.
+    pub checksum: String,
+}
+
+impl CheckpointLine {
+    /// The line of a finished item.
+    pub fn of(r: &ItemResult) -> CheckpointLine {
+        let item = ItemRecord::of(r);
+        CheckpointLine {
+            checksum: shard::items_checksum(&item),
+            item,
+        }
+    }
+}
 
 /// An open checkpoint, appended to from worker threads.
 #[derive(Debug)]
@@ -35,8 +61,8 @@ impl Checkpoint {
     pub fn create(out: &Path, plan: &Plan, trace: bool) -> Result<Checkpoint> {
         let dir = out.join(DIR);
         super::create_dir(&dir)?;
-        let mut manifest = shard::partial_json(plan, ShardSpec { index: 1, count: 1 }, &[], 0, 0.0);
-        manifest["trace"] = serde_json::Value::Bool(trace);
+        let mut manifest = PartialFile::new(plan, ShardSpec { index: 1, count: 1 }, &[], 0, 0.0);
+        manifest.trace = Some(trace);
         let text = serde_json::to_string(&manifest).map_err(|e| Error::Internal(e.to_string()))?;
         atomic_write(&dir.join("manifest.json"), text.as_bytes())?;
         let path = dir.join("items.jsonl");
@@ -47,13 +73,22 @@ impl Checkpoint {
         })
     }
 
-    /// Reopens the checkpoint of `out` to append to it.
+    /// Reopens the checkpoint of `out` to append to it, first cutting off a last line left
+    /// incomplete by a kill.
     pub fn reopen(out: &Path) -> Result<Checkpoint> {
         let path = out.join(DIR).join("items.jsonl");
+        let bytes = std::fs::read(&path).map_err(|io| Error::Read {
+            path: path.clone(),
+            io,
+        })?;
+        let complete = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
         let file = OpenOptions::new()
             .append(true)
             .open(&path)
             .map_err(write_err(&path))?;
+        if complete < bytes.len() {
+            file.set_len(complete as u64).map_err(write_err(&path))?;
+        }
         Ok(Checkpoint {
             path,
             file: Mutex::new(file),
@@ -62,7 +97,7 @@ impl Checkpoint {
 
     /// Appends one finished item (one line, written and flushed at once).
     pub fn append(&self, r: &ItemResult) -> Result<()> {
-        let mut line = serde_json::to_string(&shard::item_json(r))
+        let mut line = serde_json::to_string(&CheckpointLine::of(r))
             .map_err(|e| Error::Internal(e.to_string()))?;
         line.push('\n');
         let mut f = self
@@ -90,6 +125,9 @@ pub struct Saved {
     pub trace: bool,
     /// Items finished so far (a line cut short by a kill is skipped).
     pub items: Vec<ItemResult>,
+    /// The file the items were read from (for messages: check the items against the plan
+    /// rebuilt from the manifest with [`shard::check_items`]).
+    pub items_file: PathBuf,
 }
 
 /// Reads the checkpoint of `out`.
@@ -110,34 +148,51 @@ pub fn load(out: &Path) -> Result<Saved> {
             }
         }
     })?;
-    let manifest = shard::parse_partial(&mpath.display().to_string(), &text)?;
-    let trace = serde_json::from_str::<serde_json::Value>(&text)
-        .ok()
-        .and_then(|v| v["trace"].as_bool())
-        .unwrap_or(false);
+    let source = mpath.display().to_string();
+    let file = shard::read_partial_file(&source, &text)?;
+    let trace = file.trace.unwrap_or(false);
+    let manifest = shard::from_file(&source, file)?;
     let ipath = dir.join("items.jsonl");
-    let f = File::open(&ipath).map_err(|io| Error::Read {
+    let text = std::fs::read_to_string(&ipath).map_err(|io| Error::Read {
         path: ipath.clone(),
         io,
     })?;
+    let bad = |line: usize, what: &str| {
+        Error::Usage(format!(
+            "{}:{line}: {what}: refusing to resume from it (remove the line, or rerun without --resume)",
+            ipath.display()
+        ))
+    };
     let mut items: Vec<ItemResult> = Vec::new();
-    for line in BufReader::new(f).lines() {
-        let line = line.map_err(|io| Error::Read {
-            path: ipath.clone(),
-            io,
-        })?;
-        if let Some(r) = serde_json::from_str(&line)
-            .ok()
-            .as_ref()
-            .and_then(shard::item_from_json)
-            && !items.iter().any(|x| x.item == r.item)
-        {
-            items.push(r);
+    // The text after the last newline is a line cut short by a kill: not an item.
+    let complete = text.rfind('\n').map_or("", |i| &text[..i]);
+    for (n, line) in complete
+        .split('\n')
+        .enumerate()
+        .filter(|(_, l)| !l.is_empty())
+    {
+        let l: CheckpointLine = serde_json::from_str(line)
+            .map_err(|e| bad(n + 1, &format!("not a checkpoint item ({e})")))?;
+        if shard::items_checksum(&l.item) != l.checksum {
+            return Err(bad(
+                n + 1,
+                "the item does not match its checksum (edited or corrupted)",
+            ));
+        }
+        let r = l
+            .item
+            .to_result()
+            .ok_or_else(|| bad(n + 1, "malformed item"))?;
+        match items.iter().find(|x| x.item == r.item) {
+            None => items.push(r),
+            Some(x) if shard::same_bits(std::slice::from_ref(x), std::slice::from_ref(&r)) => {}
+            Some(_) => return Err(bad(n + 1, "a second, different result for the same item")),
         }
     }
     Ok(Saved {
         manifest,
         trace,
         items,
+        items_file: ipath,
     })
 }

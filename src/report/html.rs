@@ -7,8 +7,13 @@
 //! same offline, from an e-mail attachment or printed to PDF.
 
 use super::atomic_write;
+use super::files::{
+    self, ComparisonFile, Head, PlotIndex, SummaryFile, SweepFile, TheatreFile, json_number,
+};
 use crate::error::{Error, Result};
-use serde_json::Value;
+use crate::metrics::Kpi;
+use crate::metrics::stats::Summary;
+use crate::scenario::Domain;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -28,31 +33,17 @@ pub fn esc(s: &str) -> String {
     o
 }
 
-fn read_json(path: &Path) -> Result<Option<Value>> {
-    if !path.is_file() {
-        return Ok(None);
-    }
-    let text = std::fs::read_to_string(path).map_err(|io| Error::Read {
-        path: path.to_path_buf(),
-        io,
-    })?;
-    serde_json::from_str(&text)
-        .map(Some)
-        .map_err(|e| Error::Usage(format!("{}: not valid JSON: {e}", path.display())))
-}
-
-fn f(v: &Value) -> f64 {
-    v.as_f64().unwrap_or(f64::NAN)
-}
-
-/// `mean ±half-width` of a `{mean, ci95_low, ci95_high}` object.
-fn cell(v: &Value, digits: usize, percent: bool) -> String {
+/// `mean ±half-width` of a statistic (`—` when the file has none or it is undefined).
+fn cell(v: Option<&Summary>, digits: usize, percent: bool) -> String {
     let k = if percent { 100.0 } else { 1.0 };
-    let m = f(&v["mean"]) * k;
+    let Some(v) = v else {
+        return "—".into();
+    };
+    let m = v.mean * k;
     if m.is_nan() {
         return "—".into();
     }
-    let hw = (f(&v["ci95_high"]) - f(&v["ci95_low"])) * k / 2.0;
+    let hw = (v.ci95_high - v.ci95_low) * k / 2.0;
     let unit = if percent { " %" } else { "" };
     if hw.is_finite() {
         format!("{m:.digits$} ±{hw:.digits$}{unit}")
@@ -61,62 +52,62 @@ fn cell(v: &Value, digits: usize, percent: bool) -> String {
     }
 }
 
-/// KPI rows of the tables: (key, label, digits, as percent).
-const KPI_ROWS: [(&str, &str, usize, bool); 17] = [
-    ("violations", "violations per replication", 0, false),
-    ("needing_response", "needing a response", 0, false),
-    ("detected_share", "detected", 1, true),
-    ("responded_share", "responded (unit on scene)", 1, true),
+/// KPI rows of the tables: (KPI, label, digits, as percent).
+const KPI_ROWS: [(Kpi, &str, usize, bool); 17] = [
+    (Kpi::Violations, "violations per replication", 0, false),
+    (Kpi::NeedingResponse, "needing a response", 0, false),
+    (Kpi::DetectedShare, "detected", 1, true),
+    (Kpi::RespondedShare, "responded (unit on scene)", 1, true),
     (
-        "within_target_share",
+        Kpi::WithinTargetShare,
         "within response-time target",
         1,
         true,
     ),
     (
-        "detection_latency_mean_h",
+        Kpi::DetectionLatencyMeanH,
         "detection latency, mean [h]",
         2,
         false,
     ),
     (
-        "decision_time_mean_h",
+        Kpi::DecisionTimeMeanH,
         "HQ decision time, mean [h]",
         2,
         false,
     ),
-    ("queue_wait_mean_h", "queue wait, mean [h]", 2, false),
-    ("queued_share", "tasks that waited for a unit", 1, true),
+    (Kpi::QueueWaitMeanH, "queue wait, mean [h]", 2, false),
+    (Kpi::QueuedShare, "tasks that waited for a unit", 1, true),
     (
-        "approval_delay_mean_h",
+        Kpi::ApprovalDelayMeanH,
         "national approval, mean [h]",
         2,
         false,
     ),
-    ("transit_mean_h", "transit, mean [h]", 2, false),
-    ("response_time_mean_h", "response time, mean [h]", 2, false),
-    ("response_time_p50_h", "response time, median [h]", 2, false),
+    (Kpi::TransitMeanH, "transit, mean [h]", 2, false),
+    (Kpi::ResponseTimeMeanH, "response time, mean [h]", 2, false),
+    (Kpi::ResponseTimeP50H, "response time, median [h]", 2, false),
     (
-        "response_time_p90_h",
+        Kpi::ResponseTimeP90H,
         "response time, 90th percentile [h]",
         2,
         false,
     ),
     (
-        "response_time_p95_h",
+        Kpi::ResponseTimeP95H,
         "response time, 95th percentile [h]",
         2,
         false,
     ),
-    ("unanswered_at_end", "unanswered at the end", 1, false),
-    ("utilisation", "unit utilisation", 1, true),
+    (Kpi::UnansweredAtEnd, "unanswered at the end", 1, false),
+    (Kpi::Utilisation, "unit utilisation", 1, true),
 ];
 
-fn kpi_label(key: &str) -> String {
+fn kpi_label(k: Kpi) -> String {
     KPI_ROWS
         .iter()
-        .find(|r| r.0 == key)
-        .map_or(key.replace('_', " "), |r| r.1.to_string())
+        .find(|r| r.0 == k)
+        .map_or(k.name().replace('_', " "), |r| r.1.to_string())
 }
 
 /// Standard base64 (RFC 4648, with padding).
@@ -188,31 +179,14 @@ footer { margin-top: 32px; font-size: 12px; color: var(--muted); border-top: 1px
 }
 "#;
 
-/// One plot listed in `plots/index.json`.
-#[derive(Debug, Clone)]
-struct PlotEntry {
-    name: String,
-    title: String,
-    description: String,
-}
-
-fn plot_entries(dir: &Path) -> Result<Vec<PlotEntry>> {
-    let Some(index) = read_json(&dir.join("plots").join("index.json"))? else {
-        return Ok(Vec::new());
-    };
+/// The plots listed in `plots/index.json` whose names are plain file stems.
+fn plot_entries(dir: &Path) -> Result<PlotIndex> {
+    let index: Option<PlotIndex> = files::read_if_present(&dir.join("plots").join("index.json"))?;
     Ok(index
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|p| PlotEntry {
-                    name: p["name"].as_str().unwrap_or("").to_string(),
-                    title: p["title"].as_str().unwrap_or("").to_string(),
-                    description: p["description"].as_str().unwrap_or("").to_string(),
-                })
-                .filter(|p| !p.name.is_empty() && !p.name.contains(['/', '\\', '.']))
-                .collect()
-        })
-        .unwrap_or_default())
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|p| !p.name.is_empty() && !p.name.contains(['/', '\\', '.']))
+        .collect())
 }
 
 /// Cleans an SVG document for inlining: drops an XML declaration and any comment.
@@ -229,28 +203,22 @@ fn inline_svg(svg: &str) -> String {
 /// Renders the report of the results in `dir`. `with_plots`: inline the plots listed in
 /// `dir/plots/index.json` (else a note says they were not drawn).
 pub fn render(dir: &Path, with_plots: bool) -> Result<String> {
-    let summary = read_json(&dir.join("summary.json"))?;
-    let theatre = read_json(&dir.join("theatre.json"))?;
-    let comparison = read_json(&dir.join("comparison.json"))?;
-    let sweep = read_json(&dir.join("sweep.json"))?;
-    let Some(head) = summary.as_ref().or(comparison.as_ref()).or(sweep.as_ref()) else {
+    let summary: Option<SummaryFile> = files::read_if_present(&dir.join("summary.json"))?;
+    let theatre: Option<TheatreFile> = files::read_if_present(&dir.join("theatre.json"))?;
+    let comparison: Option<ComparisonFile> = files::read_if_present(&dir.join("comparison.json"))?;
+    let sweep: Option<SweepFile> = files::read_if_present(&dir.join("sweep.json"))?;
+    let Some(head) = Head::of(summary.as_ref(), comparison.as_ref(), sweep.as_ref()) else {
         return Err(Error::Usage(format!(
             "{} is not a forceplan results directory (no summary.json, comparison.json or sweep.json)",
             dir.display()
         )));
     };
-    let scenario = head["scenario"].as_str().unwrap_or("?");
-    let version = head["forceplan_version"].as_str().unwrap_or("?");
-    let hash = head["scenario_hash"]
-        .as_str()
-        .or(head["input_hash"].as_str())
-        .unwrap_or("?");
+    let scenario = head.scenario.as_str();
+    let version = head.version.as_str();
+    let hash = head.hash.as_str();
     let title = match (&comparison, &sweep) {
-        (Some(c), _) => format!(
-            "Force options compared — study {}",
-            c["study"].as_str().unwrap_or("?")
-        ),
-        (None, Some(s)) => format!("Sweep {}", s["sweep"].as_str().unwrap_or("?")),
+        (Some(c), _) => format!("Force options compared — study {}", c.study),
+        (None, Some(s)) => format!("Sweep {}", s.sweep),
         _ => format!("Force plan assessment — {scenario}"),
     };
 
@@ -263,8 +231,8 @@ pub fn render(dir: &Path, with_plots: bool) -> Result<String> {
     let _ = writeln!(h, "<header><h1>{}</h1>", esc(&title));
     let desc = theatre
         .as_ref()
-        .and_then(|t| t["description"].as_str())
-        .or(comparison.as_ref().and_then(|c| c["description"].as_str()))
+        .map(|t| t.description.as_str())
+        .or(comparison.as_ref().map(|c| c.description.as_str()))
         .unwrap_or("");
     if !desc.is_empty() {
         let _ = writeln!(h, "<p class=\"lead\">{}</p>", esc(desc));
@@ -277,29 +245,25 @@ pub fn render(dir: &Path, with_plots: bool) -> Result<String> {
         let _ = writeln!(h, "<dt>{}</dt><dd>{}</dd>", esc(k), esc(&v));
     };
     fact("scenario", scenario.to_string());
-    if let Some(file) = theatre.as_ref().and_then(|t| t["scenario_file"].as_str()) {
-        fact("input file", file.to_string());
+    if let Some(t) = &theatre {
+        fact("input file", t.scenario_file.clone());
     }
     fact("inputs hash", hash.to_string());
-    fact("seed", head["seed"].to_string());
-    fact("replications", head["replications"].to_string());
+    fact("seed", head.seed.to_string());
+    fact("replications", head.replications.to_string());
     if let Some(s) = &summary {
-        fact("horizon", format!("{} days", s["horizon_days"]));
-        fact("nations", s["nations"].to_string());
+        fact("horizon", format!("{} days", json_number(s.horizon_days)));
+        fact("nations", s.nations.to_string());
+        let u = &s.units_by_domain;
         fact(
             "units",
-            format!(
-                "air {}, sea {}, land {}",
-                s["units_by_domain"]["air"],
-                s["units_by_domain"]["sea"],
-                s["units_by_domain"]["land"]
-            ),
+            format!("air {}, sea {}, land {}", u.air, u.sea, u.land),
         );
         fact(
             "events simulated",
-            format!("{} in {:.1} s", s["events"], f(&s["wall_seconds"])),
+            format!("{} in {:.1} s", s.events, s.wall_seconds),
         );
-        if s["interrupted"].as_bool() == Some(true) {
+        if s.interrupted {
             fact("NOTE", "the run was interrupted: partial results".into());
         }
     }
@@ -348,94 +312,89 @@ pub fn render(dir: &Path, with_plots: bool) -> Result<String> {
         esc(version),
         esc(scenario),
         esc(hash),
-        esc(&head["seed"].to_string()),
-        esc(&head["replications"].to_string())
+        esc(&head.seed.to_string()),
+        esc(&head.replications.to_string())
     );
     Ok(h)
 }
 
-fn kpi_section(h: &mut String, s: &Value) {
+fn kpi_section(h: &mut String, s: &SummaryFile) {
     h.push_str("<section><h2>Key performance indicators</h2>\n<p class=\"note\">Mean over replications ±95 % confidence half-width (Student t). Shares count every violation needing a response, undetected ones included.</p>\n");
     h.push_str("<table><thead><tr><th>KPI</th><th>theatre</th><th>air</th><th>sea</th><th>land</th></tr></thead><tbody>\n");
-    for (key, label, digits, pct) in KPI_ROWS {
+    for (kpi, label, digits, pct) in KPI_ROWS {
         let _ = write!(
             h,
             "<tr><td>{}</td><td>{}</td>",
             esc(label),
-            cell(&s["kpis"][key], digits, pct)
+            cell(s.kpis.get(kpi), digits, pct)
         );
-        for d in ["air", "sea", "land"] {
-            let _ = write!(h, "<td>{}</td>", cell(&s["by_domain"][d][key], digits, pct));
+        for d in Domain::ALL {
+            let _ = write!(
+                h,
+                "<td>{}</td>",
+                cell(s.by_domain.get(d).get(kpi), digits, pct)
+            );
         }
         h.push_str("</tr>\n");
     }
     h.push_str("</tbody></table></section>\n");
 }
 
-fn detail_sections(h: &mut String, s: &Value) {
-    if let Some(sectors) = s["by_sector"].as_array() {
-        h.push_str("<section><h2>Sectors</h2>\n<table><thead><tr><th>sector</th><th>domain</th><th>violations</th><th>detected</th><th>responded</th><th>response p90 [h]</th><th>within target</th></tr></thead><tbody>\n");
-        for x in sectors {
-            let _ = writeln!(
-                h,
-                "<tr><td>{} <span class=\"note\">{}</span></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(x["id"].as_str().unwrap_or("")),
-                esc(x["name"].as_str().unwrap_or("")),
-                esc(x["domain"].as_str().unwrap_or("")),
-                cell(&x["violations"], 0, false),
-                cell(&x["detected_share"], 1, true),
-                cell(&x["responded_share"], 1, true),
-                cell(&x["response_time_p90_h"], 2, false),
-                cell(&x["within_target_share"], 1, true),
-            );
-        }
-        h.push_str("</tbody></table></section>\n");
+fn detail_sections(h: &mut String, s: &SummaryFile) {
+    h.push_str("<section><h2>Sectors</h2>\n<table><thead><tr><th>sector</th><th>domain</th><th>violations</th><th>detected</th><th>responded</th><th>response p90 [h]</th><th>within target</th></tr></thead><tbody>\n");
+    for x in &s.by_sector {
+        let _ = writeln!(
+            h,
+            "<tr><td>{} <span class=\"note\">{}</span></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&x.id),
+            esc(&x.name),
+            esc(&x.domain),
+            cell(Some(&x.violations), 0, false),
+            cell(Some(&x.detected_share), 1, true),
+            cell(Some(&x.responded_share), 1, true),
+            cell(Some(&x.response_time_p90_h), 2, false),
+            cell(Some(&x.within_target_share), 1, true),
+        );
     }
-    if let Some(nations) = s["by_nation"].as_array() {
-        let mut rows: Vec<&Value> = nations
-            .iter()
-            .filter(|n| n["units"].as_u64().unwrap_or(0) > 0)
-            .collect();
-        rows.sort_by(|a, b| f(&b["tasks"]["mean"]).total_cmp(&f(&a["tasks"]["mean"])));
-        h.push_str("<section><h2>Nations</h2>\n<table><thead><tr><th>nation</th><th>units</th><th>tasks / replication</th><th>on scene / replication</th><th>response mean [h]</th><th>utilisation</th></tr></thead><tbody>\n");
-        for n in rows {
-            let _ = writeln!(
-                h,
-                "<tr><td>{} {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(n["code"].as_str().unwrap_or("")),
-                esc(n["name"].as_str().unwrap_or("")),
-                n["units"],
-                cell(&n["tasks"], 1, false),
-                cell(&n["responded"], 1, false),
-                cell(&n["response_time_mean_h"], 2, false),
-                cell(&n["utilisation"], 1, true),
-            );
-        }
-        h.push_str("</tbody></table></section>\n");
+    h.push_str("</tbody></table></section>\n");
+    let mut rows: Vec<_> = s.by_nation.iter().filter(|n| n.units > 0).collect();
+    rows.sort_by(|a, b| b.tasks.mean.total_cmp(&a.tasks.mean));
+    h.push_str("<section><h2>Nations</h2>\n<table><thead><tr><th>nation</th><th>units</th><th>tasks / replication</th><th>on scene / replication</th><th>response mean [h]</th><th>utilisation</th></tr></thead><tbody>\n");
+    for n in rows {
+        let _ = writeln!(
+            h,
+            "<tr><td>{} {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&n.code),
+            esc(&n.name),
+            n.units,
+            cell(Some(&n.tasks), 1, false),
+            cell(Some(&n.responded), 1, false),
+            cell(Some(&n.response_time_mean_h), 2, false),
+            cell(Some(&n.utilisation), 1, true),
+        );
     }
+    h.push_str("</tbody></table></section>\n");
 }
 
-fn comparison_section(h: &mut String, c: &Value) {
-    let kpi = c["kpi"].as_str().unwrap_or("response_time_p90_h");
+fn comparison_section(h: &mut String, c: &ComparisonFile) {
+    let kpi = c.kpi;
     let _ = writeln!(
         h,
         "<section><h2>Verdicts</h2>\n<p class=\"note\">Decision KPI: <b>{}</b>. Paired differences against the baseline (common random numbers), {} comparisons, {} correction: each interval at {:.1} % confidence. “better” / “worse” only when the interval excludes zero.</p>",
         esc(&kpi_label(kpi)),
-        c["comparisons"],
-        esc(c["correction"].as_str().unwrap_or("none")),
-        f(&c["per_comparison_confidence"]) * 100.0
+        c.comparisons,
+        esc(&c.correction),
+        c.per_comparison_confidence * 100.0
     );
     h.push_str("<table><thead><tr><th>option</th><th>rank</th><th>KPI mean ±95 % CI</th><th>difference vs baseline</th><th>interval</th><th>verdict</th></tr></thead><tbody>\n");
-    for o in c["options"].as_array().into_iter().flatten() {
-        let vs = &o["vs_baseline"][kpi];
-        let (diff, ci, verdict) = if vs.is_object() {
-            (
-                format!("{:+.3}", f(&vs["mean"])),
-                format!("[{:+.3}, {:+.3}]", f(&vs["ci_low"]), f(&vs["ci_high"])),
-                vs["verdict"].as_str().unwrap_or("").to_string(),
-            )
-        } else {
-            ("baseline".into(), String::new(), String::new())
+    for o in &c.options {
+        let (diff, ci, verdict) = match o.vs_baseline.as_ref().and_then(|v| v.get(kpi)) {
+            Some(d) => (
+                format!("{:+.3}", d.mean),
+                format!("[{:+.3}, {:+.3}]", d.ci_low, d.ci_high),
+                d.verdict.key().to_string(),
+            ),
+            None => ("baseline".into(), String::new(), String::new()),
         };
         let class = match verdict.as_str() {
             "better" => " class=\"better\"",
@@ -445,10 +404,10 @@ fn comparison_section(h: &mut String, c: &Value) {
         let _ = writeln!(
             h,
             "<tr><td>{} <span class=\"note\">{}</span></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td{}>{}</td></tr>",
-            esc(o["name"].as_str().unwrap_or("")),
-            esc(o["description"].as_str().unwrap_or("")),
-            o["rank"],
-            cell(&o["kpis"][kpi], 3, false),
+            esc(&o.name),
+            esc(&o.description),
+            o.rank,
+            cell(o.kpis.get(kpi), 3, false),
             esc(&diff),
             esc(&ci),
             class,
@@ -458,31 +417,26 @@ fn comparison_section(h: &mut String, c: &Value) {
     h.push_str("</tbody></table></section>\n");
 }
 
-fn sweep_section(h: &mut String, s: &Value) {
-    let kpi = s["kpi"].as_str().unwrap_or("response_time_p90_h");
-    let factors: Vec<String> = s["factors"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|x| x["name"].as_str().unwrap_or("").to_string())
-        .collect();
+fn sweep_section(h: &mut String, s: &SweepFile) {
+    let kpi = s.kpi;
     let _ = writeln!(
         h,
         "<section><h2>Sweep</h2>\n<p class=\"note\">Design: {}; KPI: <b>{}</b>.</p>",
-        esc(s["design"].as_str().unwrap_or("?")),
+        esc(&s.design),
         esc(&kpi_label(kpi))
     );
     h.push_str("<table><thead><tr><th>point</th>");
-    for n in &factors {
-        let _ = write!(h, "<th>{}</th>", esc(n));
+    for f in &s.factors {
+        let _ = write!(h, "<th>{}</th>", esc(&f.name));
     }
     h.push_str("<th>KPI mean ±95 % CI</th></tr></thead><tbody>\n");
-    for p in s["points"].as_array().into_iter().flatten() {
-        let _ = write!(h, "<tr><td>{}</td>", p["index"]);
-        for n in &factors {
-            let _ = write!(h, "<td>{}</td>", p["factors"][n]);
+    for p in &s.points {
+        let _ = write!(h, "<tr><td>{}</td>", p.index);
+        for f in &s.factors {
+            let v = p.factors.get(&f.name).map_or("null".into(), json_number);
+            let _ = write!(h, "<td>{v}</td>");
         }
-        let _ = writeln!(h, "<td>{}</td></tr>", cell(&p["kpis"][kpi], 3, false));
+        let _ = writeln!(h, "<td>{}</td></tr>", cell(p.kpis.get(kpi), 3, false));
     }
     h.push_str("</tbody></table></section>\n");
 }
@@ -511,9 +465,20 @@ mod tests {
     #[test]
     fn escapes_and_cells() {
         assert_eq!(esc("<a & \"b\">"), "&lt;a &amp; &quot;b&quot;&gt;");
-        let v = serde_json::json!({"mean": 0.5, "ci95_low": 0.4, "ci95_high": 0.6});
-        assert_eq!(cell(&v, 1, true), "50.0 ±10.0 %");
-        assert_eq!(cell(&serde_json::json!({"mean": null}), 1, false), "—");
+        let v = Summary {
+            mean: 0.5,
+            std: 0.1,
+            ci95_low: 0.4,
+            ci95_high: 0.6,
+            n: 3,
+        };
+        assert_eq!(cell(Some(&v), 1, true), "50.0 ±10.0 %");
+        let none = Summary {
+            mean: f64::NAN,
+            ..v
+        };
+        assert_eq!(cell(Some(&none), 1, false), "—");
+        assert_eq!(cell(None, 1, false), "—");
         assert_eq!(
             inline_svg("<?xml version=\"1.0\"?>\n<svg></svg>"),
             "<svg></svg>"

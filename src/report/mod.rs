@@ -2,6 +2,7 @@
 //! [`study`] adds the comparison and sweep outputs.
 
 pub mod checkpoint;
+pub mod files;
 pub mod study;
 pub mod validation;
 
@@ -10,11 +11,14 @@ pub mod html;
 use crate::error::{Error, Result};
 use crate::metrics::stats::Summary;
 use crate::metrics::{
-    Aggregate, KPI_NAMES, NATION_FIGURES, ReplicationResult, SECTOR_FIGURES, SensorRef,
+    Aggregate, KPI_NAMES, Kpi, NATION_FIGURES, ReplicationResult, SECTOR_FIGURES, SensorRef,
     ViolationRecord,
 };
 use crate::scenario::{Domain, Scenario};
-use serde_json::{Map, Value, json};
+use files::{
+    BaseEntry, KpiStats, KpiTable, NationEntry, PerDomain, SectorEntry, SectorShapeEntry,
+    SummaryFile, TheatreFile, ViolationTypeEntry,
+};
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::Path;
@@ -75,16 +79,17 @@ pub fn create_dir(dir: &Path) -> Result<()> {
     })
 }
 
-fn summary_json(s: &Summary) -> Value {
-    json!({ "mean": s.mean, "std": s.std, "ci95_low": s.ci95_low, "ci95_high": s.ci95_high, "n": s.n })
+/// A KPI table with every KPI of `values` (in [`Kpi::ALL`] order).
+pub(crate) fn kpi_stats(values: &[Summary]) -> KpiStats {
+    KpiTable::full(|k| values[k.index()])
 }
 
-fn kpi_object(names: &[&str], values: &[Summary]) -> Value {
-    let mut m = Map::new();
-    for (n, s) in names.iter().zip(values) {
-        m.insert((*n).to_string(), summary_json(s));
-    }
-    Value::Object(m)
+/// Theatre and per-domain KPI tables of `agg`.
+pub(crate) fn kpi_tables(agg: &Aggregate) -> (KpiStats, PerDomain<KpiStats>) {
+    (
+        kpi_stats(&agg.kpis),
+        PerDomain::from_array(Domain::ALL.map(|d| kpi_stats(&agg.by_domain[d.index()]))),
+    )
 }
 
 /// Lowercase hexadecimal of a hash.
@@ -93,16 +98,9 @@ pub fn hex(h: u64) -> String {
 }
 
 /// The content of `summary.json`.
-pub fn summary(sc: &Scenario, agg: &Aggregate, info: &RunInfo) -> Value {
-    let units = sc.units_by_domain();
-    let mut by_domain = Map::new();
-    for d in Domain::ALL {
-        by_domain.insert(
-            d.key().into(),
-            kpi_object(&KPI_NAMES, &agg.by_domain[d.index()]),
-        );
-    }
-    let by_nation: Vec<Value> = sc
+pub fn summary(sc: &Scenario, agg: &Aggregate, info: &RunInfo) -> SummaryFile {
+    let (kpis, by_domain) = kpi_tables(agg);
+    let by_nation = sc
         .nations
         .iter()
         .enumerate()
@@ -113,52 +111,63 @@ pub fn summary(sc: &Scenario, agg: &Aggregate, info: &RunInfo) -> Value {
                 .filter(|c| c.nation == i)
                 .map(|c| u64::from(c.units))
                 .sum();
-            let mut m = Map::new();
-            m.insert("code".into(), json!(n.code));
-            m.insert("name".into(), json!(n.name));
-            m.insert("units".into(), json!(units));
-            for (k, name) in NATION_FIGURES.iter().enumerate() {
-                m.insert((*name).into(), summary_json(&agg.by_nation[i][k]));
+            let f = &agg.by_nation[i];
+            NationEntry {
+                code: n.code.clone(),
+                name: n.name.clone(),
+                units,
+                tasks: f[0],
+                responded: f[1],
+                response_time_mean_h: f[2],
+                utilisation: f[3],
             }
-            Value::Object(m)
         })
         .collect();
-    let by_sector: Vec<Value> = sc
+    let by_sector = sc
         .sectors
         .iter()
         .enumerate()
         .map(|(i, s)| {
-            let mut m = Map::new();
-            m.insert("id".into(), json!(s.id));
-            m.insert("name".into(), json!(s.name));
-            m.insert("domain".into(), json!(s.domain.key()));
-            for (k, name) in SECTOR_FIGURES.iter().enumerate() {
-                m.insert((*name).into(), summary_json(&agg.by_sector[i][k]));
+            let f = &agg.by_sector[i];
+            SectorEntry {
+                id: s.id.clone(),
+                name: s.name.clone(),
+                domain: s.domain.key().into(),
+                violations: f[0],
+                detected_share: f[1],
+                responded_share: f[2],
+                response_time_mean_h: f[3],
+                response_time_p90_h: f[4],
+                within_target_share: f[5],
+                isr_coverage_share: f[6],
             }
-            Value::Object(m)
         })
         .collect();
-    json!({
-        "forceplan_version": env!("CARGO_PKG_VERSION"),
-        "scenario": sc.name,
-        "scenario_hash": hex(sc.source_hash),
-        "seed": info.seed,
-        "replications": agg.replications,
-        "replications_requested": info.requested,
-        "interrupted": info.interrupted,
-        "horizon_days": sc.horizon_days(),
-        "nations": sc.nations.len(),
-        "units_by_domain": { "air": units[0], "sea": units[1], "land": units[2] },
-        "violations_per_day_expected": sc.violations_per_day(),
-        "events": info.events,
-        "wall_seconds": info.wall_seconds,
-        "events_per_second": if info.wall_seconds > 0.0 { info.events as f64 / info.wall_seconds } else { f64::NAN },
-        "threads": info.threads,
-        "kpis": kpi_object(&KPI_NAMES, &agg.kpis),
-        "by_domain": by_domain,
-        "by_nation": by_nation,
-        "by_sector": by_sector,
-    })
+    SummaryFile {
+        forceplan_version: env!("CARGO_PKG_VERSION").into(),
+        scenario: sc.name.clone(),
+        scenario_hash: hex(sc.source_hash),
+        seed: info.seed,
+        replications: agg.replications,
+        replications_requested: info.requested,
+        interrupted: info.interrupted,
+        horizon_days: sc.horizon_days(),
+        nations: sc.nations.len(),
+        units_by_domain: PerDomain::from_array(sc.units_by_domain()),
+        violations_per_day_expected: sc.violations_per_day(),
+        events: info.events,
+        wall_seconds: info.wall_seconds,
+        events_per_second: if info.wall_seconds > 0.0 {
+            info.events as f64 / info.wall_seconds
+        } else {
+            f64::NAN
+        },
+        threads: info.threads,
+        kpis,
+        by_domain,
+        by_nation,
+        by_sector,
+    }
 }
 
 /// A number for CSV: empty when undefined, shortest round-trip text otherwise.
@@ -409,9 +418,10 @@ pub fn write_run_dir(
 ) -> Result<Aggregate> {
     create_dir(dir)?;
     let agg = Aggregate::of(results);
-    let json = serde_json::to_string_pretty(&summary(sc, &agg, info))
-        .map_err(|e| Error::Internal(e.to_string()))?;
-    atomic_write(&dir.join("summary.json"), json.as_bytes())?;
+    atomic_write(
+        &dir.join("summary.json"),
+        &files::to_pretty(&summary(sc, &agg, info))?,
+    )?;
     atomic_write(
         &dir.join("replications.csv"),
         replications_csv(results).as_bytes(),
@@ -463,36 +473,36 @@ pub fn summary_table(sc: &Scenario, agg: &Aggregate, info: &RunInfo) -> String {
         info.threads,
         info.events as f64 / info.wall_seconds.max(1e-9) / 1e6
     );
-    let rows: [(&str, &str, usize); 14] = [
-        ("violations", "violations / replication", 0),
-        ("needing_response", "needing a response", 0),
-        ("detected_share", "detected share", 3),
-        ("responded_share", "responded share", 3),
-        ("within_target_share", "within target share", 3),
-        ("detection_latency_mean_h", "detection latency mean [h]", 2),
-        ("decision_time_mean_h", "HQ decision time mean [h]", 2),
-        ("queue_wait_mean_h", "queue wait mean [h]", 2),
-        ("response_time_mean_h", "response time mean [h]", 2),
-        ("response_time_p50_h", "response time p50 [h]", 2),
-        ("response_time_p90_h", "response time p90 [h]", 2),
-        ("response_time_p95_h", "response time p95 [h]", 2),
-        ("unanswered_at_end", "unanswered at end", 1),
-        ("utilisation", "unit utilisation", 3),
+    let rows: [(Kpi, &str, usize); 14] = [
+        (Kpi::Violations, "violations / replication", 0),
+        (Kpi::NeedingResponse, "needing a response", 0),
+        (Kpi::DetectedShare, "detected share", 3),
+        (Kpi::RespondedShare, "responded share", 3),
+        (Kpi::WithinTargetShare, "within target share", 3),
+        (Kpi::DetectionLatencyMeanH, "detection latency mean [h]", 2),
+        (Kpi::DecisionTimeMeanH, "HQ decision time mean [h]", 2),
+        (Kpi::QueueWaitMeanH, "queue wait mean [h]", 2),
+        (Kpi::ResponseTimeMeanH, "response time mean [h]", 2),
+        (Kpi::ResponseTimeP50H, "response time p50 [h]", 2),
+        (Kpi::ResponseTimeP90H, "response time p90 [h]", 2),
+        (Kpi::ResponseTimeP95H, "response time p95 [h]", 2),
+        (Kpi::UnansweredAtEnd, "unanswered at end", 1),
+        (Kpi::Utilisation, "unit utilisation", 3),
     ];
     let _ = writeln!(
         s,
         "{:<28} {:>20} {:>18} {:>18} {:>18}",
         "KPI (mean ±95% CI)", "theatre", "air", "sea", "land"
     );
-    for (key, label, digits) in rows {
-        let k = crate::metrics::kpi_index(key).expect("known KPI");
+    for (kpi, label, digits) in rows {
+        let k = kpi.index();
         let _ = write!(s, "{:<28} {:>20}", label, cell(&agg.kpis[k], digits));
         for d in Domain::ALL {
             let _ = write!(s, " {:>18}", cell(&agg.by_domain[d.index()][k], digits));
         }
         s.push('\n');
     }
-    let cov = agg.kpi("isr_coverage_share");
+    let cov = agg.kpi(Kpi::IsrCoverageShare);
     if !cov.mean.is_nan() {
         let _ = writeln!(
             s,
@@ -534,10 +544,10 @@ pub fn summary_table(sc: &Scenario, agg: &Aggregate, info: &RunInfo) -> String {
 /// The content of `theatre.json`: what the plots need from the scenario (bases with the units
 /// stationed per domain, sector geometry, response-time targets), so that `forceplan plot`
 /// and `forceplan report` work from the results directory alone.
-pub fn theatre(sc: &Scenario, scenario_file: &str) -> Value {
+pub fn theatre(sc: &Scenario, scenario_file: &str) -> TheatreFile {
     use crate::geo::Geometry;
     use crate::scenario::UnitKind;
-    let bases: Vec<Value> = sc
+    let bases = sc
         .bases
         .iter()
         .enumerate()
@@ -551,15 +561,18 @@ pub fn theatre(sc: &Scenario, scenario_file: &str) -> Value {
                     units[c.domain.index()] += u64::from(c.units);
                 }
             }
-            json!({
-                "id": b.id, "name": b.name, "lat": b.pos.lat, "lon": b.pos.lon,
-                "kind": format!("{:?}", b.kind),
-                "units": { "air": units[0], "sea": units[1], "land": units[2] },
-                "isr_drones": isr,
-            })
+            BaseEntry {
+                id: b.id.clone(),
+                name: b.name.clone(),
+                lat: b.pos.lat,
+                lon: b.pos.lon,
+                kind: format!("{:?}", b.kind),
+                units: PerDomain::from_array(units),
+                isr_drones: isr,
+            }
         })
         .collect();
-    let sectors: Vec<Value> = sc
+    let sectors = sc
         .sectors
         .iter()
         .map(|s| {
@@ -567,30 +580,38 @@ pub fn theatre(sc: &Scenario, scenario_file: &str) -> Value {
                 Geometry::Line { points, .. } => ("line", points),
                 Geometry::Polygon { points, .. } => ("polygon", points),
             };
-            json!({
-                "id": s.id, "name": s.name, "domain": s.domain.key(), "kind": kind,
-                "points": points.iter().map(|p| [p.lon, p.lat]).collect::<Vec<_>>(),
-            })
+            SectorShapeEntry {
+                id: s.id.clone(),
+                name: s.name.clone(),
+                domain: s.domain.key().into(),
+                kind: kind.into(),
+                points: points.iter().map(|p| [p.lon, p.lat]).collect(),
+            }
         })
         .collect();
-    let types: Vec<Value> = sc
+    let violation_types = sc
         .violation_types
         .iter()
-        .map(|t| {
-            json!({
-                "id": t.id, "name": t.name, "domain": t.domain.key(), "severity": t.severity.key(),
-                "target_h": t.response.as_ref().map(|r| r.target.hours()),
-            })
+        .map(|t| ViolationTypeEntry {
+            id: t.id.clone(),
+            name: t.name.clone(),
+            domain: t.domain.key().into(),
+            severity: t.severity.key().into(),
+            target_h: t.response.as_ref().map(|r| r.target.hours()),
         })
         .collect();
-    json!({
-        "forceplan_version": env!("CARGO_PKG_VERSION"),
-        "scenario": sc.name,
-        "scenario_file": scenario_file,
-        "scenario_hash": hex(sc.source_hash),
-        "description": sc.description.split_whitespace().collect::<Vec<_>>().join(" "),
-        "bases": bases,
-        "sectors": sectors,
-        "violation_types": types,
-    })
+    TheatreFile {
+        forceplan_version: env!("CARGO_PKG_VERSION").into(),
+        scenario: sc.name.clone(),
+        scenario_file: scenario_file.into(),
+        scenario_hash: hex(sc.source_hash),
+        description: sc
+            .description
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" "),
+        bases,
+        sectors,
+        violation_types,
+    }
 }

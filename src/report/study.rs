@@ -1,41 +1,18 @@
 //! Outputs of comparisons and sweeps: `comparison.json`/`.csv`, `sweep.json`/`.csv`, the
 //! per-option run outputs, and the tables printed on stdout.
 
-use super::{RunInfo, atomic_write, csv_field, hex, summary_json, write_run_dir};
-use crate::error::{Error, Result};
+use super::files::{
+    ComparisonFile, FactorEntry, FactorValues, KpiTable, OptionEntry, PointEntry, PrecisionEntry,
+    SweepFile, to_pretty,
+};
+use super::{RunInfo, atomic_write, csv_field, hex, kpi_tables, write_run_dir};
+use crate::error::Result;
 use crate::experiment::ByVariant;
-use crate::experiment::compare::{Comparison, Difference, Direction, Verdict, compare, direction};
+use crate::experiment::compare::{Comparison, Direction, Verdict, compare};
 use crate::experiment::plan::Plan;
-use crate::metrics::{Aggregate, KPI_NAMES, stats::Summary};
-use crate::scenario::Domain;
-use serde_json::{Map, Value, json};
+use crate::metrics::{Aggregate, KPI_NAMES, Kpi};
 use std::fmt::Write as _;
 use std::path::Path;
-
-fn to_json(v: &Value) -> Result<Vec<u8>> {
-    serde_json::to_string_pretty(v)
-        .map(String::into_bytes)
-        .map_err(|e| Error::Internal(e.to_string()))
-}
-
-fn kpis_json(agg: &Aggregate) -> (Value, Value) {
-    let obj = |vals: &[Summary]| {
-        let mut m = Map::new();
-        for (n, s) in KPI_NAMES.iter().zip(vals) {
-            m.insert((*n).into(), summary_json(s));
-        }
-        Value::Object(m)
-    };
-    let mut dom = Map::new();
-    for d in Domain::ALL {
-        dom.insert(d.key().into(), obj(&agg.by_domain[d.index()]));
-    }
-    (obj(&agg.kpis), Value::Object(dom))
-}
-
-fn diff_json(d: &Difference) -> Value {
-    json!({ "mean": d.mean, "std": d.std, "ci_low": d.ci_low, "ci_high": d.ci_high, "n": d.n, "verdict": d.verdict.key() })
-}
 
 /// Per-variant run info: events of its own replications, the shared wall time.
 fn variant_info(info: &RunInfo, results: &[crate::metrics::ReplicationResult]) -> RunInfo {
@@ -82,43 +59,51 @@ pub fn write_comparison(
             &variant_info(info, r),
         )?;
     }
-    let options: Vec<Value> = plan
+    let kpi = Kpi::ALL[plan.kpi];
+    let options = plan
         .variants
         .iter()
         .zip(&cmp.options)
         .map(|(var, o)| {
-            let (kpis, by_domain) = kpis_json(&o.aggregate);
-            let vs = o.vs_baseline.as_ref().map(|d| {
-                let mut m = Map::new();
-                for (n, x) in KPI_NAMES.iter().zip(d) {
-                    m.insert((*n).into(), diff_json(x));
-                }
-                Value::Object(m)
-            });
-            json!({ "name": var.name, "description": var.description, "rank": o.rank, "replications": o.aggregate.replications, "kpis": kpis, "by_domain": by_domain, "vs_baseline": vs })
+            let (kpis, by_domain) = kpi_tables(&o.aggregate);
+            OptionEntry {
+                name: var.name.clone(),
+                description: var.description.clone(),
+                rank: o.rank,
+                replications: o.aggregate.replications,
+                kpis,
+                by_domain,
+                vs_baseline: o
+                    .vs_baseline
+                    .as_ref()
+                    .map(|d| KpiTable::full(|k| d[k.index()])),
+            }
         })
         .collect();
-    let doc = json!({
-        "forceplan_version": env!("CARGO_PKG_VERSION"),
-        "study": plan.name,
-        "description": plan.description,
-        "scenario": plan.variants[0].prepared.scenario.name,
-        "input_hash": hex(plan.input_hash()),
-        "seed": plan.seed,
-        "replications": results.results[0].len(),
-        "common_random_numbers": true,
-        "kpi": KPI_NAMES[plan.kpi],
-        "kpi_direction": match direction(plan.kpi) { Direction::LowerIsBetter => "lower is better", Direction::HigherIsBetter => "higher is better", Direction::Neutral => "neutral" },
-        "correction": "bonferroni",
-        "comparisons": cmp.comparisons,
-        "per_comparison_confidence": cmp.per_comparison_confidence,
-        "precision": precision.map(|(h, reached)| json!({ "half_width": h, "reached": reached })),
-        "events": info.events,
-        "wall_seconds": info.wall_seconds,
-        "threads": info.threads,
-        "options": options,
-    });
-    atomic_write(&dir.join("comparison.json"), &to_json(&doc)?)?;
+    let doc = ComparisonFile {
+        forceplan_version: env!("CARGO_PKG_VERSION").into(),
+        study: plan.name.clone(),
+        description: plan.description.clone(),
+        scenario: plan.variants[0].prepared.scenario.name.clone(),
+        input_hash: hex(plan.input_hash()),
+        seed: plan.seed,
+        replications: results.results[0].len(),
+        common_random_numbers: true,
+        kpi,
+        kpi_direction: kpi.direction(),
+        correction: "bonferroni".into(),
+        comparisons: cmp.comparisons,
+        per_comparison_confidence: cmp.per_comparison_confidence,
+        precision: precision.map(|(half_width, reached)| PrecisionEntry {
+            half_width,
+            reached,
+        }),
+        events: info.events,
+        wall_seconds: info.wall_seconds,
+        threads: info.threads,
+        options,
+    };
+    atomic_write(&dir.join("comparison.json"), &to_pretty(&doc)?)?;
 
     let mut csv = String::from(
         "option,rank,kpi,mean,std,ci95_low,ci95_high,diff_mean,diff_std,diff_ci_low,diff_ci_high,verdict\n",
@@ -200,7 +185,7 @@ fn comparison_table(
         s,
         "ranked by {} ({}); differences are paired (option − baseline) with {:.1}% intervals:\nBonferroni correction for {} comparisons keeps the family-wise confidence at 95%.\n",
         KPI_NAMES[k],
-        match direction(k) {
+        match Kpi::ALL[k].direction() {
             Direction::LowerIsBetter => "lower is better",
             Direction::HigherIsBetter => "higher is better",
             Direction::Neutral => "no preferred direction",
@@ -245,14 +230,14 @@ fn comparison_table(
         );
     }
     let keys = [
-        ("detected_share", "detected"),
-        ("responded_share", "responded"),
-        ("within_target_share", "in target"),
-        ("response_time_mean_h", "resp mean h"),
-        ("response_time_p90_h", "resp p90 h"),
-        ("queue_wait_mean_h", "queue h"),
-        ("unanswered_at_end", "unanswered"),
-        ("utilisation", "utilisation"),
+        (Kpi::DetectedShare, "detected"),
+        (Kpi::RespondedShare, "responded"),
+        (Kpi::WithinTargetShare, "in target"),
+        (Kpi::ResponseTimeMeanH, "resp mean h"),
+        (Kpi::ResponseTimeP90H, "resp p90 h"),
+        (Kpi::QueueWaitMeanH, "queue h"),
+        (Kpi::UnansweredAtEnd, "unanswered"),
+        (Kpi::Utilisation, "utilisation"),
     ];
     let _ = write!(
         s,
@@ -266,7 +251,7 @@ fn comparison_table(
     for (i, o) in cmp.options.iter().enumerate() {
         let _ = write!(s, "{:<26}", plan.variants[i].name);
         for (key, _) in keys {
-            let kk = crate::metrics::kpi_index(key).expect("known KPI");
+            let kk = key.index();
             let mark = o.vs_baseline.as_ref().map_or(" ", |d| match d[kk].verdict {
                 Verdict::Better => "+",
                 Verdict::Worse => "-",
@@ -284,38 +269,58 @@ fn comparison_table(
 /// Writes `sweep.json` and `sweep.csv`; returns the table for stdout.
 pub fn write_sweep(dir: &Path, plan: &Plan, results: &ByVariant, info: &RunInfo) -> Result<String> {
     let aggs: Vec<Aggregate> = results.results.iter().map(|r| Aggregate::of(r)).collect();
-    let points: Vec<Value> = plan
+    let points = plan
         .variants
         .iter()
         .zip(&aggs)
         .enumerate()
         .map(|(i, (var, agg))| {
-            let mut f = Map::new();
-            for (fac, v) in plan.factors.iter().zip(&var.factors) {
-                f.insert(fac.name.clone(), json!(v));
+            let (kpis, by_domain) = kpi_tables(agg);
+            PointEntry {
+                index: i,
+                factors: FactorValues(
+                    plan.factors
+                        .iter()
+                        .zip(&var.factors)
+                        .map(|(fac, v)| (fac.name.clone(), *v))
+                        .collect(),
+                ),
+                replications: agg.replications,
+                kpis,
+                by_domain,
             }
-            let (kpis, by_domain) = kpis_json(agg);
-            json!({ "index": i, "factors": f, "replications": agg.replications, "kpis": kpis, "by_domain": by_domain })
         })
         .collect();
-    let doc = json!({
-        "forceplan_version": env!("CARGO_PKG_VERSION"),
-        "sweep": plan.name,
-        "description": plan.description,
-        "scenario": plan.variants.first().map(|v| v.prepared.scenario.name.clone()),
-        "input_hash": hex(plan.input_hash()),
-        "seed": plan.seed,
-        "replications": plan.replications,
-        "common_random_numbers": true,
-        "design": plan.design,
-        "kpi": KPI_NAMES[plan.kpi],
-        "factors": plan.factors.iter().map(|f| json!({ "name": f.name, "target": f.target, "min": f.min, "max": f.max })).collect::<Vec<_>>(),
-        "events": info.events,
-        "wall_seconds": info.wall_seconds,
-        "threads": info.threads,
-        "points": points,
-    });
-    atomic_write(&dir.join("sweep.json"), &to_json(&doc)?)?;
+    let doc = SweepFile {
+        forceplan_version: env!("CARGO_PKG_VERSION").into(),
+        sweep: plan.name.clone(),
+        description: plan.description.clone(),
+        scenario: plan
+            .variants
+            .first()
+            .map(|v| v.prepared.scenario.name.clone()),
+        input_hash: hex(plan.input_hash()),
+        seed: plan.seed,
+        replications: plan.replications,
+        common_random_numbers: true,
+        design: plan.design.clone(),
+        kpi: Kpi::ALL[plan.kpi],
+        factors: plan
+            .factors
+            .iter()
+            .map(|f| FactorEntry {
+                name: f.name.clone(),
+                target: f.target.clone(),
+                min: f.min,
+                max: f.max,
+            })
+            .collect(),
+        events: info.events,
+        wall_seconds: info.wall_seconds,
+        threads: info.threads,
+        points,
+    };
+    atomic_write(&dir.join("sweep.json"), &to_pretty(&doc)?)?;
     let mut csv = String::from("point");
     for f in &plan.factors {
         let _ = write!(csv, ",{}", csv_field(&f.name));
@@ -370,8 +375,7 @@ pub fn write_sweep(dir: &Path, plan: &Plan, results: &ByVariant, info: &RunInfo)
         "within target",
         "utilisation"
     );
-    let wt = crate::metrics::kpi_index("within_target_share").expect("known KPI");
-    let ut = crate::metrics::kpi_index("utilisation").expect("known KPI");
+    let (wt, ut) = (Kpi::WithinTargetShare.index(), Kpi::Utilisation.index());
     for (i, (var, agg)) in plan.variants.iter().zip(&aggs).enumerate() {
         let _ = write!(s, "{i:>6}");
         for v in &var.factors {

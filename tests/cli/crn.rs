@@ -47,8 +47,8 @@ fn force_options_see_identical_violation_streams() {
         );
         // The force change does change the response.
         assert_ne!(
-            ra.kpis.get("response_time_mean_h"),
-            rb.kpis.get("response_time_mean_h")
+            ra.kpis.get(forceplan::metrics::Kpi::ResponseTimeMeanH),
+            rb.kpis.get(forceplan::metrics::Kpi::ResponseTimeMeanH)
         );
     }
 }

@@ -16,7 +16,9 @@
 //! - [`study`]: `compare`, `sweep`, `--shard` and `merge`;
 //! - [`validation_suite`]: `validate-model` and the committed `VALIDATION.md`;
 //! - [`plots`]: plot files are valid PNG/SVG and draw what the results hold;
-//! - [`report`]: `report.html` is self-contained and loads in headless Chromium.
+//! - [`report`]: `report.html` is self-contained and loads in headless Chromium;
+//! - [`results_integrity`]: shard partials and checkpoints are checked (checksums, items bit
+//!   for bit, items outside the plan) before a merge or a resume uses them.
 
 mod bounds;
 mod common;
@@ -28,6 +30,7 @@ mod plots;
 mod properties;
 mod queueing;
 mod report;
+mod results_integrity;
 mod run;
 mod study;
 mod validate;

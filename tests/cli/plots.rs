@@ -2,6 +2,8 @@
 //! comes from the results (checked through the pure series functions the plots draw from).
 
 use crate::common::*;
+use forceplan::experiment::compare::Verdict;
+use forceplan::metrics::Kpi;
 use forceplan::plot::data::Table;
 use forceplan::plot::{self, Results};
 use std::path::Path;
@@ -99,6 +101,9 @@ fn run_draws_every_plot_from_the_results() {
 
     let res = Results::load(&out).unwrap();
     let summary = res.summary.clone().unwrap();
+    // The files as plain JSON, to check the typed reading against.
+    let summary_json = json(&out.join("summary.json"));
+    let theatre_json = json(&out.join("theatre.json"));
     let trace = Table::read(&out.join("violations.csv")).unwrap();
     let (dom_c, rt_c, rep_c) = (
         col(&trace, "domain"),
@@ -171,7 +176,7 @@ fn run_draws_every_plot_from_the_results() {
 
     // Stage breakdown: the stacked segments are summary.json's per-domain means.
     let st = plot::stages::stage_means(&summary);
-    let land_transit = summary["by_domain"]["land"]["transit_mean_h"]["mean"]
+    let land_transit = summary_json["by_domain"]["land"]["transit_mean_h"]["mean"]
         .as_f64()
         .unwrap();
     assert_eq!(st[2][6], land_transit);
@@ -213,7 +218,7 @@ fn run_draws_every_plot_from_the_results() {
     // Map: bases carry every unit of the force; violations are replication 0's.
     let map = plot::map::MapPlot::of(&res).unwrap().unwrap();
     let units: u64 = map.bases().iter().map(|b| b.total()).sum::<u64>()
-        + res.theatre.as_ref().unwrap()["bases"]
+        + theatre_json["bases"]
             .as_array()
             .unwrap()
             .iter()
@@ -221,7 +226,7 @@ fn run_draws_every_plot_from_the_results() {
             .sum::<u64>();
     let s_units: u64 = ["air", "sea", "land"]
         .iter()
-        .map(|d| summary["units_by_domain"][d].as_u64().unwrap())
+        .map(|d| summary_json["units_by_domain"][d].as_u64().unwrap())
         .sum();
     assert_eq!(units, s_units);
     let (nr_c, occ_c) = (col(&trace, "needs_response"), col(&trace, "occurred_h"));
@@ -327,23 +332,24 @@ fn comparison_plots_and_verdicts_come_from_comparison_json() {
     }
     let res = Results::load(&out).unwrap();
     let c = res.comparison.as_ref().unwrap();
+    let c_json = json(&out.join("comparison.json"));
     // Means and CIs drawn per option are the file's.
-    let k = plot::compare::option_kpis(c, "response_time_p90_h");
+    let k = plot::compare::option_kpis(c, Kpi::ResponseTimeP90H);
     assert_eq!(k.len(), 3);
     assert_eq!((k[1].label.as_str(), k[1].mean), ("qrf-forward", 2.9));
     assert_eq!(
         k[1].low,
-        c["options"][1]["kpis"]["response_time_p90_h"]["ci95_low"]
+        c_json["options"][1]["kpis"]["response_time_p90_h"]["ci95_low"]
             .as_f64()
             .unwrap()
     );
     // Paired differences: the baseline has none; the others carry theirs and the verdict.
-    let d = plot::compare::differences(c, "response_time_p90_h");
+    let d = plot::compare::differences(c, Kpi::ResponseTimeP90H);
     assert_eq!(d.len(), 2);
     assert_eq!((d[0].mean, d[0].low, d[0].high), (-0.4, -0.45, -0.35));
-    assert_eq!(d[0].verdict, "better");
-    assert_eq!(d[1].verdict, "no difference");
-    assert_eq!(plot::compare::shown_kpis(c)[0], "response_time_p90_h");
+    assert_eq!(d[0].verdict, Some(Verdict::Better));
+    assert_eq!(d[1].verdict, Some(Verdict::NoSignificantDifference));
+    assert_eq!(plot::compare::shown_kpis(c)[0], Kpi::ResponseTimeP90H);
     // Per-option CDFs come from options/<name>/response_times.csv (fewer-ships has none).
     let land = plot::cdf::cdf_series(
         &Table::read(&out.join("options/qrf-forward/response_times.csv")).unwrap(),
@@ -375,7 +381,7 @@ fn sweep_plots_come_from_sweep_json() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(check_plot_files(&one), vec!["sweep_qrf_units".to_string()]);
     let s = Results::load(&one).unwrap().sweep.unwrap();
-    let line = plot::sweep::sweep_line(&s, "qrf_units", "response_time_p90_h");
+    let line = plot::sweep::sweep_line(&s, "qrf_units", Kpi::ResponseTimeP90H);
     let xs: Vec<f64> = line.iter().map(|p| p.x).collect();
     let means: Vec<f64> = line.iter().map(|p| p.mean).collect();
     assert_eq!(xs, vec![2.0, 4.0, 6.0, 8.0]);
@@ -388,7 +394,7 @@ fn sweep_plots_come_from_sweep_json() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(check_plot_files(&two), vec!["sweep_heatmap".to_string()]);
     let s = Results::load(&two).unwrap().sweep.unwrap();
-    let cells = plot::sweep::sweep_cells(&s, "qrf_units", "notice_h", "response_time_p90_h");
+    let cells = plot::sweep::sweep_cells(&s, "qrf_units", "notice_h", Kpi::ResponseTimeP90H);
     assert_eq!(cells.len(), 9);
     assert!(cells.contains(&(4.0, 0.5, 3.5)), "{cells:?}");
 }

@@ -398,7 +398,7 @@ fn merge_refuses_foreign_and_reports_missing_shards() {
     std::fs::create_dir_all(a.join("shard-2-of-4")).unwrap();
     std::fs::write(
         a.join("shard-2-of-4").join(".partial.json.tmp-999"),
-        "{\"format\": \"forceplan-shard-1\", \"trunc",
+        "{\"format\": \"forceplan-shard-2\", \"trunc",
     )
     .unwrap();
     let o = forceplan(&["merge", a.to_str().unwrap()]);
