@@ -1,18 +1,18 @@
 //! Command-line interface.
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
-use forceplan::experiment::plan::{Inputs, Kind, Params, Plan};
-use forceplan::experiment::shard::{self, ShardSpec};
-use forceplan::experiment::{ByVariant, ExecOptions, Execution, Item, all_items, execute};
-use forceplan::report::checkpoint::{self, Checkpoint};
-use forceplan::report::{self, RunInfo};
+use forceplan::experiment::plan::{Kind, Params};
+use forceplan::experiment::runner::{Precision, Progress};
+use forceplan::experiment::shard::ShardSpec;
+use forceplan::report;
 use forceplan::scenario::{self, Domain, FixedSensorKind};
+use forceplan::workflow::{self, Finish, Outcome, Request, Source};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 #[derive(Parser)]
 #[command(
@@ -178,10 +178,15 @@ pub fn main() -> Result<()> {
             quick,
             threads,
         } => validate_model(&scenarios, &out, quick, threads),
-        Command::Plot { dir } => plot(&dir).map(|_| ()),
+        Command::Plot { dir } => {
+            print_drawn(&workflow::draw(&dir)?);
+            Ok(())
+        }
         Command::Report { dir } => {
-            plot(&dir)?;
-            report_html(&dir, true)
+            print_drawn(&workflow::draw(&dir)?);
+            let path = report::html::write(&dir, true)?;
+            println!("report written to {}", path.display());
+            Ok(())
         }
     }
 }
@@ -290,44 +295,49 @@ fn validate(path: &Path, json: bool) -> Result<()> {
     Ok(())
 }
 
-/// A progress reporter: a bar on a terminal, plain lines otherwise.
-struct Progress {
-    bar: Option<ProgressBar>,
-    done: AtomicU64,
-    total: u64,
+/// Shows a run's progress on stderr: a bar on a terminal, plain lines otherwise.
+#[derive(Default)]
+struct Display {
+    bar: Mutex<Option<ProgressBar>>,
 }
 
-impl Progress {
-    fn new(total: u64, what: &str) -> Self {
-        let bar = std::io::stderr().is_terminal().then(|| {
-            let b = ProgressBar::new(total);
-            let template = format!(
-                "{{spinner}} [{{elapsed_precise}}] {{bar:40}} {{pos}}/{{len}} {what} (eta {{eta}})"
-            );
-            b.set_style(ProgressStyle::with_template(&template).expect("valid template"));
-            b
-        });
-        Progress {
-            bar,
-            done: AtomicU64::new(0),
-            total,
-        }
-    }
-
-    fn tick(&self) {
-        let n = self.done.fetch_add(1, Ordering::Relaxed) + 1;
-        match &self.bar {
-            Some(b) => b.inc(1),
-            None if n.is_multiple_of((self.total / 10).max(1)) || n == self.total => {
-                eprintln!("progress: {n}/{} replications", self.total)
+impl Display {
+    fn show(&self, p: Progress) {
+        let Ok(mut bar) = self.bar.lock() else {
+            return;
+        };
+        match p {
+            Progress::Resumed { done, total } => {
+                eprintln!("resume: {done} of {total} replications already done");
             }
-            None => {}
-        }
-    }
-
-    fn finish(self) {
-        if let Some(b) = self.bar {
-            b.finish_and_clear();
+            Progress::BatchStarted { total } => {
+                *bar = std::io::stderr().is_terminal().then(|| {
+                    let b = ProgressBar::new(total);
+                    let template = "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} replications (eta {eta})";
+                    b.set_style(ProgressStyle::with_template(template).expect("valid template"));
+                    b
+                });
+            }
+            Progress::ItemDone { done, total } => match &*bar {
+                Some(b) => b.inc(1),
+                None if done.is_multiple_of((total / 10).max(1)) || done == total => {
+                    eprintln!("progress: {done}/{total} replications")
+                }
+                None => {}
+            },
+            Progress::BatchEnded => {
+                if let Some(b) = bar.take() {
+                    b.finish_and_clear();
+                }
+            }
+            Progress::MoreReplications {
+                worst_half_width,
+                target,
+                replications,
+                next,
+            } => eprintln!(
+                "precision: worst CI half-width {worst_half_width:.4} > {target} after {replications} replications; running {next}"
+            ),
         }
     }
 }
@@ -364,27 +374,6 @@ fn stop_on_ctrl_c() -> Arc<AtomicBool> {
     stop
 }
 
-/// Runs `items`, with a progress display; `on_done` also sees every finished item.
-fn run_items(
-    plan: &Plan,
-    items: &[Item],
-    opts: ExecOptions,
-    trace: Option<forceplan::experiment::TraceSink<'_>>,
-    checkpoint: Option<&Checkpoint>,
-    stop: &AtomicBool,
-) -> Result<Execution> {
-    let variants: Vec<&forceplan::model::Prepared> =
-        plan.variants.iter().map(|v| &v.prepared).collect();
-    let progress = Progress::new(items.len() as u64, "replications");
-    let on_done = |r: &forceplan::experiment::ItemResult| -> forceplan::Result<()> {
-        progress.tick();
-        checkpoint.map_or(Ok(()), |c| c.append(r))
-    };
-    let exec = execute(&variants, items, opts, &on_done, trace, stop)?;
-    progress.finish();
-    Ok(exec)
-}
-
 fn experiment(
     kind: Kind,
     file: Option<&Path>,
@@ -394,247 +383,90 @@ fn experiment(
     precision: Option<(f64, u64)>,
 ) -> Result<()> {
     let stop = stop_on_ctrl_c();
-    // A fresh study, or the rest of an interrupted one.
-    let (mut plan, out, trace, mut done) = match &common.resume {
-        Some(dir) => {
-            if file.is_some()
-                || common.shard.is_some()
-                || precision.is_some()
-                || common.seed.is_some()
-                || common.replications.is_some()
-            {
-                return Err(forceplan::Error::Usage("--resume DIR takes everything from DIR: give no input file, --seed, --replications, --shard or --precision".into()).into());
-            }
-            let saved = checkpoint::load(dir)?;
-            if saved.manifest.kind != kind {
-                return Err(forceplan::Error::Usage(format!(
-                    "{} holds an interrupted `{}`, not a `{}`",
-                    dir.display(),
-                    saved.manifest.kind.key(),
-                    kind.key()
-                ))
-                .into());
-            }
-            let m = saved.manifest;
-            let plan = Plan::load(kind, &m.main_file, Inputs::sealed(m.inputs), m.params)?;
-            if format!("{:016x}", plan.input_hash()) != m.input_hash {
-                return Err(forceplan::Error::Internal(
-                    "the checkpoint's inputs do not match its hash".into(),
-                )
-                .into());
-            }
-            eprintln!(
-                "resume: {} of {} replications already done",
-                saved.items.len(),
-                plan.variants.len() as u64 * plan.replications
-            );
-            (plan, dir.clone(), saved.trace, saved.items)
+    let source = match (&common.resume, file) {
+        (Some(dir), None) if common.seed.is_none() && common.replications.is_none() => {
+            Source::Resume(dir.clone())
         }
-        None => {
-            let file = file.ok_or_else(|| {
-                forceplan::Error::Usage("give an input file (or --resume DIR)".into())
-            })?;
-            let params = Params {
+        (Some(_), _) => {
+            return Err(forceplan::Error::Usage("--resume DIR takes everything from DIR: give no input file, --seed, --replications, --shard or --precision".into()).into());
+        }
+        (None, Some(path)) => Source::File {
+            path: path.to_path_buf(),
+            params: Params {
                 seed: common.seed,
                 replications: common.replications,
                 kpi,
-            };
-            let plan = Plan::load(
-                kind,
-                &file.display().to_string(),
-                Inputs::from_disk(),
-                params,
-            )?;
-            let out = common
-                .out
-                .clone()
-                .unwrap_or_else(|| Path::new("results").join(&plan.name));
-            (plan, out, trace, Vec::new())
+            },
+        },
+        (None, None) => {
+            return Err(
+                forceplan::Error::Usage("give an input file (or --resume DIR)".into()).into(),
+            );
         }
     };
-    let opts = ExecOptions {
+    let req = Request {
+        kind,
+        source,
+        out: common.out,
         threads: common.threads,
         trace,
-        timeline: true,
+        shard: common.shard,
+        precision: precision.map(|(half_width, max_replications)| Precision {
+            half_width,
+            max_replications,
+        }),
+        plots: !common.no_plots,
     };
-    let everything = all_items(plan.variants.len(), 0..plan.replications);
-
-    if let Some(spec) = common.shard {
-        if trace || precision.is_some() {
-            return Err(forceplan::Error::Usage(
-                "--shard cannot be combined with --trace or --precision".into(),
-            )
-            .into());
-        }
-        let dir = out.join(spec.dir_name());
-        report::create_dir(&dir)?;
-        let items = spec.items(&everything);
-        let exec = run_items(&plan, &items, opts, None, None, &stop)?;
-        if exec.interrupted {
-            eprintln!(
-                "shard {} of {} interrupted: nothing written; run it again to complete the study",
-                spec.index, spec.count
-            );
-            return Err(Interrupted.into());
-        }
-        let doc = shard::partial_json(&plan, spec, &exec.results, exec.events, exec.wall_seconds);
-        report::atomic_write(
-            &dir.join(shard::PARTIAL_FILE),
-            serde_json::to_string(&doc)?.as_bytes(),
-        )?;
-        println!(
-            "shard {} of {}: {} of {} replications done in {:.2} s; partial results in {}/",
-            spec.index,
-            spec.count,
-            items.len(),
-            everything.len(),
-            exec.wall_seconds,
-            dir.display()
-        );
-        return Ok(());
-    }
-
-    report::create_dir(&out)?;
-    let parts = out.join(".trace-parts");
-    if trace {
-        report::create_dir(&parts)?;
-    }
-    let checkpoint = if common.resume.is_some() {
-        Checkpoint::reopen(&out)?
-    } else {
-        Checkpoint::create(&out, &plan, trace)?
-    };
-    let sc = &plan.variants[0].prepared.scenario;
-    let sink =
-        |item: Item, records: &[forceplan::metrics::ViolationRecord]| -> forceplan::Result<()> {
-            report::atomic_write(
-                &parts.join(format!("{:08}.csv", item.replication)),
-                report::trace_rows(sc, item.replication, records).as_bytes(),
-            )
-        };
-    let todo: Vec<Item> = everything
-        .iter()
-        .copied()
-        .filter(|i| !done.iter().any(|d| d.item == *i))
-        .collect();
-    let exec = run_items(
-        &plan,
-        &todo,
-        opts,
-        trace.then_some(&sink as _),
-        Some(&checkpoint),
-        &stop,
-    )?;
-    let (mut wall_seconds, threads, mut interrupted) =
-        (exec.wall_seconds, exec.threads, exec.interrupted);
-    done.extend(exec.results);
-    let mut precision_state = None;
-    if let Some((h, max)) = precision.filter(|_| !interrupted) {
-        if !(h.is_finite() && h > 0.0) {
-            return Err(forceplan::Error::Usage(format!(
-                "--precision must be a positive number, got {h}"
-            ))
-            .into());
-        }
-        let batch = plan.replications.max(10);
-        let mut n = plan.replications;
-        loop {
-            let grouped = ByVariant::group(plan.variants.len(), done.iter().cloned());
-            let worst = forceplan::experiment::compare::half_widths(&grouped.results, plan.kpi)
-                .into_iter()
-                .fold(0.0, f64::max);
-            let reached = worst <= h;
-            if reached || n >= max {
-                precision_state = Some((h, reached));
-                break;
+    let display = Display::default();
+    match workflow::run_experiment(&req, &|p| display.show(p), &stop)? {
+        Outcome::Shard {
+            spec,
+            dir,
+            done,
+            study_items,
+            wall_seconds,
+            interrupted,
+        } => {
+            if interrupted {
+                eprintln!(
+                    "shard {} of {} interrupted: nothing written; run it again to complete the study",
+                    spec.index, spec.count
+                );
+                return Err(Interrupted.into());
             }
-            let next = (n + batch).min(max);
-            eprintln!(
-                "precision: worst CI half-width {worst:.4} > {h} after {n} replications; running {next}"
+            println!(
+                "shard {} of {}: {done} of {study_items} replications done in {wall_seconds:.2} s; partial results in {}/",
+                spec.index,
+                spec.count,
+                dir.display()
             );
-            let more = run_items(
-                &plan,
-                &all_items(plan.variants.len(), n..next),
-                opts,
-                None,
-                Some(&checkpoint),
-                &stop,
-            )?;
-            done.extend(more.results);
-            wall_seconds += more.wall_seconds;
-            n = next;
-            if more.interrupted {
-                interrupted = true;
-                break;
+        }
+        Outcome::Complete {
+            kind,
+            out,
+            table,
+            done,
+            total,
+            interrupted,
+            finish,
+        } => {
+            print!("{table}");
+            if interrupted {
+                println!(
+                    "\nINTERRUPTED after {done} of {total} replications: the results above and in {}/ cover only those.\nContinue with: forceplan {} --resume {}",
+                    out.display(),
+                    kind.key(),
+                    out.display()
+                );
+                return Err(Interrupted.into());
             }
+            if let Some(f) = finish {
+                print_finish(&f);
+            }
+            println!("\nresults written to {}/", out.display());
         }
-        plan.replications = n;
     }
-    let info = RunInfo {
-        seed: plan.seed,
-        events: done.iter().map(|r| r.result.events).sum(),
-        wall_seconds,
-        threads,
-        requested: plan.replications,
-        interrupted,
-    };
-    let grouped = ByVariant::group(plan.variants.len(), done);
-    let table = write_outputs(&plan, &grouped, &info, &out, precision_state)?;
-    if trace {
-        let mut all = String::from(report::TRACE_HEADER);
-        for r in &grouped.results[0] {
-            let part = parts.join(format!("{:08}.csv", r.replication));
-            all.push_str(
-                &std::fs::read_to_string(&part)
-                    .with_context(|| format!("reading trace part {}", part.display()))?,
-            );
-        }
-        report::atomic_write(&out.join("violations.csv"), all.as_bytes())?;
-    }
-    print!("{table}");
-    if interrupted {
-        let n: usize = grouped.results.iter().map(Vec::len).sum();
-        println!(
-            "\nINTERRUPTED after {n} of {} replications: the results above and in {}/ cover only those.\nContinue with: forceplan {} --resume {}",
-            everything.len(),
-            out.display(),
-            kind.key(),
-            out.display()
-        );
-        return Err(Interrupted.into());
-    }
-    if trace {
-        std::fs::remove_dir_all(&parts).with_context(|| format!("removing {}", parts.display()))?;
-    }
-    Checkpoint::remove(&out)?;
-    plots_and_report(&out, &plan, !common.no_plots)?;
-    println!("\nresults written to {}/", out.display());
     Ok(())
-}
-
-/// Writes the outputs of a finished experiment (direct or merged); returns the table.
-fn write_outputs(
-    plan: &Plan,
-    results: &ByVariant,
-    info: &RunInfo,
-    out: &Path,
-    precision: Option<(f64, bool)>,
-) -> Result<String> {
-    Ok(match plan.kind {
-        Kind::Run => {
-            let sc = &plan.variants[0].prepared.scenario;
-            let agg = report::write_run_dir(
-                out,
-                sc,
-                &results.results[0],
-                results.timelines[0].as_deref(),
-                info,
-            )?;
-            report::summary_table(sc, &agg, info)
-        }
-        Kind::Compare => report::study::write_comparison(out, plan, results, info, precision)?.1,
-        Kind::Sweep => report::study::write_sweep(out, plan, results, info)?,
-    })
 }
 
 fn validate_model(dir: &Path, out: &Path, quick: bool, threads: usize) -> Result<()> {
@@ -667,102 +499,26 @@ fn validate_model(dir: &Path, out: &Path, quick: bool, threads: usize) -> Result
 }
 
 fn merge(dirs: &[PathBuf], out: Option<PathBuf>) -> Result<()> {
-    let mut files = Vec::new();
-    for d in dirs {
-        if d.is_file() {
-            files.push(d.clone());
-        } else if d.join(shard::PARTIAL_FILE).is_file() {
-            files.push(d.join(shard::PARTIAL_FILE));
-        } else if d.is_dir() {
-            let mut found: Vec<PathBuf> = std::fs::read_dir(d)
-                .with_context(|| format!("reading {}", d.display()))?
-                .filter_map(|e| e.ok().map(|e| e.path().join(shard::PARTIAL_FILE)))
-                .filter(|p| p.is_file())
-                .collect();
-            found.sort();
-            if found.is_empty() {
-                return Err(forceplan::Error::Usage(format!(
-                    "{} holds no shard results ({}/shard-K-of-N/{})",
-                    d.display(),
-                    d.display(),
-                    shard::PARTIAL_FILE
-                ))
-                .into());
-            }
-            files.extend(found);
-        } else {
-            return Err(forceplan::Error::Read {
-                path: d.clone(),
-                io: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file or directory"),
-            }
-            .into());
-        }
-    }
-    let mut partials = Vec::new();
-    for f in &files {
-        let text = std::fs::read_to_string(f).map_err(|io| forceplan::Error::Read {
-            path: f.clone(),
-            io,
-        })?;
-        partials.push(shard::parse_partial(&f.display().to_string(), &text)?);
-    }
-    let merged = shard::merge(partials)?;
-    let out = out.unwrap_or_else(|| {
-        let parents: Vec<Option<&Path>> = files
-            .iter()
-            .map(|f| f.parent().and_then(Path::parent))
-            .collect();
-        match parents.first() {
-            Some(Some(p)) if parents.iter().all(|q| q == &Some(*p)) => p.to_path_buf(),
-            _ => Path::new("results").join(&merged.plan.name),
-        }
-    });
-    let info = RunInfo {
-        seed: merged.plan.seed,
-        events: merged.events,
-        wall_seconds: merged.wall_seconds,
-        threads: 0,
-        requested: merged.plan.replications,
-        interrupted: false,
-    };
-    let table = write_outputs(&merged.plan, &merged.results, &info, &out, None)?;
-    print!("{table}");
-    plots_and_report(&out, &merged.plan, true)?;
-    println!("\nmerged {} shards into {}/", files.len(), out.display());
+    let m = workflow::merge(dirs, out)?;
+    print!("{}", m.table);
+    print_finish(&m.finish);
+    println!("\nmerged {} shards into {}/", m.shards, m.out.display());
     Ok(())
 }
 
-/// After a run, comparison or sweep: `theatre.json` (what plots need from the base scenario),
-/// the plots, `report.html`.
-fn plots_and_report(out: &Path, plan: &Plan, plots: bool) -> Result<()> {
-    let sc = &plan.variants[0].prepared.scenario;
-    let theatre = report::theatre(sc, &plan.main_file);
-    report::atomic_write(
-        &out.join("theatre.json"),
-        serde_json::to_string_pretty(&theatre)?.as_bytes(),
-    )?;
-    if plots {
-        plot(out)?;
+/// Says where the plots and the report went.
+fn print_finish(f: &Finish) {
+    if let Some(d) = &f.plots {
+        print_drawn(d);
     }
-    report_html(out, plots)
+    println!("report written to {}", f.report.display());
 }
 
-/// Draws the plots of a results directory and says how long it took.
-fn plot(dir: &Path) -> Result<Vec<forceplan::plot::PlotInfo>> {
-    let t = std::time::Instant::now();
-    let plots = forceplan::plot::draw_all(dir)?;
+fn print_drawn(d: &workflow::Drawn) {
     println!(
         "drew {} plots (PNG and SVG) in {:.2} s into {}/",
-        plots.len(),
-        t.elapsed().as_secs_f64(),
-        forceplan::plot::plots_dir(dir).display()
+        d.count,
+        d.seconds,
+        d.dir.display()
     );
-    Ok(plots)
-}
-
-/// Writes `dir/report.html`.
-fn report_html(dir: &Path, with_plots: bool) -> Result<()> {
-    let path = report::html::write(dir, with_plots)?;
-    println!("report written to {}", path.display());
-    Ok(())
 }

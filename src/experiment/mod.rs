@@ -8,6 +8,7 @@
 
 pub mod compare;
 pub mod plan;
+pub mod runner;
 pub mod shard;
 
 use crate::error::{Error, Result};
