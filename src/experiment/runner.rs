@@ -277,3 +277,229 @@ fn batch(
     progress(Progress::BatchEnded);
     exec
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::experiment::plan::{Inputs, Kind, Params};
+    use std::sync::Mutex;
+
+    fn plan(kind: Kind, file: &str, replications: u64) -> Plan {
+        let params = Params {
+            seed: None,
+            replications: Some(replications),
+            kpi: None,
+        };
+        Plan::load(kind, file, Inputs::from_disk(), params).expect("test inputs load")
+    }
+
+    /// Every finished item as bits (NaN-safe), in item order.
+    fn bits(results: &[ItemResult]) -> Vec<String> {
+        let mut v: Vec<&ItemResult> = results.iter().collect();
+        v.sort_by_key(|r| (r.item.replication, r.item.variant));
+        v.iter()
+            .map(|r| crate::experiment::shard::item_json(r).to_string())
+            .collect()
+    }
+
+    struct Recorder(Mutex<Vec<Item>>);
+    impl Journal for Recorder {
+        fn record(&self, r: &ItemResult) -> Result<()> {
+            self.0.lock().unwrap().push(r.item);
+            Ok(())
+        }
+        fn trace(&self, _: Item, _: &[ViolationRecord]) -> Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_stopped_run_resumed_equals_an_uninterrupted_one() {
+        let p = plan(Kind::Compare, "tests/data/study-small.ron", 3);
+        let opts = RunOptions {
+            threads: 1,
+            ..RunOptions::default()
+        };
+        let stop = AtomicBool::new(false);
+        let journal = Recorder(Mutex::new(Vec::new()));
+        // Stop once 2 items are done (one thread: the item under way finishes, no more start).
+        let cut = run(
+            &p,
+            Vec::new(),
+            opts,
+            &journal,
+            &|e| {
+                if let Progress::ItemDone { done: 2, .. } = e {
+                    stop.store(true, Ordering::SeqCst);
+                }
+            },
+            &stop,
+        )
+        .unwrap();
+        assert!(cut.interrupted);
+        assert_eq!(cut.results.len(), 2);
+        assert_eq!(
+            *journal.0.lock().unwrap(),
+            [cut.results[0].item, cut.results[1].item]
+        );
+
+        let resumed = Mutex::new(Vec::new());
+        let rest = run(
+            &p,
+            cut.results.clone(),
+            opts,
+            &NoJournal,
+            &|e| resumed.lock().unwrap().push(e),
+            &AtomicBool::new(false),
+        )
+        .unwrap();
+        assert!(!rest.interrupted);
+        assert_eq!(rest.planned, 9);
+        assert_eq!(
+            resumed.lock().unwrap()[0],
+            Progress::BatchStarted { total: 7 },
+            "only the missing items run"
+        );
+        let direct = run(
+            &p,
+            Vec::new(),
+            RunOptions { threads: 2, ..opts },
+            &NoJournal,
+            &|_| {},
+            &AtomicBool::new(false),
+        )
+        .unwrap();
+        assert_eq!(bits(&rest.results), bits(&direct.results));
+    }
+
+    #[test]
+    fn shards_resumed_cover_the_study_once() {
+        let p = plan(Kind::Compare, "tests/data/study-small.ron", 2);
+        let spec = ShardSpec { index: 2, count: 2 };
+        let opts = RunOptions {
+            threads: 1,
+            scope: Scope::Shard(spec),
+            ..RunOptions::default()
+        };
+        let stop = AtomicBool::new(false);
+        let cut = run(
+            &p,
+            Vec::new(),
+            opts,
+            &NoJournal,
+            &|e| {
+                if let Progress::ItemDone { done: 1, .. } = e {
+                    stop.store(true, Ordering::SeqCst);
+                }
+            },
+            &stop,
+        )
+        .unwrap();
+        assert!(cut.interrupted && cut.results.len() == 1);
+        let rest = run(
+            &p,
+            cut.results,
+            opts,
+            &NoJournal,
+            &|_| {},
+            &AtomicBool::new(false),
+        )
+        .unwrap();
+        let all = all_items(3, 0..2);
+        let mut got: Vec<Item> = rest.results.iter().map(|r| r.item).collect();
+        got.sort_by_key(|i| (i.replication, i.variant));
+        assert_eq!(got, spec.items(&all));
+    }
+
+    #[test]
+    fn precision_adds_batches_until_the_target_or_the_limit() {
+        let p = plan(Kind::Compare, "tests/data/study-small.ron", 2);
+        let events = Mutex::new(Vec::new());
+        let precise = run(
+            &p,
+            Vec::new(),
+            RunOptions {
+                threads: 2,
+                precision: Some(Precision {
+                    half_width: 1e-9,
+                    max_replications: 5,
+                }),
+                ..RunOptions::default()
+            },
+            &NoJournal,
+            &|e| {
+                if let Progress::MoreReplications { .. } = e {
+                    events.lock().unwrap().push(e);
+                }
+            },
+            &AtomicBool::new(false),
+        )
+        .unwrap();
+        assert_eq!(precise.replications, 5);
+        assert_eq!(
+            precise.precision,
+            Some(PrecisionOutcome {
+                half_width: 1e-9,
+                reached: false
+            })
+        );
+        assert!(matches!(
+            events.lock().unwrap()[..],
+            [Progress::MoreReplications {
+                replications: 2,
+                next: 5,
+                ..
+            }]
+        ));
+        // The same bytes as five replications asked for at once.
+        let direct = run(
+            &plan(Kind::Compare, "tests/data/study-small.ron", 5),
+            Vec::new(),
+            RunOptions::default(),
+            &NoJournal,
+            &|_| {},
+            &AtomicBool::new(false),
+        )
+        .unwrap();
+        assert_eq!(bits(&precise.results), bits(&direct.results));
+        // A target already met: no more batches.
+        let loose = run(
+            &p,
+            Vec::new(),
+            RunOptions {
+                precision: Some(Precision {
+                    half_width: 1e12,
+                    max_replications: 5,
+                }),
+                ..RunOptions::default()
+            },
+            &NoJournal,
+            &|_| {},
+            &AtomicBool::new(false),
+        )
+        .unwrap();
+        assert_eq!(loose.replications, 2);
+        assert!(loose.precision.is_some_and(|o| o.reached));
+    }
+
+    #[test]
+    fn shards_refuse_trace_and_precision_and_precision_must_be_positive() {
+        let shard = Scope::Shard(ShardSpec { index: 1, count: 2 });
+        for opts in [
+            RunOptions {
+                scope: shard,
+                trace: true,
+                ..RunOptions::default()
+            },
+            RunOptions {
+                precision: Some(Precision {
+                    half_width: -1.0,
+                    max_replications: 5,
+                }),
+                ..RunOptions::default()
+            },
+        ] {
+            assert!(matches!(check_options(&opts), Err(Error::Usage(_))));
+        }
+    }
+}
