@@ -14,6 +14,20 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
+/// Most replications per variant, as in a scenario file.
+const MAX_REPLICATIONS: u64 = forceplan::experiment::MAX_REPLICATIONS;
+
+/// Parses `--threads`: 0 (one per core) to [`forceplan::experiment::MAX_THREADS`].
+fn threads_arg(s: &str) -> std::result::Result<usize, String> {
+    let max = forceplan::experiment::MAX_THREADS;
+    match s.parse::<usize>() {
+        Ok(n) if n <= max => Ok(n),
+        _ => Err(format!(
+            "expected 0 (one per core) to {max} threads, got \"{s}\""
+        )),
+    }
+}
+
 #[derive(Parser)]
 #[command(
     name = "forceplan",
@@ -28,14 +42,14 @@ struct Cli {
 /// Flags shared by `run`, `compare` and `sweep`.
 #[derive(Args, Clone)]
 struct Common {
-    /// Replications per variant (default: the study's or scenario's, else 30).
-    #[arg(long, short = 'n')]
+    /// Replications per variant, 1 to 1,000,000 (default: the study's or scenario's, else 30).
+    #[arg(long, short = 'n', value_parser = clap::value_parser!(u64).range(1..=MAX_REPLICATIONS))]
     replications: Option<u64>,
     /// Master seed (default: the scenario's).
     #[arg(long)]
     seed: Option<u64>,
-    /// Worker threads (default: all cores).
-    #[arg(long, short = 't', default_value_t = 0)]
+    /// Worker threads, at most 1024 (default: all cores; never more than the replications).
+    #[arg(long, short = 't', default_value_t = 0, value_parser = threads_arg)]
     threads: usize,
     /// Output directory (default: results/<name>/).
     #[arg(long, short = 'o')]
@@ -94,8 +108,8 @@ enum Command {
         /// for every option (or --max-replications is reached).
         #[arg(long, value_name = "H")]
         precision: Option<f64>,
-        /// Most replications per option with --precision.
-        #[arg(long, default_value_t = 1000)]
+        /// Most replications per option with --precision (at most 1,000,000).
+        #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=MAX_REPLICATIONS))]
         max_replications: u64,
         /// KPI to rank options by (default: the study's, else response_time_p90_h).
         #[arg(long)]
@@ -123,8 +137,8 @@ enum Command {
         /// Fewer replications and shorter runs (for tests).
         #[arg(long)]
         quick: bool,
-        /// Worker threads (default: all cores).
-        #[arg(long, short = 't', default_value_t = 0)]
+        /// Worker threads, at most 1024 (default: all cores).
+        #[arg(long, short = 't', default_value_t = 0, value_parser = threads_arg)]
         threads: usize,
     },
     /// Combine the partial results of shards into the outputs of the whole study.

@@ -153,12 +153,26 @@ pub fn check_options(opts: &RunOptions) -> Result<()> {
             "--shard cannot be combined with --trace or --precision".into(),
         ));
     }
-    if let Some(p) = opts.precision
-        && !(p.half_width.is_finite() && p.half_width > 0.0)
-    {
+    if let Some(p) = opts.precision {
+        if !(p.half_width.is_finite() && p.half_width > 0.0) {
+            return Err(Error::Usage(format!(
+                "--precision must be a positive number, got {}",
+                p.half_width
+            )));
+        }
+        if p.max_replications > super::MAX_REPLICATIONS {
+            return Err(Error::Usage(format!(
+                "--max-replications: expected at most {}, got {}",
+                super::MAX_REPLICATIONS,
+                p.max_replications
+            )));
+        }
+    }
+    if opts.threads > super::MAX_THREADS {
         return Err(Error::Usage(format!(
-            "--precision must be a positive number, got {}",
-            p.half_width
+            "expected 0 (one per core) to {} threads, got {}",
+            super::MAX_THREADS,
+            opts.threads
         )));
     }
     Ok(())
@@ -178,6 +192,13 @@ pub fn run(
     stop: &AtomicBool,
 ) -> Result<RunOutcome> {
     check_options(&opts)?;
+    if plan.replications > super::MAX_REPLICATIONS {
+        return Err(Error::Usage(format!(
+            "expected 1 to {} replications, got {}",
+            super::MAX_REPLICATIONS,
+            plan.replications
+        )));
+    }
     let everything = all_items(plan.variants.len(), 0..plan.replications);
     let scope = match opts.scope {
         Scope::Whole => everything,

@@ -172,3 +172,63 @@ fn paths_that_cannot_be_read_or_written() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("cannot write"), "{}", stderr(&o));
 }
+
+#[test]
+fn replications_and_threads_beyond_the_limits_are_refused_before_any_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let o = out.to_str().unwrap();
+    for args in [
+        vec![
+            "run",
+            "scenarios/tutorial.ron",
+            "-n",
+            "4294967296",
+            "--out",
+            o,
+        ],
+        vec!["run", "scenarios/tutorial.ron", "-n", "1000001", "--out", o],
+        vec![
+            "run",
+            "scenarios/tutorial.ron",
+            "--threads",
+            "5000",
+            "--out",
+            o,
+        ],
+        vec![
+            "compare",
+            "tests/data/study-small.ron",
+            "--precision",
+            "0.1",
+            "--max-replications",
+            "99999999999",
+            "--out",
+            o,
+        ],
+        vec!["validate-model", "--threads", "100000", "--out", o],
+    ] {
+        let start = Instant::now();
+        let r = forceplan(&args);
+        assert_eq!(r.status.code(), Some(2), "{args:?}: {}", stderr(&r));
+        assert!(
+            stderr(&r).contains("1000000") || stderr(&r).contains("1024"),
+            "{}",
+            stderr(&r)
+        );
+        assert!(start.elapsed() < Duration::from_secs(10), "{args:?}");
+        assert!(!out.exists(), "{args:?} wrote {}", out.display());
+    }
+}
+
+#[test]
+fn never_more_threads_than_replications() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    run_ok(
+        "scenarios/tutorial.ron",
+        &out,
+        &["-n", "2", "--threads", "64", "--no-plots"],
+    );
+    assert_eq!(json(&out.join("summary.json"))["threads"], 2);
+}
