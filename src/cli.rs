@@ -14,6 +14,33 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
+/// Set once stdout is closed (`forceplan validate x.ron | head -1`): later output is
+/// dropped and the command ends normally.
+static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
+
+/// Writes to stdout; a closed pipe (or any write error) ends the output, never the
+/// command, and never panics as `println!` does.
+fn emit(args: std::fmt::Arguments<'_>) {
+    use std::io::Write as _;
+    if STDOUT_CLOSED.load(Ordering::Relaxed) {
+        return;
+    }
+    let mut out = std::io::stdout().lock();
+    if out.write_fmt(args).and_then(|()| out.flush()).is_err() {
+        STDOUT_CLOSED.store(true, Ordering::Relaxed);
+    }
+}
+
+/// `print!` through [`emit`].
+macro_rules! out {
+    ($($t:tt)*) => { emit(format_args!($($t)*)) };
+}
+
+/// `println!` through [`emit`].
+macro_rules! outln {
+    ($($t:tt)*) => { emit(format_args!("{}\n", format_args!($($t)*))) };
+}
+
 /// Most replications per variant, as in a scenario file.
 const MAX_REPLICATIONS: u64 = forceplan::experiment::MAX_REPLICATIONS;
 
@@ -199,7 +226,7 @@ pub fn main() -> Result<()> {
         Command::Report { dir } => {
             print_drawn(&workflow::draw(&dir)?);
             let path = report::html::write(&dir, true)?;
-            println!("report written to {}", path.display());
+            outln!("report written to {}", path.display());
             Ok(())
         }
     }
@@ -254,12 +281,12 @@ fn validate(path: &Path, json: bool) -> Result<()> {
             "replications": sc.replications,
             "scenario_hash": report::hex(sc.source_hash),
         });
-        println!("{}", serde_json::to_string_pretty(&v)?);
+        outln!("{}", serde_json::to_string_pretty(&v)?);
         return Ok(());
     }
-    println!("{} is valid: scenario \"{}\"", path.display(), sc.name);
+    outln!("{} is valid: scenario \"{}\"", path.display(), sc.name);
     if !sc.description.is_empty() {
-        println!(
+        outln!(
             "  {}",
             sc.description
                 .split_whitespace()
@@ -267,8 +294,8 @@ fn validate(path: &Path, json: bool) -> Result<()> {
                 .join(" ")
         );
     }
-    println!("  nations:      {}", sc.nations.len());
-    println!(
+    outln!("  nations:      {}", sc.nations.len());
+    outln!(
         "  force:        {} contingents, {} units (air {}, sea {}, land {})",
         sc.contingents.len(),
         sc.total_units(),
@@ -276,15 +303,15 @@ fn validate(path: &Path, json: bool) -> Result<()> {
         units[1],
         units[2]
     );
-    println!("  bases:        {}", sc.bases.len());
-    println!(
+    outln!("  bases:        {}", sc.bases.len());
+    outln!(
         "  sectors:      {} (air {}, sea {}, land {})",
         sc.sectors.len(),
         sectors_by_domain[0],
         sectors_by_domain[1],
         sectors_by_domain[2]
     );
-    println!(
+    outln!(
         "  sensors:      {} satellites, {} radars, {} observation posts, {} ISR drones in {} fleets",
         sc.satellites.len(),
         radars,
@@ -292,7 +319,7 @@ fn validate(path: &Path, json: bool) -> Result<()> {
         drones,
         drone_fleets.len()
     );
-    println!(
+    outln!(
         "  violations:   {:.1} expected per day (air {:.1}, sea {:.1}, land {:.1}); {:.1} per day need a response",
         sc.violations_per_day(),
         per_domain[0],
@@ -300,7 +327,7 @@ fn validate(path: &Path, json: bool) -> Result<()> {
         per_domain[2],
         needing
     );
-    println!(
+    outln!(
         "  run:          {} days, seed {}, {} replications by default",
         sc.horizon_days(),
         sc.seed,
@@ -448,7 +475,7 @@ fn experiment(
                 );
                 return Err(Interrupted.into());
             }
-            println!(
+            outln!(
                 "shard {} of {}: {done} of {study_items} replications done in {wall_seconds:.2} s; partial results in {}/",
                 spec.index,
                 spec.count,
@@ -464,9 +491,9 @@ fn experiment(
             interrupted,
             finish,
         } => {
-            print!("{table}");
+            out!("{table}");
             if interrupted {
-                println!(
+                outln!(
                     "\nINTERRUPTED after {done} of {total} replications: the results above and in {}/ cover only those.\nContinue with: forceplan {} --resume {}",
                     out.display(),
                     kind.key(),
@@ -477,7 +504,7 @@ fn experiment(
             if let Some(f) = finish {
                 print_finish(&f);
             }
-            println!("\nresults written to {}/", out.display());
+            outln!("\nresults written to {}/", out.display());
         }
     }
     Ok(())
@@ -498,9 +525,9 @@ fn validate_model(dir: &Path, out: &Path, quick: bool, threads: usize) -> Result
         out,
         report::validation::markdown(&cases, &command, seconds).as_bytes(),
     )?;
-    print!("{}", report::validation::table(&cases));
+    out!("{}", report::validation::table(&cases));
     let failed = cases.iter().filter(|c| !c.pass).count();
-    println!(
+    outln!(
         "\n{} of {} cases pass ({seconds:.1} s); written to {}",
         cases.len() - failed,
         cases.len(),
@@ -514,9 +541,9 @@ fn validate_model(dir: &Path, out: &Path, quick: bool, threads: usize) -> Result
 
 fn merge(dirs: &[PathBuf], out: Option<PathBuf>) -> Result<()> {
     let m = workflow::merge(dirs, out)?;
-    print!("{}", m.table);
+    out!("{}", m.table);
     print_finish(&m.finish);
-    println!("\nmerged {} shards into {}/", m.shards, m.out.display());
+    outln!("\nmerged {} shards into {}/", m.shards, m.out.display());
     Ok(())
 }
 
@@ -525,11 +552,11 @@ fn print_finish(f: &Finish) {
     if let Some(d) = &f.plots {
         print_drawn(d);
     }
-    println!("report written to {}", f.report.display());
+    outln!("report written to {}", f.report.display());
 }
 
 fn print_drawn(d: &workflow::Drawn) {
-    println!(
+    outln!(
         "drew {} plots (PNG and SVG) in {:.2} s into {}/",
         d.count,
         d.seconds,

@@ -142,3 +142,42 @@ fn unwritable_output_directory_is_a_clear_error() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("cannot write"));
 }
+
+/// Runs forceplan with its stdout a pipe whose reading end is already closed.
+fn with_closed_stdout(args: &[&str]) -> std::process::Output {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    std::process::Command::new(env!("CARGO_BIN_EXE_forceplan"))
+        .args(args)
+        .current_dir(root())
+        .stdout(writer)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_closed_stdout_pipe_ends_the_output_not_the_command() {
+    for args in [
+        vec!["validate", "scenarios/coalition-2026.ron"],
+        vec!["validate", "--json", "scenarios/coalition-2026.ron"],
+    ] {
+        let o = with_closed_stdout(&args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
+    }
+    // A run whose table cannot be printed still writes every output.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let o = with_closed_stdout(&[
+        "run",
+        "scenarios/tutorial.ron",
+        "-n",
+        "2",
+        "--no-plots",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(out.join("report.html").is_file());
+}
