@@ -232,3 +232,58 @@ fn never_more_threads_than_replications() {
     );
     assert_eq!(json(&out.join("summary.json"))["threads"], 2);
 }
+
+#[test]
+fn validate_model_on_a_users_directory_never_crashes() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("VALIDATION.md");
+    let check = |scenarios: &Path, expect: &str| {
+        let o = forceplan(&[
+            "validate-model",
+            "--quick",
+            "--scenarios",
+            scenarios.to_str().unwrap(),
+            "--out",
+            report.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains(expect),
+            "expected {expect:?} in {}",
+            stderr(&o)
+        );
+        assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
+        assert!(!report.exists());
+    };
+    // Missing directory, empty directory.
+    check(&dir.path().join("nowhere"), "has no mmc.ron");
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    check(&empty, "has no mmc.ron");
+    // Every file present, but one is garbage, then one lacks what its case reads.
+    let user = dir.path().join("user");
+    std::fs::create_dir(&user).unwrap();
+    for e in std::fs::read_dir(repo("scenarios/validation")).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), user.join(e.file_name())).unwrap();
+    }
+    std::fs::write(user.join("detection.ron"), "not a scenario").unwrap();
+    check(&user, "detection.ron:1:1");
+    std::fs::copy(
+        repo("scenarios/validation/mmc.ron"),
+        user.join("detection.ron"),
+    )
+    .unwrap();
+    check(&user, "needs a fixed sensor");
+    std::fs::copy(
+        repo("scenarios/validation/detection.ron"),
+        user.join("detection.ron"),
+    )
+    .unwrap();
+    std::fs::copy(
+        repo("scenarios/validation/mmc.ron"),
+        user.join("drone-orbit.ron"),
+    )
+    .unwrap();
+    check(&user, "needs a first contingent with an endurance");
+}
