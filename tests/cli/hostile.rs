@@ -269,21 +269,20 @@ fn validate_model_on_a_users_directory_never_crashes() {
     }
     std::fs::write(user.join("detection.ron"), "not a scenario").unwrap();
     check(&user, "detection.ron:1:1");
-    std::fs::copy(
-        repo("scenarios/validation/mmc.ron"),
-        user.join("detection.ron"),
-    )
-    .unwrap();
-    check(&user, "needs a fixed sensor");
+    // mmc.ron has an observation post but no satellite and no drone fleet.
+    let mmc = repo("scenarios/validation/mmc.ron");
     std::fs::copy(
         repo("scenarios/validation/detection.ron"),
         user.join("detection.ron"),
     )
     .unwrap();
+    std::fs::copy(&mmc, user.join("satellite.ron")).unwrap();
+    check(&user, "needs a satellite");
     std::fs::copy(
-        repo("scenarios/validation/mmc.ron"),
-        user.join("drone-orbit.ron"),
+        repo("scenarios/validation/satellite.ron"),
+        user.join("satellite.ron"),
     )
     .unwrap();
+    std::fs::copy(&mmc, user.join("drone-orbit.ron")).unwrap();
     check(&user, "needs a first contingent with an endurance");
 }
