@@ -398,6 +398,7 @@ pub fn merge(paths: &[PathBuf], out: Option<PathBuf>) -> Result<Merged> {
         requested: merged.plan.replications,
         interrupted: false,
     };
+    report::create_dir(&out)?;
     let table = write_outputs(&merged.plan, &merged.results, &info, &out, None)?;
     let finish = plots_and_report(&out, &merged.plan, true)?;
     Ok(Merged {

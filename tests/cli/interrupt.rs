@@ -121,3 +121,50 @@ fn resume_without_a_checkpoint_is_a_usage_error() {
     ]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn merge_into_a_new_directory_works_for_sweep_shards() {
+    let dir = tempfile::tempdir().unwrap();
+    let shards = dir.path().join("shards");
+    for k in ["1/2", "2/2"] {
+        let o = forceplan(&[
+            "sweep",
+            "tests/data/sweep-small.ron",
+            "-n",
+            "2",
+            "--shard",
+            k,
+            "--no-plots",
+            "--out",
+            shards.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let merged = dir.path().join("new").join("merged");
+    let o = forceplan(&[
+        "merge",
+        shards.to_str().unwrap(),
+        "--out",
+        merged.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let direct = dir.path().join("direct");
+    let o = forceplan(&[
+        "sweep",
+        "tests/data/sweep-small.ron",
+        "-n",
+        "2",
+        "--no-plots",
+        "--out",
+        direct.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read(direct.join("sweep.csv")).unwrap(),
+        std::fs::read(merged.join("sweep.csv")).unwrap()
+    );
+    assert_eq!(
+        strip_timing(json(&direct.join("sweep.json"))),
+        strip_timing(json(&merged.join("sweep.json")))
+    );
+}
