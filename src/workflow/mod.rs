@@ -7,6 +7,8 @@
 use crate::error::{Error, Result};
 use crate::experiment::ByVariant;
 use crate::experiment::Item;
+
+pub mod outdir;
 use crate::experiment::ItemResult;
 use crate::experiment::plan::{Inputs, Kind, Params, Plan};
 use crate::experiment::runner::{
@@ -201,7 +203,7 @@ pub fn run_experiment(
 
     if let Some(spec) = req.shard {
         let dir = out.join(spec.dir_name());
-        report::create_dir(&dir)?;
+        let _lock = outdir::lock(&dir)?;
         let o = runner::run(&plan, done, opts, &runner::NoJournal, progress, stop)?;
         if !o.interrupted {
             let doc = shard::partial_json(&plan, spec, &o.results, o.events(), o.wall_seconds);
@@ -218,7 +220,7 @@ pub fn run_experiment(
         });
     }
 
-    report::create_dir(&out)?;
+    let _lock = outdir::lock(&out)?;
     let parts = out.join(".trace-parts");
     if opts.trace {
         report::create_dir(&parts)?;
@@ -398,7 +400,7 @@ pub fn merge(paths: &[PathBuf], out: Option<PathBuf>) -> Result<Merged> {
         requested: merged.plan.replications,
         interrupted: false,
     };
-    report::create_dir(&out)?;
+    let _lock = outdir::lock(&out)?;
     let table = write_outputs(&merged.plan, &merged.results, &info, &out, None)?;
     let finish = plots_and_report(&out, &merged.plan, true)?;
     Ok(Merged {
