@@ -91,6 +91,9 @@ struct Common {
     /// Do not draw plots (report.html is still written, without them).
     #[arg(long)]
     no_plots: bool,
+    /// Replace what the output directory holds even if it is not a result of this command.
+    #[arg(long)]
+    force: bool,
 }
 
 #[derive(Subcommand)]
@@ -176,6 +179,9 @@ enum Command {
         /// Output directory (default: the directory holding the shards).
         #[arg(long, short = 'o')]
         out: Option<PathBuf>,
+        /// Replace what the output directory holds even if it is not a merged result of this kind.
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -212,7 +218,7 @@ pub fn main() -> Result<()> {
         Command::Sweep { sweep, common, kpi } => {
             experiment(Kind::Sweep, sweep.as_deref(), common, kpi, false, None)
         }
-        Command::Merge { dirs, out } => merge(&dirs, out),
+        Command::Merge { dirs, out, force } => merge(&dirs, out, force),
         Command::ValidateModel {
             scenarios,
             out,
@@ -457,6 +463,7 @@ fn experiment(
             max_replications,
         }),
         plots: !common.no_plots,
+        force: common.force,
     };
     let display = Display::default();
     match workflow::run_experiment(&req, &|p| display.show(p), &stop)? {
@@ -539,8 +546,8 @@ fn validate_model(dir: &Path, out: &Path, quick: bool, threads: usize) -> Result
     Ok(())
 }
 
-fn merge(dirs: &[PathBuf], out: Option<PathBuf>) -> Result<()> {
-    let m = workflow::merge(dirs, out)?;
+fn merge(dirs: &[PathBuf], out: Option<PathBuf>, force: bool) -> Result<()> {
+    let m = workflow::merge(dirs, out, force)?;
     out!("{}", m.table);
     print_finish(&m.finish);
     outln!("\nmerged {} shards into {}/", m.shards, m.out.display());

@@ -55,6 +55,8 @@ pub struct Request {
     pub precision: Option<Precision>,
     /// Draw the plots.
     pub plots: bool,
+    /// Replace whatever the output directory holds, even if it is not a result of this kind.
+    pub force: bool,
 }
 
 /// Plots drawn into a results directory.
@@ -204,6 +206,9 @@ pub fn run_experiment(
     if let Some(spec) = req.shard {
         let dir = out.join(spec.dir_name());
         let _lock = outdir::lock(&dir)?;
+        if !resumed {
+            outdir::claim(&dir, req.kind, req.force, false)?;
+        }
         let o = runner::run(&plan, done, opts, &runner::NoJournal, progress, stop)?;
         if !o.interrupted {
             let doc = shard::partial_json(&plan, spec, &o.results, o.events(), o.wall_seconds);
@@ -221,6 +226,9 @@ pub fn run_experiment(
     }
 
     let _lock = outdir::lock(&out)?;
+    if !resumed {
+        outdir::claim(&out, req.kind, req.force, false)?;
+    }
     let parts = out.join(".trace-parts");
     if opts.trace {
         report::create_dir(&parts)?;
@@ -370,8 +378,9 @@ fn partial_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
 }
 
 /// Combines the partial results of shards into the outputs of the whole study, in `out`
-/// (default: the directory holding the shards).
-pub fn merge(paths: &[PathBuf], out: Option<PathBuf>) -> Result<Merged> {
+/// (default: the directory holding the shards; its shard directories are kept, anything
+/// else there must be an earlier result of the same kind, or `force`).
+pub fn merge(paths: &[PathBuf], out: Option<PathBuf>, force: bool) -> Result<Merged> {
     let files = partial_files(paths)?;
     let mut partials = Vec::new();
     for f in &files {
@@ -401,6 +410,7 @@ pub fn merge(paths: &[PathBuf], out: Option<PathBuf>) -> Result<Merged> {
         interrupted: false,
     };
     let _lock = outdir::lock(&out)?;
+    outdir::claim(&out, merged.plan.kind, force, true)?;
     let table = write_outputs(&merged.plan, &merged.results, &info, &out, None)?;
     let finish = plots_and_report(&out, &merged.plan, true)?;
     Ok(Merged {

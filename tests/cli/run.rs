@@ -181,3 +181,53 @@ fn a_closed_stdout_pipe_ends_the_output_not_the_command() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(out.join("report.html").is_file());
 }
+
+#[test]
+fn a_run_owns_its_directory_and_leaves_no_stale_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let o = out.to_str().unwrap();
+    run_ok(
+        "scenarios/tutorial.ron",
+        &out,
+        &["-n", "2", "--trace", "--no-plots"],
+    );
+    assert!(out.join("violations.csv").is_file());
+    // The same kind of result again, without a trace: the old trace goes.
+    run_ok("scenarios/tutorial.ron", &out, &["-n", "2", "--no-plots"]);
+    assert!(!out.join("violations.csv").exists(), "stale trace left");
+    // Another kind of result is refused, saying what is there.
+    let r = forceplan(&[
+        "compare",
+        "tests/data/study-small.ron",
+        "-n",
+        "2",
+        "--out",
+        o,
+    ]);
+    assert_eq!(r.status.code(), Some(2), "{}", stderr(&r));
+    assert!(
+        stderr(&r).contains("the results of a `run`"),
+        "{}",
+        stderr(&r)
+    );
+    // Files that are not results are refused too; --force replaces them.
+    let mine = dir.path().join("mine");
+    std::fs::create_dir(&mine).unwrap();
+    std::fs::write(mine.join("thesis.tex"), "keep me").unwrap();
+    let m = mine.to_str().unwrap();
+    let r = forceplan(&["run", "scenarios/tutorial.ron", "-n", "1", "--out", m]);
+    assert_eq!(r.status.code(), Some(2), "{}", stderr(&r));
+    assert!(stderr(&r).contains("thesis.tex"), "{}", stderr(&r));
+    assert_eq!(
+        std::fs::read_to_string(mine.join("thesis.tex")).unwrap(),
+        "keep me"
+    );
+    run_ok(
+        "scenarios/tutorial.ron",
+        &mine,
+        &["-n", "1", "--no-plots", "--force"],
+    );
+    assert!(!mine.join("thesis.tex").exists());
+    assert!(mine.join("summary.json").is_file());
+}
