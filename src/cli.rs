@@ -1,18 +1,59 @@
 //! Command-line interface.
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
-use forceplan::experiment::plan::{Inputs, Kind, Params, Plan};
-use forceplan::experiment::shard::{self, ShardSpec};
-use forceplan::experiment::{ByVariant, ExecOptions, Execution, Item, all_items, execute};
-use forceplan::report::checkpoint::{self, Checkpoint};
-use forceplan::report::{self, RunInfo};
+use forceplan::experiment::plan::{Kind, Params};
+use forceplan::experiment::runner::{Precision, Progress};
+use forceplan::experiment::shard::ShardSpec;
+use forceplan::report;
 use forceplan::scenario::{self, Domain, FixedSensorKind};
+use forceplan::workflow::{self, Finish, Outcome, Request, Source};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+/// Set once stdout is closed (`forceplan validate x.ron | head -1`): later output is
+/// dropped and the command ends normally.
+static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
+
+/// Writes to stdout; a closed pipe (or any write error) ends the output, never the
+/// command, and never panics as `println!` does.
+fn emit(args: std::fmt::Arguments<'_>) {
+    use std::io::Write as _;
+    if STDOUT_CLOSED.load(Ordering::Relaxed) {
+        return;
+    }
+    let mut out = std::io::stdout().lock();
+    if out.write_fmt(args).and_then(|()| out.flush()).is_err() {
+        STDOUT_CLOSED.store(true, Ordering::Relaxed);
+    }
+}
+
+/// `print!` through [`emit`].
+macro_rules! out {
+    ($($t:tt)*) => { emit(format_args!($($t)*)) };
+}
+
+/// `println!` through [`emit`].
+macro_rules! outln {
+    ($($t:tt)*) => { emit(format_args!("{}\n", format_args!($($t)*))) };
+}
+
+/// Most replications per variant, as in a scenario file.
+const MAX_REPLICATIONS: u64 = forceplan::experiment::MAX_REPLICATIONS;
+
+/// Parses `--threads`: 0 (one per core) to [`forceplan::experiment::MAX_THREADS`].
+fn threads_arg(s: &str) -> std::result::Result<usize, String> {
+    let max = forceplan::experiment::MAX_THREADS;
+    match s.parse::<usize>() {
+        Ok(n) if n <= max => Ok(n),
+        _ => Err(format!(
+            "expected 0 (one per core) to {max} threads, got \"{s}\""
+        )),
+    }
+}
 
 #[derive(Parser)]
 #[command(
@@ -28,14 +69,14 @@ struct Cli {
 /// Flags shared by `run`, `compare` and `sweep`.
 #[derive(Args, Clone)]
 struct Common {
-    /// Replications per variant (default: the study's or scenario's, else 30).
-    #[arg(long, short = 'n')]
+    /// Replications per variant, 1 to 1,000,000 (default: the study's or scenario's, else 30).
+    #[arg(long, short = 'n', value_parser = clap::value_parser!(u64).range(1..=MAX_REPLICATIONS))]
     replications: Option<u64>,
     /// Master seed (default: the scenario's).
     #[arg(long)]
     seed: Option<u64>,
-    /// Worker threads (default: all cores).
-    #[arg(long, short = 't', default_value_t = 0)]
+    /// Worker threads, at most 1024 (default: all cores; never more than the replications).
+    #[arg(long, short = 't', default_value_t = 0, value_parser = threads_arg)]
     threads: usize,
     /// Output directory (default: results/<name>/).
     #[arg(long, short = 'o')]
@@ -50,6 +91,9 @@ struct Common {
     /// Do not draw plots (report.html is still written, without them).
     #[arg(long)]
     no_plots: bool,
+    /// Replace what the output directory holds even if it is not a result of this command.
+    #[arg(long)]
+    force: bool,
 }
 
 #[derive(Subcommand)]
@@ -94,8 +138,8 @@ enum Command {
         /// for every option (or --max-replications is reached).
         #[arg(long, value_name = "H")]
         precision: Option<f64>,
-        /// Most replications per option with --precision.
-        #[arg(long, default_value_t = 1000)]
+        /// Most replications per option with --precision (at most 1,000,000).
+        #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=MAX_REPLICATIONS))]
         max_replications: u64,
         /// KPI to rank options by (default: the study's, else response_time_p90_h).
         #[arg(long)]
@@ -123,8 +167,8 @@ enum Command {
         /// Fewer replications and shorter runs (for tests).
         #[arg(long)]
         quick: bool,
-        /// Worker threads (default: all cores).
-        #[arg(long, short = 't', default_value_t = 0)]
+        /// Worker threads, at most 1024 (default: all cores).
+        #[arg(long, short = 't', default_value_t = 0, value_parser = threads_arg)]
         threads: usize,
     },
     /// Combine the partial results of shards into the outputs of the whole study.
@@ -135,6 +179,9 @@ enum Command {
         /// Output directory (default: the directory holding the shards).
         #[arg(long, short = 'o')]
         out: Option<PathBuf>,
+        /// Replace what the output directory holds even if it is not a merged result of this kind.
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -171,17 +218,22 @@ pub fn main() -> Result<()> {
         Command::Sweep { sweep, common, kpi } => {
             experiment(Kind::Sweep, sweep.as_deref(), common, kpi, false, None)
         }
-        Command::Merge { dirs, out } => merge(&dirs, out),
+        Command::Merge { dirs, out, force } => merge(&dirs, out, force),
         Command::ValidateModel {
             scenarios,
             out,
             quick,
             threads,
         } => validate_model(&scenarios, &out, quick, threads),
-        Command::Plot { dir } => plot(&dir).map(|_| ()),
+        Command::Plot { dir } => {
+            print_drawn(&workflow::draw(&dir)?);
+            Ok(())
+        }
         Command::Report { dir } => {
-            plot(&dir)?;
-            report_html(&dir, true)
+            print_drawn(&workflow::draw(&dir)?);
+            let path = report::html::write(&dir, true)?;
+            outln!("report written to {}", path.display());
+            Ok(())
         }
     }
 }
@@ -235,12 +287,12 @@ fn validate(path: &Path, json: bool) -> Result<()> {
             "replications": sc.replications,
             "scenario_hash": report::hex(sc.source_hash),
         });
-        println!("{}", serde_json::to_string_pretty(&v)?);
+        outln!("{}", serde_json::to_string_pretty(&v)?);
         return Ok(());
     }
-    println!("{} is valid: scenario \"{}\"", path.display(), sc.name);
+    outln!("{} is valid: scenario \"{}\"", path.display(), sc.name);
     if !sc.description.is_empty() {
-        println!(
+        outln!(
             "  {}",
             sc.description
                 .split_whitespace()
@@ -248,8 +300,8 @@ fn validate(path: &Path, json: bool) -> Result<()> {
                 .join(" ")
         );
     }
-    println!("  nations:      {}", sc.nations.len());
-    println!(
+    outln!("  nations:      {}", sc.nations.len());
+    outln!(
         "  force:        {} contingents, {} units (air {}, sea {}, land {})",
         sc.contingents.len(),
         sc.total_units(),
@@ -257,15 +309,15 @@ fn validate(path: &Path, json: bool) -> Result<()> {
         units[1],
         units[2]
     );
-    println!("  bases:        {}", sc.bases.len());
-    println!(
+    outln!("  bases:        {}", sc.bases.len());
+    outln!(
         "  sectors:      {} (air {}, sea {}, land {})",
         sc.sectors.len(),
         sectors_by_domain[0],
         sectors_by_domain[1],
         sectors_by_domain[2]
     );
-    println!(
+    outln!(
         "  sensors:      {} satellites, {} radars, {} observation posts, {} ISR drones in {} fleets",
         sc.satellites.len(),
         radars,
@@ -273,7 +325,7 @@ fn validate(path: &Path, json: bool) -> Result<()> {
         drones,
         drone_fleets.len()
     );
-    println!(
+    outln!(
         "  violations:   {:.1} expected per day (air {:.1}, sea {:.1}, land {:.1}); {:.1} per day need a response",
         sc.violations_per_day(),
         per_domain[0],
@@ -281,7 +333,7 @@ fn validate(path: &Path, json: bool) -> Result<()> {
         per_domain[2],
         needing
     );
-    println!(
+    outln!(
         "  run:          {} days, seed {}, {} replications by default",
         sc.horizon_days(),
         sc.seed,
@@ -290,44 +342,49 @@ fn validate(path: &Path, json: bool) -> Result<()> {
     Ok(())
 }
 
-/// A progress reporter: a bar on a terminal, plain lines otherwise.
-struct Progress {
-    bar: Option<ProgressBar>,
-    done: AtomicU64,
-    total: u64,
+/// Shows a run's progress on stderr: a bar on a terminal, plain lines otherwise.
+#[derive(Default)]
+struct Display {
+    bar: Mutex<Option<ProgressBar>>,
 }
 
-impl Progress {
-    fn new(total: u64, what: &str) -> Self {
-        let bar = std::io::stderr().is_terminal().then(|| {
-            let b = ProgressBar::new(total);
-            let template = format!(
-                "{{spinner}} [{{elapsed_precise}}] {{bar:40}} {{pos}}/{{len}} {what} (eta {{eta}})"
-            );
-            b.set_style(ProgressStyle::with_template(&template).expect("valid template"));
-            b
-        });
-        Progress {
-            bar,
-            done: AtomicU64::new(0),
-            total,
-        }
-    }
-
-    fn tick(&self) {
-        let n = self.done.fetch_add(1, Ordering::Relaxed) + 1;
-        match &self.bar {
-            Some(b) => b.inc(1),
-            None if n.is_multiple_of((self.total / 10).max(1)) || n == self.total => {
-                eprintln!("progress: {n}/{} replications", self.total)
+impl Display {
+    fn show(&self, p: Progress) {
+        let Ok(mut bar) = self.bar.lock() else {
+            return;
+        };
+        match p {
+            Progress::Resumed { done, total } => {
+                eprintln!("resume: {done} of {total} replications already done");
             }
-            None => {}
-        }
-    }
-
-    fn finish(self) {
-        if let Some(b) = self.bar {
-            b.finish_and_clear();
+            Progress::BatchStarted { total } => {
+                *bar = std::io::stderr().is_terminal().then(|| {
+                    let b = ProgressBar::new(total);
+                    let template = "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} replications (eta {eta})";
+                    b.set_style(ProgressStyle::with_template(template).expect("valid template"));
+                    b
+                });
+            }
+            Progress::ItemDone { done, total } => match &*bar {
+                Some(b) => b.inc(1),
+                None if done.is_multiple_of((total / 10).max(1)) || done == total => {
+                    eprintln!("progress: {done}/{total} replications")
+                }
+                None => {}
+            },
+            Progress::BatchEnded => {
+                if let Some(b) = bar.take() {
+                    b.finish_and_clear();
+                }
+            }
+            Progress::MoreReplications {
+                worst_half_width,
+                target,
+                replications,
+                next,
+            } => eprintln!(
+                "precision: worst CI half-width {worst_half_width:.4} > {target} after {replications} replications; running {next}"
+            ),
         }
     }
 }
@@ -364,27 +421,6 @@ fn stop_on_ctrl_c() -> Arc<AtomicBool> {
     stop
 }
 
-/// Runs `items`, with a progress display; `on_done` also sees every finished item.
-fn run_items(
-    plan: &Plan,
-    items: &[Item],
-    opts: ExecOptions,
-    trace: Option<forceplan::experiment::TraceSink<'_>>,
-    checkpoint: Option<&Checkpoint>,
-    stop: &AtomicBool,
-) -> Result<Execution> {
-    let variants: Vec<&forceplan::model::Prepared> =
-        plan.variants.iter().map(|v| &v.prepared).collect();
-    let progress = Progress::new(items.len() as u64, "replications");
-    let on_done = |r: &forceplan::experiment::ItemResult| -> forceplan::Result<()> {
-        progress.tick();
-        checkpoint.map_or(Ok(()), |c| c.append(r))
-    };
-    let exec = execute(&variants, items, opts, &on_done, trace, stop)?;
-    progress.finish();
-    Ok(exec)
-}
-
 fn experiment(
     kind: Kind,
     file: Option<&Path>,
@@ -394,253 +430,91 @@ fn experiment(
     precision: Option<(f64, u64)>,
 ) -> Result<()> {
     let stop = stop_on_ctrl_c();
-    // A fresh study, or the rest of an interrupted one.
-    let (mut plan, out, trace, mut done) = match &common.resume {
-        Some(dir) => {
-            if file.is_some()
-                || common.shard.is_some()
-                || precision.is_some()
-                || common.seed.is_some()
-                || common.replications.is_some()
-            {
-                return Err(forceplan::Error::Usage("--resume DIR takes everything from DIR: give no input file, --seed, --replications, --shard or --precision".into()).into());
-            }
-            let saved = checkpoint::load(dir)?;
-            if saved.manifest.kind != kind {
-                return Err(forceplan::Error::Usage(format!(
-                    "{} holds an interrupted `{}`, not a `{}`",
-                    dir.display(),
-                    saved.manifest.kind.key(),
-                    kind.key()
-                ))
-                .into());
-            }
-            let m = saved.manifest;
-            let plan = Plan::load(kind, &m.main_file, Inputs::sealed(m.inputs), m.params)?;
-            if format!("{:016x}", plan.input_hash()) != m.input_hash {
-                return Err(forceplan::Error::Internal(
-                    "the checkpoint's inputs do not match its hash".into(),
-                )
-                .into());
-            }
-            shard::check_items(
-                &saved.items_file.display().to_string(),
-                &saved.items,
-                &plan,
-                None,
-            )?;
-            eprintln!(
-                "resume: {} of {} replications already done",
-                saved.items.len(),
-                plan.variants.len() as u64 * plan.replications
-            );
-            (plan, dir.clone(), saved.trace, saved.items)
+    let source = match (&common.resume, file) {
+        (Some(dir), None) if common.seed.is_none() && common.replications.is_none() => {
+            Source::Resume(dir.clone())
         }
-        None => {
-            let file = file.ok_or_else(|| {
-                forceplan::Error::Usage("give an input file (or --resume DIR)".into())
-            })?;
-            let params = Params {
+        (Some(_), _) => {
+            return Err(forceplan::Error::Usage("--resume DIR takes everything from DIR: give no input file, --seed, --replications, --shard or --precision".into()).into());
+        }
+        (None, Some(path)) => Source::File {
+            path: path.to_path_buf(),
+            params: Params {
                 seed: common.seed,
                 replications: common.replications,
                 kpi,
-            };
-            let plan = Plan::load(
-                kind,
-                &file.display().to_string(),
-                Inputs::from_disk(),
-                params,
-            )?;
-            let out = common
-                .out
-                .clone()
-                .unwrap_or_else(|| Path::new("results").join(&plan.name));
-            (plan, out, trace, Vec::new())
+            },
+        },
+        (None, None) => {
+            return Err(
+                forceplan::Error::Usage("give an input file (or --resume DIR)".into()).into(),
+            );
         }
     };
-    let opts = ExecOptions {
+    let req = Request {
+        kind,
+        source,
+        out: common.out,
         threads: common.threads,
         trace,
-        timeline: true,
+        shard: common.shard,
+        precision: precision.map(|(half_width, max_replications)| Precision {
+            half_width,
+            max_replications,
+        }),
+        plots: !common.no_plots,
+        force: common.force,
     };
-    let everything = all_items(plan.variants.len(), 0..plan.replications);
-
-    if let Some(spec) = common.shard {
-        if trace || precision.is_some() {
-            return Err(forceplan::Error::Usage(
-                "--shard cannot be combined with --trace or --precision".into(),
-            )
-            .into());
-        }
-        let dir = out.join(spec.dir_name());
-        report::create_dir(&dir)?;
-        let items = spec.items(&everything);
-        let exec = run_items(&plan, &items, opts, None, None, &stop)?;
-        if exec.interrupted {
-            eprintln!(
-                "shard {} of {} interrupted: nothing written; run it again to complete the study",
-                spec.index, spec.count
-            );
-            return Err(Interrupted.into());
-        }
-        let doc = shard::partial_json(&plan, spec, &exec.results, exec.events, exec.wall_seconds);
-        report::atomic_write(
-            &dir.join(shard::PARTIAL_FILE),
-            serde_json::to_string(&doc)?.as_bytes(),
-        )?;
-        println!(
-            "shard {} of {}: {} of {} replications done in {:.2} s; partial results in {}/",
-            spec.index,
-            spec.count,
-            items.len(),
-            everything.len(),
-            exec.wall_seconds,
-            dir.display()
-        );
-        return Ok(());
-    }
-
-    report::create_dir(&out)?;
-    let parts = out.join(".trace-parts");
-    if trace {
-        report::create_dir(&parts)?;
-    }
-    let checkpoint = if common.resume.is_some() {
-        Checkpoint::reopen(&out)?
-    } else {
-        Checkpoint::create(&out, &plan, trace)?
-    };
-    let sc = &plan.variants[0].prepared.scenario;
-    let sink =
-        |item: Item, records: &[forceplan::metrics::ViolationRecord]| -> forceplan::Result<()> {
-            report::atomic_write(
-                &parts.join(format!("{:08}.csv", item.replication)),
-                report::trace_rows(sc, item.replication, records).as_bytes(),
-            )
-        };
-    let todo: Vec<Item> = everything
-        .iter()
-        .copied()
-        .filter(|i| !done.iter().any(|d| d.item == *i))
-        .collect();
-    let exec = run_items(
-        &plan,
-        &todo,
-        opts,
-        trace.then_some(&sink as _),
-        Some(&checkpoint),
-        &stop,
-    )?;
-    let (mut wall_seconds, threads, mut interrupted) =
-        (exec.wall_seconds, exec.threads, exec.interrupted);
-    done.extend(exec.results);
-    let mut precision_state = None;
-    if let Some((h, max)) = precision.filter(|_| !interrupted) {
-        if !(h.is_finite() && h > 0.0) {
-            return Err(forceplan::Error::Usage(format!(
-                "--precision must be a positive number, got {h}"
-            ))
-            .into());
-        }
-        let batch = plan.replications.max(10);
-        let mut n = plan.replications;
-        loop {
-            let grouped = ByVariant::group(plan.variants.len(), done.iter().cloned());
-            let worst = forceplan::experiment::compare::half_widths(&grouped.results, plan.kpi)
-                .into_iter()
-                .fold(0.0, f64::max);
-            let reached = worst <= h;
-            if reached || n >= max {
-                precision_state = Some((h, reached));
-                break;
+    let display = Display::default();
+    match workflow::run_experiment(&req, &|p| display.show(p), &stop)? {
+        Outcome::Shard {
+            spec,
+            dir,
+            done,
+            study_items,
+            wall_seconds,
+            interrupted,
+        } => {
+            if interrupted {
+                eprintln!(
+                    "shard {} of {} interrupted: nothing written; run it again to complete the study",
+                    spec.index, spec.count
+                );
+                return Err(Interrupted.into());
             }
-            let next = (n + batch).min(max);
-            eprintln!(
-                "precision: worst CI half-width {worst:.4} > {h} after {n} replications; running {next}"
+            outln!(
+                "shard {} of {}: {done} of {study_items} replications done in {wall_seconds:.2} s; partial results in {}/",
+                spec.index,
+                spec.count,
+                dir.display()
             );
-            let more = run_items(
-                &plan,
-                &all_items(plan.variants.len(), n..next),
-                opts,
-                None,
-                Some(&checkpoint),
-                &stop,
-            )?;
-            done.extend(more.results);
-            wall_seconds += more.wall_seconds;
-            n = next;
-            if more.interrupted {
-                interrupted = true;
-                break;
+        }
+        Outcome::Complete {
+            kind,
+            out,
+            table,
+            done,
+            total,
+            interrupted,
+            finish,
+        } => {
+            out!("{table}");
+            if interrupted {
+                outln!(
+                    "\nINTERRUPTED after {done} of {total} replications: the results above and in {}/ cover only those.\nContinue with: forceplan {} --resume {}",
+                    out.display(),
+                    kind.key(),
+                    out.display()
+                );
+                return Err(Interrupted.into());
             }
+            if let Some(f) = finish {
+                print_finish(&f);
+            }
+            outln!("\nresults written to {}/", out.display());
         }
-        plan.replications = n;
     }
-    let info = RunInfo {
-        seed: plan.seed,
-        events: done.iter().map(|r| r.result.events).sum(),
-        wall_seconds,
-        threads,
-        requested: plan.replications,
-        interrupted,
-    };
-    let grouped = ByVariant::group(plan.variants.len(), done);
-    let table = write_outputs(&plan, &grouped, &info, &out, precision_state)?;
-    if trace {
-        let mut all = String::from(report::TRACE_HEADER);
-        for r in &grouped.results[0] {
-            let part = parts.join(format!("{:08}.csv", r.replication));
-            all.push_str(
-                &std::fs::read_to_string(&part)
-                    .with_context(|| format!("reading trace part {}", part.display()))?,
-            );
-        }
-        report::atomic_write(&out.join("violations.csv"), all.as_bytes())?;
-    }
-    print!("{table}");
-    if interrupted {
-        let n: usize = grouped.results.iter().map(Vec::len).sum();
-        println!(
-            "\nINTERRUPTED after {n} of {} replications: the results above and in {}/ cover only those.\nContinue with: forceplan {} --resume {}",
-            everything.len(),
-            out.display(),
-            kind.key(),
-            out.display()
-        );
-        return Err(Interrupted.into());
-    }
-    if trace {
-        std::fs::remove_dir_all(&parts).with_context(|| format!("removing {}", parts.display()))?;
-    }
-    Checkpoint::remove(&out)?;
-    plots_and_report(&out, &plan, !common.no_plots)?;
-    println!("\nresults written to {}/", out.display());
     Ok(())
-}
-
-/// Writes the outputs of a finished experiment (direct or merged); returns the table.
-fn write_outputs(
-    plan: &Plan,
-    results: &ByVariant,
-    info: &RunInfo,
-    out: &Path,
-    precision: Option<(f64, bool)>,
-) -> Result<String> {
-    Ok(match plan.kind {
-        Kind::Run => {
-            let sc = &plan.variants[0].prepared.scenario;
-            let agg = report::write_run_dir(
-                out,
-                sc,
-                &results.results[0],
-                results.timelines[0].as_deref(),
-                info,
-            )?;
-            report::summary_table(sc, &agg, info)
-        }
-        Kind::Compare => report::study::write_comparison(out, plan, results, info, precision)?.1,
-        Kind::Sweep => report::study::write_sweep(out, plan, results, info)?,
-    })
 }
 
 fn validate_model(dir: &Path, out: &Path, quick: bool, threads: usize) -> Result<()> {
@@ -658,9 +532,9 @@ fn validate_model(dir: &Path, out: &Path, quick: bool, threads: usize) -> Result
         out,
         report::validation::markdown(&cases, &command, seconds).as_bytes(),
     )?;
-    print!("{}", report::validation::table(&cases));
+    out!("{}", report::validation::table(&cases));
     let failed = cases.iter().filter(|c| !c.pass).count();
-    println!(
+    outln!(
         "\n{} of {} cases pass ({seconds:.1} s); written to {}",
         cases.len() - failed,
         cases.len(),
@@ -672,103 +546,27 @@ fn validate_model(dir: &Path, out: &Path, quick: bool, threads: usize) -> Result
     Ok(())
 }
 
-fn merge(dirs: &[PathBuf], out: Option<PathBuf>) -> Result<()> {
-    let mut files = Vec::new();
-    for d in dirs {
-        if d.is_file() {
-            files.push(d.clone());
-        } else if d.join(shard::PARTIAL_FILE).is_file() {
-            files.push(d.join(shard::PARTIAL_FILE));
-        } else if d.is_dir() {
-            let mut found: Vec<PathBuf> = std::fs::read_dir(d)
-                .with_context(|| format!("reading {}", d.display()))?
-                .filter_map(|e| e.ok().map(|e| e.path().join(shard::PARTIAL_FILE)))
-                .filter(|p| p.is_file())
-                .collect();
-            found.sort();
-            if found.is_empty() {
-                return Err(forceplan::Error::Usage(format!(
-                    "{} holds no shard results ({}/shard-K-of-N/{})",
-                    d.display(),
-                    d.display(),
-                    shard::PARTIAL_FILE
-                ))
-                .into());
-            }
-            files.extend(found);
-        } else {
-            return Err(forceplan::Error::Read {
-                path: d.clone(),
-                io: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file or directory"),
-            }
-            .into());
-        }
-    }
-    let mut partials = Vec::new();
-    for f in &files {
-        let text = std::fs::read_to_string(f).map_err(|io| forceplan::Error::Read {
-            path: f.clone(),
-            io,
-        })?;
-        partials.push(shard::parse_partial(&f.display().to_string(), &text)?);
-    }
-    let merged = shard::merge(partials)?;
-    let out = out.unwrap_or_else(|| {
-        let parents: Vec<Option<&Path>> = files
-            .iter()
-            .map(|f| f.parent().and_then(Path::parent))
-            .collect();
-        match parents.first() {
-            Some(Some(p)) if parents.iter().all(|q| q == &Some(*p)) => p.to_path_buf(),
-            _ => Path::new("results").join(&merged.plan.name),
-        }
-    });
-    let info = RunInfo {
-        seed: merged.plan.seed,
-        events: merged.events,
-        wall_seconds: merged.wall_seconds,
-        threads: 0,
-        requested: merged.plan.replications,
-        interrupted: false,
-    };
-    let table = write_outputs(&merged.plan, &merged.results, &info, &out, None)?;
-    print!("{table}");
-    plots_and_report(&out, &merged.plan, true)?;
-    println!("\nmerged {} shards into {}/", files.len(), out.display());
+fn merge(dirs: &[PathBuf], out: Option<PathBuf>, force: bool) -> Result<()> {
+    let m = workflow::merge(dirs, out, force)?;
+    out!("{}", m.table);
+    print_finish(&m.finish);
+    outln!("\nmerged {} shards into {}/", m.shards, m.out.display());
     Ok(())
 }
 
-/// After a run, comparison or sweep: `theatre.json` (what plots need from the base scenario),
-/// the plots, `report.html`.
-fn plots_and_report(out: &Path, plan: &Plan, plots: bool) -> Result<()> {
-    let sc = &plan.variants[0].prepared.scenario;
-    let theatre = report::theatre(sc, &plan.main_file);
-    report::atomic_write(
-        &out.join("theatre.json"),
-        serde_json::to_string_pretty(&theatre)?.as_bytes(),
-    )?;
-    if plots {
-        plot(out)?;
+/// Says where the plots and the report went.
+fn print_finish(f: &Finish) {
+    if let Some(d) = &f.plots {
+        print_drawn(d);
     }
-    report_html(out, plots)
+    outln!("report written to {}", f.report.display());
 }
 
-/// Draws the plots of a results directory and says how long it took.
-fn plot(dir: &Path) -> Result<Vec<forceplan::plot::PlotInfo>> {
-    let t = std::time::Instant::now();
-    let plots = forceplan::plot::draw_all(dir)?;
-    println!(
+fn print_drawn(d: &workflow::Drawn) {
+    outln!(
         "drew {} plots (PNG and SVG) in {:.2} s into {}/",
-        plots.len(),
-        t.elapsed().as_secs_f64(),
-        forceplan::plot::plots_dir(dir).display()
+        d.count,
+        d.seconds,
+        d.dir.display()
     );
-    Ok(plots)
-}
-
-/// Writes `dir/report.html`.
-fn report_html(dir: &Path, with_plots: bool) -> Result<()> {
-    let path = report::html::write(dir, with_plots)?;
-    println!("report written to {}", path.display());
-    Ok(())
 }

@@ -18,7 +18,9 @@
 //! [`scenario`] (RON → raw types → validated [`Scenario`](scenario::Scenario)) →
 //! [`engine`] (clock, event queue, random streams, the loop) → [`model`] (components and
 //! handlers) → [`metrics`] (records, KPIs, statistics) → [`experiment`] (replications in
-//! parallel) → [`report`] (tables and files). The library never prints; the binary does.
+//! parallel; [`experiment::runner`] orchestrates fresh, resumed, sharded and precision-driven
+//! runs) → [`report`] (tables and files) → [`plot`] → [`workflow`] (a command's work into its
+//! output directory). The library never prints; the binary does.
 
 pub mod dist;
 pub mod engine;
@@ -33,6 +35,7 @@ pub mod report;
 pub mod scenario;
 pub mod time;
 pub mod validation;
+pub mod workflow;
 
 pub use error::{Error, Result};
 

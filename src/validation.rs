@@ -98,8 +98,63 @@ pub struct SuiteOptions {
     pub threads: usize,
 }
 
+/// The validation scenarios and what each case reads from them beyond what every valid
+/// scenario has (a nation, a contingent, a sector).
+const FILES: [(&str, Need); 7] = [
+    ("mmc.ron", Need::Nothing),
+    ("little.ron", Need::Nothing),
+    ("transit.ron", Need::Nothing),
+    ("satellite.ron", Need::Satellite),
+    ("drone-orbit.ron", Need::Endurance),
+    ("approval.ron", Need::Nothing),
+    ("detection.ron", Need::FixedSensor),
+];
+
+/// What a case needs of its scenario.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Need {
+    Nothing,
+    Satellite,
+    FixedSensor,
+    Endurance,
+}
+
+/// Loads a validation scenario of `dir`; a missing or unsuitable file is a usage error that
+/// says what the suite expects, never a panic.
 fn load(dir: &Path, name: &str) -> Result<Scenario> {
-    scenario::load(&dir.join(name))
+    let path = dir.join(name);
+    if !path.is_file() {
+        let all: Vec<&str> = FILES.iter().map(|(f, _)| *f).collect();
+        return Err(Error::Usage(format!(
+            "{} has no {name}: validate-model needs the validation scenarios of scenarios/validation/ ({})",
+            dir.display(),
+            all.join(", ")
+        )));
+    }
+    let sc = scenario::load(&path)?;
+    let need = FILES
+        .iter()
+        .find(|(f, _)| *f == name)
+        .map_or(Need::Nothing, |(_, n)| *n);
+    let lacks = if sc.nations.is_empty() || sc.contingents.is_empty() || sc.sectors.is_empty() {
+        Some("a nation, a contingent and a sector")
+    } else {
+        match need {
+            Need::Satellite if sc.satellites.is_empty() => Some("a satellite"),
+            Need::FixedSensor if sc.fixed_sensors.is_empty() => Some("a fixed sensor"),
+            Need::Endurance if sc.contingents[0].endurance.is_none() => {
+                Some("a first contingent with an endurance (a drone fleet)")
+            }
+            _ => None,
+        }
+    };
+    match lacks {
+        Some(what) => Err(Error::Usage(format!(
+            "{}: this validation case needs {what}",
+            path.display()
+        ))),
+        None => Ok(sc),
+    }
 }
 
 fn run(sc: Scenario, replications: u64, threads: usize) -> Result<Vec<ReplicationResult>> {
@@ -145,6 +200,10 @@ pub fn run_suite(dir: &Path, opts: SuiteOptions) -> Result<Vec<Case>> {
         (30, 200_000.0)
     };
     let t = opts.threads;
+    // Check every file first, so that a bad directory fails at once.
+    for (name, _) in FILES {
+        load(dir, name)?;
+    }
 
     // M/M/c at three loads and two sizes: mean wait and probability of waiting.
     for c in [1u32, 10] {
@@ -292,8 +351,10 @@ pub fn run_suite(dir: &Path, opts: SuiteOptions) -> Result<Vec<Case>> {
                 .filter_map(|r| Some((r.id, (r.nation?, r.arrived?.hours()))))
                 .collect();
             for r in &tb {
-                if let (Some(&(nation, before)), Some(after)) = (arrived.get(&r.id), r.arrived) {
-                    shifts[nation as usize].push(after.hours() - before);
+                if let (Some(&(nation, before)), Some(after)) = (arrived.get(&r.id), r.arrived)
+                    && let Some(s) = shifts.get_mut(nation as usize)
+                {
+                    s.push(after.hours() - before);
                 }
             }
         }
@@ -355,9 +416,10 @@ pub fn run_suite(dir: &Path, opts: SuiteOptions) -> Result<Vec<Case>> {
             .filter(|c| c.mean.is_nan())
             .map(|c| c.name.as_str())
             .collect();
-        return Err(Error::Internal(format!(
-            "validation cases measured nothing: {}",
-            bad.join(", ")
+        return Err(Error::Usage(format!(
+            "validation cases measured nothing: {} (are the scenarios in {} those of scenarios/validation/?)",
+            bad.join(", "),
+            dir.display()
         )));
     }
     Ok(cases)

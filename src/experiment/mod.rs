@@ -8,6 +8,7 @@
 
 pub mod compare;
 pub mod plan;
+pub mod runner;
 pub mod shard;
 
 use crate::error::{Error, Result};
@@ -17,6 +18,12 @@ use crate::model::Prepared;
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
+
+/// Most replications per variant (the limit of a scenario's `replications` field).
+pub const MAX_REPLICATIONS: u64 = crate::scenario::validate::MAX_REPLICATIONS as u64;
+
+/// Most worker threads an execution starts.
+pub const MAX_THREADS: usize = 1024;
 
 /// One replication of one variant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -79,7 +86,8 @@ pub struct Execution {
 /// Called with each item's records when tracing; may be called from any thread.
 pub type TraceSink<'a> = &'a (dyn Fn(Item, &[ViolationRecord]) -> Result<()> + Sync);
 
-/// Runs `items` of `variants` on a pool of threads.
+/// Runs `items` of `variants` on a pool of threads (`opts.threads`, or one per core, but
+/// never more than the items nor [`MAX_THREADS`]).
 ///
 /// `on_done` is called once per finished item, from worker threads (to show progress or
 /// keep a checkpoint); an error it returns stops the execution. Once `stop` is set, items
@@ -97,7 +105,9 @@ pub fn execute(
         std::thread::available_parallelism().map_or(1, |n| n.get())
     } else {
         opts.threads
-    };
+    }
+    .min(items.len())
+    .clamp(1, MAX_THREADS);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()

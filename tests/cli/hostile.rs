@@ -172,3 +172,117 @@ fn paths_that_cannot_be_read_or_written() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("cannot write"), "{}", stderr(&o));
 }
+
+#[test]
+fn replications_and_threads_beyond_the_limits_are_refused_before_any_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let o = out.to_str().unwrap();
+    for args in [
+        vec![
+            "run",
+            "scenarios/tutorial.ron",
+            "-n",
+            "4294967296",
+            "--out",
+            o,
+        ],
+        vec!["run", "scenarios/tutorial.ron", "-n", "1000001", "--out", o],
+        vec![
+            "run",
+            "scenarios/tutorial.ron",
+            "--threads",
+            "5000",
+            "--out",
+            o,
+        ],
+        vec![
+            "compare",
+            "tests/data/study-small.ron",
+            "--precision",
+            "0.1",
+            "--max-replications",
+            "99999999999",
+            "--out",
+            o,
+        ],
+        vec!["validate-model", "--threads", "100000", "--out", o],
+    ] {
+        let start = Instant::now();
+        let r = forceplan(&args);
+        assert_eq!(r.status.code(), Some(2), "{args:?}: {}", stderr(&r));
+        assert!(
+            stderr(&r).contains("1000000") || stderr(&r).contains("1024"),
+            "{}",
+            stderr(&r)
+        );
+        assert!(start.elapsed() < Duration::from_secs(10), "{args:?}");
+        assert!(!out.exists(), "{args:?} wrote {}", out.display());
+    }
+}
+
+#[test]
+fn never_more_threads_than_replications() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    run_ok(
+        "scenarios/tutorial.ron",
+        &out,
+        &["-n", "2", "--threads", "64", "--no-plots"],
+    );
+    assert_eq!(json(&out.join("summary.json"))["threads"], 2);
+}
+
+#[test]
+fn validate_model_on_a_users_directory_never_crashes() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("VALIDATION.md");
+    let check = |scenarios: &Path, expect: &str| {
+        let o = forceplan(&[
+            "validate-model",
+            "--quick",
+            "--scenarios",
+            scenarios.to_str().unwrap(),
+            "--out",
+            report.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains(expect),
+            "expected {expect:?} in {}",
+            stderr(&o)
+        );
+        assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
+        assert!(!report.exists());
+    };
+    // Missing directory, empty directory.
+    check(&dir.path().join("nowhere"), "has no mmc.ron");
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    check(&empty, "has no mmc.ron");
+    // Every file present, but one is garbage, then one lacks what its case reads.
+    let user = dir.path().join("user");
+    std::fs::create_dir(&user).unwrap();
+    for e in std::fs::read_dir(repo("scenarios/validation")).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), user.join(e.file_name())).unwrap();
+    }
+    std::fs::write(user.join("detection.ron"), "not a scenario").unwrap();
+    check(&user, "detection.ron:1:1");
+    // mmc.ron has an observation post but no satellite and no drone fleet.
+    let mmc = repo("scenarios/validation/mmc.ron");
+    std::fs::copy(
+        repo("scenarios/validation/detection.ron"),
+        user.join("detection.ron"),
+    )
+    .unwrap();
+    std::fs::copy(&mmc, user.join("satellite.ron")).unwrap();
+    check(&user, "needs a satellite");
+    std::fs::copy(
+        repo("scenarios/validation/satellite.ron"),
+        user.join("satellite.ron"),
+    )
+    .unwrap();
+    std::fs::copy(&mmc, user.join("drone-orbit.ron")).unwrap();
+    check(&user, "needs a first contingent with an endurance");
+}

@@ -121,3 +121,103 @@ fn resume_without_a_checkpoint_is_a_usage_error() {
     ]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn merge_into_a_new_directory_works_for_sweep_shards() {
+    let dir = tempfile::tempdir().unwrap();
+    let shards = dir.path().join("shards");
+    for k in ["1/2", "2/2"] {
+        let o = forceplan(&[
+            "sweep",
+            "tests/data/sweep-small.ron",
+            "-n",
+            "2",
+            "--shard",
+            k,
+            "--no-plots",
+            "--out",
+            shards.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let merged = dir.path().join("new").join("merged");
+    let o = forceplan(&[
+        "merge",
+        shards.to_str().unwrap(),
+        "--out",
+        merged.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let direct = dir.path().join("direct");
+    let o = forceplan(&[
+        "sweep",
+        "tests/data/sweep-small.ron",
+        "-n",
+        "2",
+        "--no-plots",
+        "--out",
+        direct.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read(direct.join("sweep.csv")).unwrap(),
+        std::fs::read(merged.join("sweep.csv")).unwrap()
+    );
+    assert_eq!(
+        strip_timing(json(&direct.join("sweep.json"))),
+        strip_timing(json(&merged.join("sweep.json")))
+    );
+}
+
+#[test]
+fn a_second_run_into_a_busy_output_directory_is_refused_naming_the_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("busy");
+    let child = Command::new(env!("CARGO_BIN_EXE_forceplan"))
+        .args([
+            "run",
+            "scenarios/coalition-2026.ron",
+            "-n",
+            "8",
+            "--threads",
+            "1",
+        ])
+        .arg("--out")
+        .arg(&out)
+        .current_dir(root())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let lock = out.join(".forceplan.lock");
+    let start = Instant::now();
+    while !lock.exists() {
+        assert!(start.elapsed() < Duration::from_secs(60), "no lock taken");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let o = forceplan(&[
+        "run",
+        "scenarios/tutorial.ron",
+        "-n",
+        "1",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let pid = child.id();
+    Command::new("kill")
+        .args(["-INT", &pid.to_string()])
+        .status()
+        .unwrap();
+    let first = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!("in use by another forceplan run (process {pid})")),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(first.status.code(), Some(130));
+    assert!(
+        !lock.exists(),
+        "the lock is released when the first run ends"
+    );
+}

@@ -142,3 +142,92 @@ fn unwritable_output_directory_is_a_clear_error() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("cannot write"));
 }
+
+/// Runs forceplan with its stdout a pipe whose reading end is already closed.
+fn with_closed_stdout(args: &[&str]) -> std::process::Output {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    std::process::Command::new(env!("CARGO_BIN_EXE_forceplan"))
+        .args(args)
+        .current_dir(root())
+        .stdout(writer)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_closed_stdout_pipe_ends_the_output_not_the_command() {
+    for args in [
+        vec!["validate", "scenarios/coalition-2026.ron"],
+        vec!["validate", "--json", "scenarios/coalition-2026.ron"],
+    ] {
+        let o = with_closed_stdout(&args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
+    }
+    // A run whose table cannot be printed still writes every output.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let o = with_closed_stdout(&[
+        "run",
+        "scenarios/tutorial.ron",
+        "-n",
+        "2",
+        "--no-plots",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(out.join("report.html").is_file());
+}
+
+#[test]
+fn a_run_owns_its_directory_and_leaves_no_stale_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let o = out.to_str().unwrap();
+    run_ok(
+        "scenarios/tutorial.ron",
+        &out,
+        &["-n", "2", "--trace", "--no-plots"],
+    );
+    assert!(out.join("violations.csv").is_file());
+    // The same kind of result again, without a trace: the old trace goes.
+    run_ok("scenarios/tutorial.ron", &out, &["-n", "2", "--no-plots"]);
+    assert!(!out.join("violations.csv").exists(), "stale trace left");
+    // Another kind of result is refused, saying what is there.
+    let r = forceplan(&[
+        "compare",
+        "tests/data/study-small.ron",
+        "-n",
+        "2",
+        "--out",
+        o,
+    ]);
+    assert_eq!(r.status.code(), Some(2), "{}", stderr(&r));
+    assert!(
+        stderr(&r).contains("the results of a `run`"),
+        "{}",
+        stderr(&r)
+    );
+    // Files that are not results are refused too; --force replaces them.
+    let mine = dir.path().join("mine");
+    std::fs::create_dir(&mine).unwrap();
+    std::fs::write(mine.join("thesis.tex"), "keep me").unwrap();
+    let m = mine.to_str().unwrap();
+    let r = forceplan(&["run", "scenarios/tutorial.ron", "-n", "1", "--out", m]);
+    assert_eq!(r.status.code(), Some(2), "{}", stderr(&r));
+    assert!(stderr(&r).contains("thesis.tex"), "{}", stderr(&r));
+    assert_eq!(
+        std::fs::read_to_string(mine.join("thesis.tex")).unwrap(),
+        "keep me"
+    );
+    run_ok(
+        "scenarios/tutorial.ron",
+        &mine,
+        &["-n", "1", "--no-plots", "--force"],
+    );
+    assert!(!mine.join("thesis.tex").exists());
+    assert!(mine.join("summary.json").is_file());
+}
