@@ -115,10 +115,13 @@ kpis! {
     Utilisation = "utilisation", Share, Neutral;
     /// Share of time with an ISR drone on station, over sectors with drones tasked.
     IsrCoverageShare = "isr_coverage_share", Share, HigherIsBetter;
+    /// Share of violations needing a response that no unit of the force could answer (no
+    /// eligible capability, caveats, or beyond every unit's range); they are never queued.
+    UnanswerableShare = "unanswerable_share", Share, LowerIsBetter;
 }
 
 /// Number of KPIs.
-pub const KPI_COUNT: usize = 21;
+pub const KPI_COUNT: usize = 22;
 
 impl Kpi {
     /// The KPI called `name`, if any.

@@ -14,6 +14,8 @@
 //! - `queued_share`: share of tasked violations that waited for a unit (P(wait) of queueing theory);
 //! - `unanswered_at_end`: detected violations that need a response with no unit on scene at
 //!   the horizon (report on its way to HQ, in HQ processing, queued or en route);
+//! - `unanswerable_share`: share of violations needing a response that no unit of the force
+//!   could ever answer (no eligible station within range): they are not queued;
 //! - `utilisation`: busy unit-time (tasking to available again) over responder units × horizon;
 //!   ISR drones are counted in `isr_coverage_share` instead;
 //! - percentiles interpolate linearly between order statistics (R type 7);
@@ -163,6 +165,7 @@ struct Group {
     responded: u64,
     within_target: u64,
     unanswered: u64,
+    unanswerable: u64,
     detect_latency_s: u64,
     /// Time spent [s] and count, per stage of a response: reporting, HQ decision, queue,
     /// approval, notice to move, transit (from each stage's start to the next's).
@@ -199,6 +202,7 @@ impl Group {
             return;
         }
         self.needing += 1;
+        self.unanswerable += u64::from(r.unanswerable);
         let times = [
             r.detected, r.reported, r.decided, r.tasked, r.approved, r.departed, r.arrived,
         ];
@@ -260,6 +264,7 @@ impl Group {
                 self.unanswered as f64,
                 utilisation,
                 coverage,
+                ratio(self.unanswerable, self.needing),
             ],
         }
     }
@@ -558,8 +563,7 @@ mod tests {
     use crate::scenario::Severity;
     use crate::time::SimTime;
 
-    #[test]
-    fn unanswered_at_end_counts_every_detected_violation_needing_a_response() {
+    fn fixture() -> (Scenario, ViolationRecord) {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/tutorial.ron");
         let sc = crate::scenario::load(&path).expect("shipped scenario validates");
         let open = ViolationRecord {
@@ -586,6 +590,12 @@ mod tests {
             nation: None,
             unanswerable: false,
         };
+        (sc, open)
+    }
+
+    #[test]
+    fn unanswered_at_end_counts_every_detected_violation_needing_a_response() {
+        let (sc, open) = fixture();
         let mut c = Collector::new(&sc, false);
         // Undetected: not counted. Detected, report still on its way to HQ: counted.
         // Reported and queued: counted.
@@ -610,5 +620,25 @@ mod tests {
         );
         let (r, _) = c.finish(&sc, 0, 0);
         assert_eq!(r.kpis[Kpi::UnansweredAtEnd], 2.0);
+        assert_eq!(r.kpis[Kpi::UnanswerableShare], 0.0);
+    }
+
+    #[test]
+    fn unanswerable_share_counts_violations_no_unit_could_answer() {
+        let (sc, open) = fixture();
+        let mut c = Collector::new(&sc, false);
+        c.record(&open, false);
+        let decided = Some(SimTime(40));
+        c.record(
+            &ViolationRecord {
+                id: 1,
+                decided,
+                unanswerable: true,
+                ..open.clone()
+            },
+            false,
+        );
+        let (r, _) = c.finish(&sc, 0, 0);
+        assert_eq!(r.kpis[Kpi::UnanswerableShare], 0.5);
     }
 }

@@ -1,9 +1,8 @@
 //! Arrivals: each sector's non-homogeneous Poisson process of violations, and what is drawn
 //! about a violation the moment it occurs.
 
-use super::components::Violation;
+use super::components::{Stamp, Violation};
 use super::events::Ev;
-use super::record::ViolationRecord;
 use super::{Observer, Sim};
 use crate::dist::Dist;
 use crate::engine::Scheduler;
@@ -127,50 +126,39 @@ impl<O: Observer> Sim<'_, O> {
             sched.at(next, Ev::Occur(s as u32));
         }
 
-        let id = self.next_id;
+        let id = u32::try_from(self.next_id).expect("validated: violations per replication");
         self.next_id += 1;
         self.sampler.count(vt.response.is_some());
-        let rec = ViolationRecord {
-            id,
-            sector: s as u32,
-            vtype: t as u32,
-            domain: vt.domain,
-            severity: vt.severity,
-            pos,
-            needs_response: vt.response.is_some(),
-            target: vt.response.as_ref().map_or(SimDuration::ZERO, |r| r.target),
-            occurred: now,
-            detected: None,
-            sensor: None,
-            reported: None,
-            decided: None,
-            tasked: None,
-            approved: None,
-            departed: None,
-            arrived: None,
-            cleared: None,
-            unit: None,
-            contingent: None,
-            nation: None,
-            unanswerable: false,
-        };
-        let observable_until = now + observable;
         let seen = self.seen_at_occurrence(world, s, pos, seed, now);
         let e = world
             .spawn(Violation {
-                rec,
                 seed,
-                observable_until,
+                pos,
                 on_scene,
                 hq,
+                id,
+                sector: s as u32,
+                vtype: t as u32,
+                occurred_s: u32::try_from(now.secs()).expect("validated: horizon below 2^32 s"),
+                detected: Stamp::NONE,
+                reported: Stamp::NONE,
+                decided: Stamp::NONE,
+                tasked: Stamp::NONE,
+                approved: Stamp::NONE,
+                departed: Stamp::NONE,
+                arrived: Stamp::NONE,
+                cleared: Stamp::NONE,
+                sensor: None,
+                unit: None,
                 watch_slot: None,
+                unanswerable: false,
             })
             .id();
         if let Some((report, sensor)) = seen {
             self.mark_detected(world, sched, e, sensor, report);
         } else if self.p.watched[s] && observable > SimDuration::ZERO {
             self.watch_push(world, s, e);
-            sched.at(observable_until, Ev::Expire(e));
+            sched.at(now + observable, Ev::Expire(e));
         } else {
             // Nothing can ever see it.
             self.close(world, e);

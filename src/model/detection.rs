@@ -1,7 +1,7 @@
 //! Detection: fixed sensors and drones on station that see a violation when it occurs,
 //! satellite passes and arriving drones that look over a sector's undetected violations.
 
-use super::components::{Drone, SatelliteTrack, Violation};
+use super::components::{Drone, SatelliteTrack, Stamp, Violation};
 use super::events::Ev;
 use super::record::SensorRef;
 use super::{Observer, Sim};
@@ -12,6 +12,15 @@ use crate::geo::LatLon;
 use crate::time::{SimDuration, SimTime};
 use bevy_ecs::prelude::*;
 use rand::RngExt;
+use std::num::NonZeroU32;
+
+/// The stored form of watch-list position `slot` (position + 1).
+fn slot_key(slot: usize) -> NonZeroU32 {
+    u32::try_from(slot + 1)
+        .ok()
+        .and_then(NonZeroU32::new)
+        .expect("validated: violations per replication below 2^32")
+}
 
 /// One look by a sensor at the undetected violations of a sector.
 #[derive(Debug, Clone, Copy)]
@@ -114,8 +123,8 @@ impl<O: Observer> Sim<'_, O> {
         report: SimTime,
     ) {
         let mut v = world.get_mut::<Violation>(e).expect("open violation");
-        v.rec.detected = Some(sched.now());
-        v.rec.sensor = Some(sensor);
+        v.detected = Stamp::at(sched.now());
+        v.sensor = Some(sensor);
         sched.at(report, Ev::Report(e));
     }
 
@@ -125,19 +134,19 @@ impl<O: Observer> Sim<'_, O> {
         let Some(v) = world.get::<Violation>(e) else {
             return;
         };
-        if v.rec.detected.is_some() {
+        if v.detected.is_some() {
             return;
         }
         if let Some(slot) = v.watch_slot {
-            let s = v.rec.sector as usize;
-            self.watch_remove(world, s, slot as usize);
+            let s = v.sector as usize;
+            self.watch_remove(world, s, slot.get() as usize - 1);
         }
         self.close(world, e);
     }
 
     /// Puts an undetected violation of sector `s` on the sector's watch list.
     pub(super) fn watch_push(&mut self, world: &mut World, s: usize, e: Entity) {
-        let slot = self.watch[s].len() as u32;
+        let slot = slot_key(self.watch[s].len());
         self.watch[s].push(e);
         world
             .get_mut::<Violation>(e)
@@ -154,7 +163,7 @@ impl<O: Observer> Sim<'_, O> {
             world
                 .get_mut::<Violation>(moved)
                 .expect("watched violation is open")
-                .watch_slot = Some(slot as u32);
+                .watch_slot = Some(slot_key(slot));
         }
         world
             .get_mut::<Violation>(e)

@@ -71,6 +71,8 @@ pub struct Prepared {
     k_approval: u64,
     k_notice: u64,
     k_turnaround: u64,
+    /// Contingent of each responder unit, by global unit number.
+    unit_contingent: Vec<u32>,
 }
 
 impl Prepared {
@@ -123,6 +125,13 @@ impl Prepared {
             k_approval: key(K_APPROVAL),
             k_notice: key(K_NOTICE),
             k_turnaround: key(K_TURNAROUND),
+            unit_contingent: sc
+                .contingents
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.isr.is_none())
+                .flat_map(|(ci, c)| std::iter::repeat_n(ci as u32, c.units as usize))
+                .collect(),
             scenario,
         }
     }
@@ -242,7 +251,7 @@ impl<'a, O: Observer> Sim<'a, O> {
         let mut open: Vec<ViolationRecord> = world
             .query::<&Violation>()
             .iter(world)
-            .map(|v| v.rec.clone())
+            .map(|v| v.record(self.sc, &self.p.unit_contingent))
             .collect();
         open.sort_by_key(|r| r.id);
         for r in &open {

@@ -15,9 +15,9 @@ pub struct QueueKey {
     /// 0 is served first (see [`priority`]).
     pub priority: u8,
     /// Occurrence [s]: older first.
-    pub occurred_s: u64,
+    pub occurred_s: u32,
     /// Violation id: the tie-break.
-    pub id: u64,
+    pub id: u32,
     /// The violation.
     pub violation: Entity,
 }
@@ -156,7 +156,7 @@ mod tests {
         }
     }
 
-    fn key(world: &mut World, sev: Severity, occurred_s: u64, id: u64) -> QueueKey {
+    fn key(world: &mut World, sev: Severity, occurred_s: u32, id: u32) -> QueueKey {
         QueueKey {
             priority: priority(QueuePriority::SeverityThenAge, sev),
             occurred_s,

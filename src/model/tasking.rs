@@ -1,10 +1,9 @@
 //! Tasking: HQ's decision on a report, the unit chosen by [`dispatch`](super::dispatch) or the
 //! wait in the queue, and a unit's life from tasking to available again.
 
-use super::components::{Unit, Violation};
+use super::components::{Stamp, Unit, Violation};
 use super::events::Ev;
 use super::queues::{QueueKey, priority};
-use super::record::ViolationRecord;
 use super::{Observer, Sim};
 use crate::engine::Scheduler;
 use crate::engine::rng::KeyedRng;
@@ -50,8 +49,8 @@ impl<O: Observer> Sim<'_, O> {
         let mut v = world
             .get_mut::<Violation>(e)
             .expect("reported violation is open");
-        v.rec.reported = Some(sched.now());
-        if v.rec.needs_response {
+        v.reported = Stamp::at(sched.now());
+        if v.needs_response(self.sc) {
             let hq = v.hq;
             sched.after(hq, Ev::Decide(e));
         } else {
@@ -65,16 +64,16 @@ impl<O: Observer> Sim<'_, O> {
         let mut v = world
             .get_mut::<Violation>(e)
             .expect("decided violation is open");
-        v.rec.decided = Some(sched.now());
-        let (t, s, pos, sev, occurred, id, domain) = (
-            v.rec.vtype as usize,
-            v.rec.sector as usize,
-            v.rec.pos,
-            v.rec.severity,
-            v.rec.occurred,
-            v.rec.id,
-            v.rec.domain,
+        v.decided = Stamp::at(sched.now());
+        let (t, s, pos, occurred_s, id) = (
+            v.vtype as usize,
+            v.sector as usize,
+            v.pos,
+            v.occurred_s,
+            v.id,
         );
+        let vt = &self.sc.violation_types[t];
+        let (sev, domain) = (vt.severity, vt.domain);
         let Some(pair) = self.p.dispatch.pair(t, s) else {
             return; // Validated scenarios give every answered (type, sector) a pair.
         };
@@ -109,13 +108,13 @@ impl<O: Observer> Sim<'_, O> {
                 let mut reaching = dispatch.queues_reaching(pair, pos).peekable();
                 if reaching.peek().is_none() {
                     // No unit of the force could ever answer it: it is counted, not queued.
-                    Self::stamp(world, e, |r| r.unanswerable = true);
+                    Self::stamp(world, e, |v| v.unanswerable = true);
                     self.close(world, e);
                     return;
                 }
                 let key = QueueKey {
                     priority: priority(self.sc.command.queue_priority, sev),
-                    occurred_s: occurred.secs(),
+                    occurred_s,
                     id,
                     violation: e,
                 };
@@ -141,10 +140,8 @@ impl<O: Observer> Sim<'_, O> {
         let mut v = world
             .get_mut::<Violation>(e)
             .expect("tasked violation is open");
-        v.rec.tasked = Some(now);
-        v.rec.unit = Some(index);
-        v.rec.contingent = Some(c as u32);
-        v.rec.nation = Some(contingent.nation as u32);
+        v.tasked = Stamp::at(now);
+        v.unit = Some(index);
         let seed = v.seed;
         let mut u = world.get_mut::<Unit>(unit).expect("unit exists");
         u.task = Some(e);
@@ -168,11 +165,10 @@ impl<O: Observer> Sim<'_, O> {
         )
     }
 
-    fn stamp(world: &mut World, e: Entity, f: impl FnOnce(&mut ViolationRecord)) {
+    fn stamp(world: &mut World, e: Entity, f: impl FnOnce(&mut Violation)) {
         f(&mut world
             .get_mut::<Violation>(e)
-            .expect("task's violation is open")
-            .rec);
+            .expect("task's violation is open"));
     }
 
     /// Closes an open violation and hands its record to the observer.
@@ -180,14 +176,15 @@ impl<O: Observer> Sim<'_, O> {
         let mut ent = world.entity_mut(e);
         let v = ent.take::<Violation>().expect("open violation");
         ent.despawn();
-        self.obs.record(&v.rec, false);
+        self.obs
+            .record(&v.record(self.sc, &self.p.unit_contingent), false);
     }
 
     /// National approval came: the unit leaves after its notice to move.
     pub(super) fn approved(&mut self, world: &mut World, sched: &mut Scheduler<Ev>, unit: Entity) {
         let now = sched.now();
         let (e, c, _, seed) = Self::task_of(world, unit);
-        Self::stamp(world, e, |r| r.approved = Some(now));
+        Self::stamp(world, e, |v| v.approved = Stamp::at(now));
         let notice = self.sc.contingents[c as usize]
             .notice
             .sample(&mut KeyedRng::new(seed, self.p.k_notice));
@@ -198,7 +195,7 @@ impl<O: Observer> Sim<'_, O> {
     pub(super) fn depart(world: &mut World, sched: &mut Scheduler<Ev>, unit: Entity) {
         let now = sched.now();
         let (e, _, transit, _) = Self::task_of(world, unit);
-        Self::stamp(world, e, |r| r.departed = Some(now));
+        Self::stamp(world, e, |v| v.departed = Stamp::at(now));
         sched.after(transit, Ev::Arrive(unit));
     }
 
@@ -209,7 +206,7 @@ impl<O: Observer> Sim<'_, O> {
         let mut v = world
             .get_mut::<Violation>(e)
             .expect("task's violation is open");
-        v.rec.arrived = Some(now);
+        v.arrived = Stamp::at(now);
         let on_scene = v.on_scene;
         sched.after(on_scene, Ev::Clear(unit));
     }
@@ -218,7 +215,7 @@ impl<O: Observer> Sim<'_, O> {
     pub(super) fn clear(&mut self, world: &mut World, sched: &mut Scheduler<Ev>, unit: Entity) {
         let now = sched.now();
         let (e, _, transit, _) = Self::task_of(world, unit);
-        Self::stamp(world, e, |r| r.cleared = Some(now));
+        Self::stamp(world, e, |v| v.cleared = Stamp::at(now));
         self.close(world, e);
         world.get_mut::<Unit>(unit).expect("unit exists").task = None;
         sched.after(transit, Ev::Home(unit));
@@ -256,15 +253,14 @@ impl<O: Observer> Sim<'_, O> {
             let is_waiting = |e: Entity| {
                 world
                     .get::<Violation>(e)
-                    .is_some_and(|v| v.rec.tasked.is_none())
+                    .is_some_and(|v| !v.tasked.is_some())
             };
             let queues = self.p.dispatch.queues_of(station);
             if let Some((head, q)) = self.queues.best_for(queues, is_waiting) {
-                let rec = &world
+                let v = world
                     .get::<Violation>(head.violation)
-                    .expect("queued violation is open")
-                    .rec;
-                let (domain, pos) = (rec.domain, rec.pos);
+                    .expect("queued violation is open");
+                let (domain, pos) = (self.sc.violation_types[v.vtype as usize].domain, v.pos);
                 let transit_h = self
                     .p
                     .dispatch
