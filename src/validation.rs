@@ -11,7 +11,7 @@ use crate::dist::Dist;
 use crate::error::{Error, Result};
 use crate::experiment::{ByVariant, ExecOptions, all_items, execute};
 use crate::metrics::stats::Summary;
-use crate::metrics::{ReplicationResult, kpi_index};
+use crate::metrics::{Kpi, ReplicationResult};
 use crate::metrics::{SimOptions, replicate};
 use crate::model::Prepared;
 use crate::scenario::{self, Scenario};
@@ -175,8 +175,8 @@ fn run(sc: Scenario, replications: u64, threads: usize) -> Result<Vec<Replicatio
     Ok(ByVariant::group(1, exec.results).results.remove(0))
 }
 
-fn kpi(results: &[ReplicationResult], name: &str) -> Summary {
-    let k = kpi_index(name).expect("known KPI");
+fn kpi(results: &[ReplicationResult], k: Kpi) -> Summary {
+    let k = k.index();
     Summary::of(results.iter().map(|r| r.kpis.values[k]))
 }
 
@@ -221,14 +221,14 @@ pub fn run_suite(dir: &Path, opts: SuiteOptions) -> Result<Vec<Case>> {
                 &what,
                 "mean queue wait Wq [h]",
                 wq,
-                kpi(&results, "queue_wait_mean_h"),
+                kpi(&results, Kpi::QueueWaitMeanH),
             ));
             cases.push(Case::stochastic(
                 &format!("mmc-c{c}-rho{rho}-pwait"),
                 &what,
                 "probability of waiting",
                 p_wait,
-                kpi(&results, "queued_share"),
+                kpi(&results, Kpi::QueuedShare),
             ));
         }
     }
@@ -242,9 +242,9 @@ pub fn run_suite(dir: &Path, opts: SuiteOptions) -> Result<Vec<Case>> {
         let horizon_h = sc.horizon.hours();
         let results = run(sc, reps, t)?;
         let (lq, wq, n) = (
-            kpi_index("queue_length_mean").expect("KPI"),
-            kpi_index("queue_wait_mean_h").expect("KPI"),
-            kpi_index("needing_response").expect("KPI"),
+            Kpi::QueueLengthMean.index(),
+            Kpi::QueueWaitMeanH.index(),
+            Kpi::NeedingResponse.index(),
         );
         let ratio = Summary::of(
             results
@@ -266,7 +266,7 @@ pub fn run_suite(dir: &Path, opts: SuiteOptions) -> Result<Vec<Case>> {
         let sc = load(dir, "transit.ron")?;
         let (rf_land, rf_sea) = (sc.command.route_factor_land, sc.command.route_factor_sea);
         let results = run(sc, 5, t)?;
-        let k = kpi_index("transit_mean_h").expect("KPI");
+        let k = Kpi::TransitMeanH.index();
         let land = Summary::of(results.iter().map(|r| r.by_domain[2].values[k]));
         let sea = Summary::of(results.iter().map(|r| r.by_domain[1].values[k]));
         let land_h = KYIV_DNIPRO_KM * rf_land / 100.0;
@@ -289,14 +289,14 @@ pub fn run_suite(dir: &Path, opts: SuiteOptions) -> Result<Vec<Case>> {
             &format!("periodic satellite, revisit R = {r_h} h, p = 1, observable 24 h ≥ R"),
             "mean detection delay [h] (= R/2)",
             r_h / 2.0,
-            kpi(&results, "detection_latency_mean_h"),
+            kpi(&results, Kpi::DetectionLatencyMeanH),
         ));
         cases.push(Case::deterministic(
             "satellite-processing",
             "the same satellite, fixed processing before the report reaches HQ",
             "mean reporting delay [h]",
             proc_h,
-            kpi(&results, "reporting_delay_mean_h"),
+            kpi(&results, Kpi::ReportingDelayMeanH),
             1.0 / 3600.0,
         ));
     }
@@ -321,7 +321,7 @@ pub fn run_suite(dir: &Path, opts: SuiteOptions) -> Result<Vec<Case>> {
             &format!("{n} ISR drone(s), E = {e} h, T = {transit:.2} h, U = {u} h, launches staggered by (E + U)/n"),
             "covered fraction = min(1, n(E − 2T)/(E + U)) (tolerance (E + U)/horizon: start and end of the run)",
             analytic,
-            kpi(&results, "isr_coverage_share"),
+            kpi(&results, Kpi::IsrCoverageShare),
             (e + u) / horizon_h,
         ));
     }
@@ -406,7 +406,7 @@ pub fn run_suite(dir: &Path, opts: SuiteOptions) -> Result<Vec<Case>> {
             &format!("one sensor, detection probability p = {p}, nothing else watching"),
             "detected share (= p)",
             p,
-            kpi(&results, "detected_share"),
+            kpi(&results, Kpi::DetectedShare),
         ));
     }
 

@@ -17,16 +17,15 @@ pub struct NationBar {
     /// Units contributed.
     pub units: u64,
     /// Tasks per replication (mean) and its 95 % CI.
-    pub tasks: (f64, f64, f64),
+    pub tasks: Summary,
     /// Tasks that reached the scene per replication (mean).
     pub responded: f64,
     /// Utilisation of its responder units (mean, 0..1) and its 95 % CI.
-    pub utilisation: (f64, f64, f64),
+    pub utilisation: Summary,
 }
 
 /// The bars of the nations that contribute units, busiest first (ties in scenario order).
 pub fn nation_bars(summary: &SummaryFile) -> Vec<NationBar> {
-    let trip = |v: &Summary| (v.mean, v.ci95_low, v.ci95_high);
     let mut bars: Vec<NationBar> = summary
         .by_nation
         .iter()
@@ -34,14 +33,20 @@ pub fn nation_bars(summary: &SummaryFile) -> Vec<NationBar> {
             code: n.code.clone(),
             name: n.name.clone(),
             units: n.units,
-            tasks: trip(&n.tasks),
+            tasks: n.tasks,
             responded: n.responded.mean,
-            utilisation: trip(&n.utilisation),
+            utilisation: n.utilisation,
         })
         .filter(|b| b.units > 0)
         .collect();
     bars.sort_by(|a, b| {
-        let key = |x: &NationBar| if x.tasks.0.is_nan() { 0.0 } else { x.tasks.0 };
+        let key = |x: &NationBar| {
+            if x.tasks.mean.is_nan() {
+                0.0
+            } else {
+                x.tasks.mean
+            }
+        };
         key(b).total_cmp(&key(a))
     });
     bars
@@ -101,7 +106,7 @@ impl Figure for NationPlot {
         // Tasks per replication.
         let t_max = nice_max(
             bars.iter()
-                .map(|b| z(b.tasks.2).max(z(b.tasks.0)))
+                .map(|b| z(b.tasks.ci95_high).max(z(b.tasks.mean)))
                 .fold(0.0, f64::max),
         );
         let mut chart = ChartBuilder::on(&left)
@@ -128,7 +133,7 @@ impl Figure for NationPlot {
                 let mut r = Rectangle::new(
                     [
                         (0.0, SegmentValue::Exact(i as i32)),
-                        (z(b.tasks.0), SegmentValue::Exact(i as i32 + 1)),
+                        (z(b.tasks.mean), SegmentValue::Exact(i as i32 + 1)),
                     ],
                     c_tasks.filled(),
                 );
@@ -155,12 +160,12 @@ impl Figure for NationPlot {
             .draw_series(
                 bars.iter()
                     .enumerate()
-                    .filter(|(_, b)| b.tasks.1.is_finite() && b.tasks.2.is_finite())
+                    .filter(|(_, b)| b.tasks.ci95_low.is_finite() && b.tasks.ci95_high.is_finite())
                     .map(|(i, b)| {
                         PathElement::new(
                             vec![
-                                (b.tasks.1, SegmentValue::CenterOf(i as i32)),
-                                (b.tasks.2, SegmentValue::CenterOf(i as i32)),
+                                (b.tasks.ci95_low, SegmentValue::CenterOf(i as i32)),
+                                (b.tasks.ci95_high, SegmentValue::CenterOf(i as i32)),
                             ],
                             BLACK.stroke_width(2),
                         )
@@ -174,7 +179,7 @@ impl Figure for NationPlot {
         let u_max = (self
             .bars
             .iter()
-            .map(|b| z(b.utilisation.2).max(z(b.utilisation.0)))
+            .map(|b| z(b.utilisation.ci95_high).max(z(b.utilisation.mean)))
             .fold(0.0, f64::max)
             * 100.0
             * 1.1)
@@ -208,7 +213,7 @@ impl Figure for NationPlot {
                 [
                     (0.0, SegmentValue::Exact(i as i32)),
                     (
-                        z(b.utilisation.0) * 100.0,
+                        z(b.utilisation.mean) * 100.0,
                         SegmentValue::Exact(i as i32 + 1),
                     ),
                 ],
@@ -220,12 +225,20 @@ impl Figure for NationPlot {
         chart.draw_series(
             bars.iter()
                 .enumerate()
-                .filter(|(_, b)| b.utilisation.1.is_finite() && b.utilisation.2.is_finite())
+                .filter(|(_, b)| {
+                    b.utilisation.ci95_low.is_finite() && b.utilisation.ci95_high.is_finite()
+                })
                 .map(|(i, b)| {
                     PathElement::new(
                         vec![
-                            (b.utilisation.1 * 100.0, SegmentValue::CenterOf(i as i32)),
-                            (b.utilisation.2 * 100.0, SegmentValue::CenterOf(i as i32)),
+                            (
+                                b.utilisation.ci95_low * 100.0,
+                                SegmentValue::CenterOf(i as i32),
+                            ),
+                            (
+                                b.utilisation.ci95_high * 100.0,
+                                SegmentValue::CenterOf(i as i32),
+                            ),
                         ],
                         BLACK.stroke_width(2),
                     )

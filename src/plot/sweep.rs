@@ -49,18 +49,27 @@ pub fn sweep_line(s: &SweepFile, factor: &str, kpi: Kpi) -> Vec<SweepPoint> {
     v
 }
 
-/// The cells of a two-factor sweep: (x, y, KPI mean).
-pub fn sweep_cells(s: &SweepFile, fx: &str, fy: &str, kpi: Kpi) -> Vec<(f64, f64, f64)> {
+/// One cell of a two-factor sweep.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SweepCell {
+    /// Value of the first factor.
+    pub x: f64,
+    /// Value of the second factor.
+    pub y: f64,
+    /// KPI mean.
+    pub mean: f64,
+}
+
+/// The cells of a two-factor sweep.
+pub fn sweep_cells(s: &SweepFile, fx: &str, fy: &str, kpi: Kpi) -> Vec<SweepCell> {
     s.points
         .iter()
-        .map(|p| {
-            (
-                p.factors.get(fx).unwrap_or(f64::NAN),
-                p.factors.get(fy).unwrap_or(f64::NAN),
-                stat(p, kpi, |s| s.mean),
-            )
+        .map(|p| SweepCell {
+            x: p.factors.get(fx).unwrap_or(f64::NAN),
+            y: p.factors.get(fy).unwrap_or(f64::NAN),
+            mean: stat(p, kpi, |s| s.mean),
         })
-        .filter(|c| c.0.is_finite() && c.1.is_finite())
+        .filter(|c| c.x.is_finite() && c.y.is_finite())
         .collect()
 }
 
@@ -85,7 +94,7 @@ pub struct HeatPlot {
     /// KPI.
     pub kpi: Kpi,
     /// Cells.
-    pub cells: Vec<(f64, f64, f64)>,
+    pub cells: Vec<SweepCell>,
     /// Grid design: cells tile the plane; otherwise points.
     pub grid: bool,
 }
@@ -282,9 +291,9 @@ impl Figure for HeatPlot {
     {
         let (w, _) = area.dim_in_pixel();
         let (main, bar) = area.split_horizontally(w - 160);
-        let xs = levels(self.cells.iter().map(|c| c.0));
-        let ys = levels(self.cells.iter().map(|c| c.1));
-        let (vmin, vmax) = range(self.cells.iter().map(|c| c.2));
+        let xs = levels(self.cells.iter().map(|c| c.x));
+        let ys = levels(self.cells.iter().map(|c| c.y));
+        let (vmin, vmax) = range(self.cells.iter().map(|c| c.mean));
         let (ex, ey) = (edges(&xs), edges(&ys));
         let (x0, x1, y0, y1) = if self.grid {
             (ex[0], ex[ex.len() - 1], ey[0], ey[ey.len() - 1])
@@ -314,7 +323,7 @@ impl Figure for HeatPlot {
             .axis_desc_style(axis_font())
             .draw()?;
         let colour = |v: f64| ViridisRGB::get_color_normalized(v, vmin, vmax);
-        for &(x, y, v) in &self.cells {
+        for &SweepCell { x, y, mean: v } in &self.cells {
             if !v.is_finite() {
                 continue;
             }

@@ -160,17 +160,17 @@ fn run_draws_every_plot_from_the_results() {
         let row = bn.rows.iter().find(|r| r[code_c] == b.code).unwrap();
         let t: f64 = row[tasks_c].parse().unwrap();
         assert!(
-            (b.tasks.0 - t).abs() < 1e-9,
+            (b.tasks.mean - t).abs() < 1e-9,
             "{} tasks {} vs {t}",
             b.code,
-            b.tasks.0
+            b.tasks.mean
         );
         if let Ok(u) = row[util_c].parse::<f64>() {
-            assert!((b.utilisation.0 - u).abs() < 1e-9);
+            assert!((b.utilisation.mean - u).abs() < 1e-9);
         }
     }
     assert!(
-        bars.windows(2).all(|w| w[0].tasks.0 >= w[1].tasks.0),
+        bars.windows(2).all(|w| w[0].tasks.mean >= w[1].tasks.mean),
         "busiest first"
     );
 
@@ -396,5 +396,12 @@ fn sweep_plots_come_from_sweep_json() {
     let s = Results::load(&two).unwrap().sweep.unwrap();
     let cells = plot::sweep::sweep_cells(&s, "qrf_units", "notice_h", Kpi::ResponseTimeP90H);
     assert_eq!(cells.len(), 9);
-    assert!(cells.contains(&(4.0, 0.5, 3.5)), "{cells:?}");
+    assert!(
+        cells.contains(&plot::sweep::SweepCell {
+            x: 4.0,
+            y: 0.5,
+            mean: 3.5
+        }),
+        "{cells:?}"
+    );
 }
