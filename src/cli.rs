@@ -11,8 +11,8 @@ use forceplan::workflow::{self, Finish, Outcome, Request, Source};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
 
 /// Set once stdout is closed (`forceplan validate x.ron | head -1`): later output is
 /// dropped and the command ends normally.
@@ -389,7 +389,8 @@ impl Display {
     }
 }
 
-/// The run was cut short by Ctrl-C (exit code 130); what finished has been written.
+/// The run was cut short by Ctrl-C (exit code 130) or SIGTERM (143); what finished has
+/// been written.
 #[derive(Debug)]
 pub struct Interrupted;
 
@@ -401,14 +402,28 @@ impl std::fmt::Display for Interrupted {
 
 impl std::error::Error for Interrupted {}
 
-/// Stops the work on the first Ctrl-C (replications under way finish, no new one starts);
-/// a second Ctrl-C exits at once (every output file is written atomically, so none is
-/// half-written).
-fn stop_on_ctrl_c() -> Arc<AtomicBool> {
-    let stop = Arc::new(AtomicBool::new(false));
-    let flag = Arc::clone(&stop);
-    let installed = ctrlc::set_handler(move || {
-        if flag.swap(true, Ordering::SeqCst) {
+/// Set by Ctrl-C (SIGINT) or SIGTERM: replications under way finish, no new one starts.
+static STOP: AtomicBool = AtomicBool::new(false);
+/// Set by SIGTERM (what Slurm sends at a time limit): exit code 143 instead of 130.
+static TERMINATED: AtomicBool = AtomicBool::new(false);
+
+/// Whether the work was stopped by SIGTERM (exit 143) rather than Ctrl-C (exit 130).
+pub fn terminated() -> bool {
+    TERMINATED.load(Ordering::SeqCst)
+}
+
+/// SIGTERM handler: only atomic stores, which are async-signal-safe.
+extern "C" fn on_sigterm(_: nix::libc::c_int) {
+    TERMINATED.store(true, Ordering::SeqCst);
+    STOP.store(true, Ordering::SeqCst);
+}
+
+/// Stops the work on the first Ctrl-C or SIGTERM (replications under way finish, no new
+/// one starts, what finished is written); a second Ctrl-C exits at once (every output file
+/// is written atomically, so none is half-written).
+fn stop_on_signals() -> &'static AtomicBool {
+    let installed = ctrlc::set_handler(|| {
+        if STOP.swap(true, Ordering::SeqCst) {
             std::process::exit(130);
         }
         eprintln!(
@@ -418,7 +433,25 @@ fn stop_on_ctrl_c() -> Arc<AtomicBool> {
     if installed.is_err() {
         // A handler is already installed (library use or tests): keep going without one.
     }
-    stop
+    use nix::sys::signal::{SaFlags, SigAction, SigHandler, SigSet, Signal, sigaction};
+    let action = SigAction::new(
+        SigHandler::Handler(on_sigterm),
+        SaFlags::SA_RESTART,
+        SigSet::empty(),
+    );
+    // SAFETY: the handler only stores to atomics, which is async-signal-safe.
+    if unsafe { sigaction(Signal::SIGTERM, &action) }.is_ok() {
+        // The message cannot be printed from the handler: a thread watches the flag.
+        std::thread::spawn(|| {
+            while !TERMINATED.load(Ordering::SeqCst) {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            eprintln!(
+                "\nterminate (SIGTERM): finishing the replications under way; what finished is kept"
+            );
+        });
+    }
+    &STOP
 }
 
 fn experiment(
@@ -429,7 +462,7 @@ fn experiment(
     trace: bool,
     precision: Option<(f64, u64)>,
 ) -> Result<()> {
-    let stop = stop_on_ctrl_c();
+    let stop = stop_on_signals();
     let source = match (&common.resume, file) {
         (Some(dir), None) if common.seed.is_none() && common.replications.is_none() => {
             Source::Resume(dir.clone())
@@ -466,19 +499,25 @@ fn experiment(
         force: common.force,
     };
     let display = Display::default();
-    match workflow::run_experiment(&req, &|p| display.show(p), &stop)? {
+    match workflow::run_experiment(&req, &|p| display.show(p), stop)? {
         Outcome::Shard {
+            kind,
             spec,
             dir,
             done,
+            planned,
             study_items,
             wall_seconds,
             interrupted,
         } => {
             if interrupted {
                 eprintln!(
-                    "shard {} of {} interrupted: nothing written; run it again to complete the study",
-                    spec.index, spec.count
+                    "shard {} of {} interrupted after {done} of its {planned} replications, kept in {}/.\nContinue with: forceplan {} --resume {}",
+                    spec.index,
+                    spec.count,
+                    dir.display(),
+                    kind.key(),
+                    dir.display()
                 );
                 return Err(Interrupted.into());
             }
