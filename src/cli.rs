@@ -44,6 +44,17 @@ macro_rules! outln {
 /// Most replications per variant, as in a scenario file.
 const MAX_REPLICATIONS: u64 = forceplan::experiment::MAX_REPLICATIONS;
 
+/// Parses a replication count: 1 to [`MAX_REPLICATIONS`], as in a scenario file.
+fn replications_arg(s: &str) -> std::result::Result<u64, String> {
+    match s.parse::<u64>() {
+        Ok(0) => Err("must be at least 1, got 0".into()),
+        Ok(n) if n <= MAX_REPLICATIONS => Ok(n),
+        _ => Err(format!(
+            "expected 1 to {MAX_REPLICATIONS} replications (the limit of a scenario's `replications`), got \"{s}\""
+        )),
+    }
+}
+
 /// Parses `--threads`: 0 (one per core) to [`forceplan::experiment::MAX_THREADS`].
 fn threads_arg(s: &str) -> std::result::Result<usize, String> {
     let max = forceplan::experiment::MAX_THREADS;
@@ -70,7 +81,7 @@ struct Cli {
 #[derive(Args, Clone)]
 struct Common {
     /// Replications per variant, 1 to 1,000,000 (default: the study's or scenario's, else 30).
-    #[arg(long, short = 'n', value_parser = clap::value_parser!(u64).range(1..=MAX_REPLICATIONS))]
+    #[arg(long, short = 'n', value_parser = replications_arg)]
     replications: Option<u64>,
     /// Master seed (default: the scenario's).
     #[arg(long)]
@@ -139,7 +150,7 @@ enum Command {
         #[arg(long, value_name = "H")]
         precision: Option<f64>,
         /// Most replications per option with --precision (at most 1,000,000).
-        #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=MAX_REPLICATIONS))]
+        #[arg(long, default_value_t = 1000, value_parser = replications_arg)]
         max_replications: u64,
         /// KPI to rank options by (default: the study's, else response_time_p90_h).
         #[arg(long)]
