@@ -3,14 +3,15 @@
 //! 130 interrupted by Ctrl-C, 143 by SIGTERM, with the finished replications written).
 
 mod cli;
+mod signals;
 
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     match cli::main() {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) if e.downcast_ref::<cli::Interrupted>().is_some() => {
-            ExitCode::from(if cli::terminated() { 143 } else { 130 })
+        Err(e) if e.downcast_ref::<signals::Interrupted>().is_some() => {
+            ExitCode::from(if signals::terminated() { 143 } else { 130 })
         }
         Err(e) => {
             let user = e
