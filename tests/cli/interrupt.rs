@@ -1,5 +1,6 @@
-//! Ctrl-C (SIGINT) during a long run keeps the finished replications, leaves no half-written
-//! file, and `--resume` completes the run with outputs identical to an uninterrupted one.
+//! Ctrl-C (SIGINT) or SIGTERM during a long run or shard keeps the finished replications,
+//! leaves no half-written file, and `--resume` completes it with outputs identical to an
+//! uninterrupted one; one run at a time owns an output directory; shards merge anywhere.
 
 use crate::common::*;
 use std::process::{Command, Stdio};
