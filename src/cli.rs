@@ -11,8 +11,10 @@ use forceplan::workflow::{self, Finish, Outcome, Request, Source};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use crate::signals::{Interrupted, stop_on_signals};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
 
 /// Set once stdout is closed (`forceplan validate x.ron | head -1`): later output is
 /// dropped and the command ends normally.
@@ -44,6 +46,17 @@ macro_rules! outln {
 /// Most replications per variant, as in a scenario file.
 const MAX_REPLICATIONS: u64 = forceplan::experiment::MAX_REPLICATIONS;
 
+/// Parses a replication count: 1 to [`MAX_REPLICATIONS`], as in a scenario file.
+fn replications_arg(s: &str) -> std::result::Result<u64, String> {
+    match s.parse::<u64>() {
+        Ok(0) => Err("must be at least 1, got 0".into()),
+        Ok(n) if n <= MAX_REPLICATIONS => Ok(n),
+        _ => Err(format!(
+            "expected 1 to {MAX_REPLICATIONS} replications (the limit of a scenario's `replications`), got \"{s}\""
+        )),
+    }
+}
+
 /// Parses `--threads`: 0 (one per core) to [`forceplan::experiment::MAX_THREADS`].
 fn threads_arg(s: &str) -> std::result::Result<usize, String> {
     let max = forceplan::experiment::MAX_THREADS;
@@ -70,7 +83,7 @@ struct Cli {
 #[derive(Args, Clone)]
 struct Common {
     /// Replications per variant, 1 to 1,000,000 (default: the study's or scenario's, else 30).
-    #[arg(long, short = 'n', value_parser = clap::value_parser!(u64).range(1..=MAX_REPLICATIONS))]
+    #[arg(long, short = 'n', value_parser = replications_arg)]
     replications: Option<u64>,
     /// Master seed (default: the scenario's).
     #[arg(long)]
@@ -139,7 +152,7 @@ enum Command {
         #[arg(long, value_name = "H")]
         precision: Option<f64>,
         /// Most replications per option with --precision (at most 1,000,000).
-        #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=MAX_REPLICATIONS))]
+        #[arg(long, default_value_t = 1000, value_parser = replications_arg)]
         max_replications: u64,
         /// KPI to rank options by (default: the study's, else response_time_p90_h).
         #[arg(long)]
@@ -389,38 +402,6 @@ impl Display {
     }
 }
 
-/// The run was cut short by Ctrl-C (exit code 130); what finished has been written.
-#[derive(Debug)]
-pub struct Interrupted;
-
-impl std::fmt::Display for Interrupted {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("interrupted")
-    }
-}
-
-impl std::error::Error for Interrupted {}
-
-/// Stops the work on the first Ctrl-C (replications under way finish, no new one starts);
-/// a second Ctrl-C exits at once (every output file is written atomically, so none is
-/// half-written).
-fn stop_on_ctrl_c() -> Arc<AtomicBool> {
-    let stop = Arc::new(AtomicBool::new(false));
-    let flag = Arc::clone(&stop);
-    let installed = ctrlc::set_handler(move || {
-        if flag.swap(true, Ordering::SeqCst) {
-            std::process::exit(130);
-        }
-        eprintln!(
-            "\ninterrupt: finishing the replications under way; Ctrl-C again to quit at once"
-        );
-    });
-    if installed.is_err() {
-        // A handler is already installed (library use or tests): keep going without one.
-    }
-    stop
-}
-
 fn experiment(
     kind: Kind,
     file: Option<&Path>,
@@ -429,7 +410,7 @@ fn experiment(
     trace: bool,
     precision: Option<(f64, u64)>,
 ) -> Result<()> {
-    let stop = stop_on_ctrl_c();
+    let stop = stop_on_signals();
     let source = match (&common.resume, file) {
         (Some(dir), None) if common.seed.is_none() && common.replications.is_none() => {
             Source::Resume(dir.clone())
@@ -466,19 +447,25 @@ fn experiment(
         force: common.force,
     };
     let display = Display::default();
-    match workflow::run_experiment(&req, &|p| display.show(p), &stop)? {
+    match workflow::run_experiment(&req, &|p| display.show(p), stop)? {
         Outcome::Shard {
+            kind,
             spec,
             dir,
             done,
+            planned,
             study_items,
             wall_seconds,
             interrupted,
         } => {
             if interrupted {
                 eprintln!(
-                    "shard {} of {} interrupted: nothing written; run it again to complete the study",
-                    spec.index, spec.count
+                    "shard {} of {} interrupted after {done} of its {planned} replications, kept in {}/.\nContinue with: forceplan {} --resume {}",
+                    spec.index,
+                    spec.count,
+                    dir.display(),
+                    kind.key(),
+                    dir.display()
                 );
                 return Err(Interrupted.into());
             }

@@ -28,7 +28,7 @@ if [ -n "$(squeue -h -j "$array,$merge" 2>/dev/null)" ]; then
 fi
 if [ ! -f "$work/sharded/comparison.json" ]; then
     echo "slurm: the merge job produced no comparison.json" >&2
-    tail -n 50 "$work"/sharded/slurm-logs/*.out >&2 || true
+    tail -n 50 "$work"/sharded.slurm-logs/*.out >&2 || true
     exit 1
 fi
 

@@ -17,17 +17,18 @@ shift 4
 here=$(cd "$(dirname "$0")" && pwd)
 forceplan=$(realpath "${FORCEPLAN:-target/release/forceplan}")
 [ -x "$forceplan" ] || { echo "no forceplan binary at $forceplan (cargo build --release)" >&2; exit 2; }
-mkdir -p "$out/slurm-logs"
+# Logs go beside OUT, not in it: OUT holds only forceplan's results (merge refuses other files).
+mkdir -p "$out" "$out.slurm-logs"
 out=$(realpath "$out")
 # The input path is recorded in the results (and shown in the report): keep it as given;
 # array tasks start in this directory (sbatch default), so a relative path works.
 # shellcheck disable=SC2086
 array=$(sbatch --parsable ${SBATCH_ARGS:-} --array="1-$shards" \
-    --output="$out/slurm-logs/shard-%a.out" \
+    --output="$out.slurm-logs/shard-%a.out" \
     --export=ALL,FORCEPLAN="$forceplan",FP_COMMAND="$cmd",FP_INPUT="$input",FP_OUT="$out",FP_SHARDS="$shards",FP_ARGS="$*" \
     "$here/shard.sbatch")
 # shellcheck disable=SC2086
 merge=$(sbatch --parsable ${SBATCH_ARGS:-} --dependency="afterok:$array" --job-name=forceplan-merge \
-    --output="$out/slurm-logs/merge.out" \
+    --output="$out.slurm-logs/merge.out" \
     --wrap="'$forceplan' merge '$out' --out '$out'")
 echo "$array $merge"

@@ -102,19 +102,30 @@ pub enum Outcome {
     },
     /// One shard.
     Shard {
+        /// The kind.
+        kind: Kind,
         /// Which.
         spec: ShardSpec,
         /// Its directory.
         dir: PathBuf,
         /// Items finished.
         done: usize,
+        /// Items of the shard.
+        planned: usize,
         /// Items of the whole study.
         study_items: usize,
         /// Simulation time \[s\].
         wall_seconds: f64,
-        /// Whether it was stopped before the end.
+        /// Whether it was stopped before the end (its checkpoint keeps the finished
+        /// items: resume it with `--resume dir`).
         interrupted: bool,
     },
+}
+
+/// The shard of a directory named `shard-K-of-N`.
+fn shard_spec_of(name: &str) -> Option<ShardSpec> {
+    let (k, n) = name.strip_prefix("shard-")?.split_once("-of-")?;
+    format!("{k}/{n}").parse().ok()
 }
 
 /// The journal of a whole run: the checkpoint, and one trace file per replication.
@@ -156,6 +167,11 @@ pub fn run_experiment(
     // A fresh study, or the rest of an interrupted one.
     let (mut plan, out, done, resumed) = match &req.source {
         Source::Resume(dir) => {
+            // A shard's directory is resumed as that shard.
+            opts.scope = dir
+                .file_name()
+                .and_then(|n| shard_spec_of(&n.to_string_lossy()))
+                .map_or(Scope::Whole, Scope::Shard);
             if req.shard.is_some() || req.precision.is_some() {
                 return Err(usage(
                     "--resume DIR takes everything from DIR: give no input file, --seed, --replications, --shard or --precision",
@@ -210,22 +226,39 @@ pub fn run_experiment(
         });
     }
 
-    if let Some(spec) = req.shard {
-        let dir = out.join(spec.dir_name());
+    if let Scope::Shard(spec) = opts.scope {
+        // A shard keeps a checkpoint like a run, so that a stopped shard (Ctrl-C, SIGTERM
+        // at a time limit) continues with `--resume OUT/shard-K-of-N`.
+        let dir = if resumed {
+            out.clone()
+        } else {
+            out.join(spec.dir_name())
+        };
         let _lock = outdir::lock(&dir)?;
-        if !resumed {
+        let checkpoint = if resumed {
+            Checkpoint::reopen(&dir)?
+        } else {
             outdir::claim(&dir, req.kind, req.force, false)?;
-        }
-        let o = runner::run(&plan, done, opts, &runner::NoJournal, progress, stop)?;
+            Checkpoint::create(&dir, &plan, false)?
+        };
+        let journal = DirJournal {
+            checkpoint: &checkpoint,
+            parts: &dir,
+            plan: &plan,
+        };
+        let o = runner::run(&plan, done, opts, &journal, progress, stop)?;
         if !o.interrupted {
             let doc = shard::partial_json(&plan, spec, &o.results, o.events(), o.wall_seconds);
             let text = serde_json::to_string(&doc).map_err(|e| Error::Internal(e.to_string()))?;
             report::atomic_write(&dir.join(shard::PARTIAL_FILE), text.as_bytes())?;
+            Checkpoint::remove(&dir)?;
         }
         return Ok(Outcome::Shard {
+            kind: req.kind,
             spec,
             dir,
             done: o.results.len(),
+            planned: o.planned,
             study_items: total,
             wall_seconds: o.wall_seconds,
             interrupted: o.interrupted,

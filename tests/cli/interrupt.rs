@@ -1,5 +1,6 @@
-//! Ctrl-C (SIGINT) during a long run keeps the finished replications, leaves no half-written
-//! file, and `--resume` completes the run with outputs identical to an uninterrupted one.
+//! Ctrl-C (SIGINT) or SIGTERM during a long run or shard keeps the finished replications,
+//! leaves no half-written file, and `--resume` completes it with outputs identical to an
+//! uninterrupted one; one run at a time owns an output directory; shards merge anywhere.
 
 use crate::common::*;
 use std::process::{Command, Stdio};
@@ -219,5 +220,102 @@ fn a_second_run_into_a_busy_output_directory_is_refused_naming_the_first() {
     assert!(
         !lock.exists(),
         "the lock is released when the first run ends"
+    );
+}
+
+#[test]
+fn sigterm_to_a_shard_keeps_finished_items_and_resume_completes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("sharded");
+    let o = out.to_str().unwrap();
+    let study = "scenarios/studies/monitoring.ron";
+    let child = Command::new(env!("CARGO_BIN_EXE_forceplan"))
+        .args([
+            "compare",
+            study,
+            "-n",
+            "4",
+            "--shard",
+            "1/2",
+            "--threads",
+            "1",
+        ])
+        .args(["--no-plots", "--out", o])
+        .current_dir(root())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let shard = out.join("shard-1-of-2");
+    let items = shard.join(".checkpoint").join("items.jsonl");
+    let start = Instant::now();
+    while std::fs::read_to_string(&items).map_or(0, |t| t.lines().count()) < 1 {
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "no item finished"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let r = child.wait_with_output().unwrap();
+    assert_eq!(r.status.code(), Some(143), "{}", stderr(&r));
+    assert!(stderr(&r).contains("SIGTERM"), "{}", stderr(&r));
+    assert!(stderr(&r).contains("--resume"), "{}", stderr(&r));
+    assert!(!shard.join("partial.json").exists());
+    let kept = std::fs::read_to_string(&items).unwrap().lines().count();
+    assert!(kept >= 1, "finished items kept");
+
+    let r = forceplan(&[
+        "compare",
+        "--resume",
+        shard.to_str().unwrap(),
+        "--threads",
+        "2",
+    ]);
+    assert!(r.status.success(), "{}", stderr(&r));
+    assert!(
+        stderr(&r).contains(&format!("resume: {kept} of")),
+        "{}",
+        stderr(&r)
+    );
+    assert!(shard.join("partial.json").is_file());
+    assert!(!shard.join(".checkpoint").exists());
+    let r = forceplan(&[
+        "compare",
+        study,
+        "-n",
+        "4",
+        "--shard",
+        "2/2",
+        "--no-plots",
+        "--out",
+        o,
+    ]);
+    assert!(r.status.success(), "{}", stderr(&r));
+    let merged = dir.path().join("merged");
+    let r = forceplan(&["merge", o, "--out", merged.to_str().unwrap()]);
+    assert!(r.status.success(), "{}", stderr(&r));
+
+    let direct = dir.path().join("direct");
+    let r = forceplan(&[
+        "compare",
+        study,
+        "-n",
+        "4",
+        "--no-plots",
+        "--out",
+        direct.to_str().unwrap(),
+    ]);
+    assert!(r.status.success(), "{}", stderr(&r));
+    assert_eq!(
+        std::fs::read(direct.join("comparison.csv")).unwrap(),
+        std::fs::read(merged.join("comparison.csv")).unwrap()
+    );
+    assert_eq!(
+        strip_timing(json(&direct.join("comparison.json"))),
+        strip_timing(json(&merged.join("comparison.json")))
     );
 }
