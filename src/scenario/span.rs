@@ -7,14 +7,7 @@
 
 use std::collections::HashMap;
 
-/// A 1-based line and column.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct LineCol {
-    /// Line, from 1.
-    pub line: usize,
-    /// Column in characters, from 1.
-    pub col: usize,
-}
+pub use crate::error::LineCol;
 
 /// Start positions of the values of a RON document, keyed by path.
 #[derive(Debug, Default, Clone)]
