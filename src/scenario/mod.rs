@@ -6,17 +6,23 @@
 //! ids are resolved to indices. The engine only ever sees a [`Scenario`].
 
 pub mod change;
+pub mod inputs;
+mod load;
+pub mod problems;
 pub mod raw;
 pub mod span;
+pub mod study;
+pub mod sweep;
 pub mod validate;
 pub mod vocab;
 
 use crate::dist::Dist;
-use crate::error::{Diagnostic, Error, Result};
 use crate::geo::{Geometry, LatLon};
 use crate::time::SimDuration;
-use std::path::Path;
 
+pub use load::{Source, from_str, load, parse_ron, read_text};
+pub use problems::Problems;
+pub use span::LineCol;
 pub use vocab::{BaseKind, Capability, DispatchPolicy, Domain, QueuePriority, Severity, UnitKind};
 
 /// Default number of replications when neither the scenario nor the command line gives one.
@@ -351,118 +357,6 @@ impl Scenario {
     pub fn total_units(&self) -> u64 {
         self.units_by_domain().iter().sum()
     }
-}
-
-/// Parses and validates scenario text. `file` names the source in error messages.
-pub fn from_str(text: &str, file: &str) -> Result<Scenario> {
-    let raw = parse_ron::<raw::RawScenario>(text, file)?;
-    validate::validate(&raw, text, file)
-}
-
-/// Reads, parses and validates a scenario file.
-pub fn load(path: &Path) -> Result<Scenario> {
-    let text = read_text(path)?;
-    from_str(&text, &path.display().to_string())
-}
-
-/// Reads an input file as UTF-8, refusing files too large to be a scenario.
-pub fn read_text(path: &Path) -> Result<String> {
-    /// Larger than any sensible scenario or study [bytes].
-    const MAX_INPUT_BYTES: u64 = 16 * 1024 * 1024;
-    let meta = std::fs::metadata(path).map_err(|io| Error::Read {
-        path: path.to_path_buf(),
-        io,
-    })?;
-    if meta.is_dir() {
-        return Err(Error::Read {
-            path: path.to_path_buf(),
-            io: std::io::Error::other("is a directory, expected a RON file"),
-        });
-    }
-    if meta.len() > MAX_INPUT_BYTES {
-        return Err(invalid(
-            &path.display().to_string(),
-            None,
-            "",
-            format!(
-                "file is {} bytes; input files are limited to {MAX_INPUT_BYTES} bytes",
-                meta.len()
-            ),
-        ));
-    }
-    let bytes = std::fs::read(path).map_err(|io| Error::Read {
-        path: path.to_path_buf(),
-        io,
-    })?;
-    String::from_utf8(bytes).map_err(|e| {
-        invalid(
-            &path.display().to_string(),
-            None,
-            "",
-            format!(
-                "not UTF-8 text (invalid byte at offset {}); expected a RON file",
-                e.utf8_error().valid_up_to()
-            ),
-        )
-    })
-}
-
-fn invalid(file: &str, at: Option<span::LineCol>, path: &str, message: String) -> Error {
-    Error::Invalid {
-        problems: vec![Diagnostic {
-            file: file.to_string(),
-            at,
-            path: path.to_string(),
-            message,
-        }],
-    }
-}
-
-/// Parses RON text into a raw serde type, reporting the path, `line:col` and message of
-/// the first syntax or type error.
-pub fn parse_ron<T: serde::de::DeserializeOwned>(text: &str, file: &str) -> Result<T> {
-    let opts = ron::Options::default()
-        .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
-        .with_recursion_limit(64);
-    let mut de = ron::Deserializer::from_str_with_options(text, &opts).map_err(|e| {
-        let at = span::LineCol {
-            line: e.span.start.line,
-            col: e.span.start.col,
-        };
-        invalid(file, Some(at), "", e.code.to_string())
-    })?;
-    let value: T = match serde_path_to_error::deserialize(&mut de) {
-        Ok(v) => v,
-        Err(e) => {
-            // serde_path_to_error writes `?` for segments it could not name.
-            let path = e.path().to_string();
-            let path = path
-                .trim_end_matches(".?")
-                .trim_end_matches('?')
-                .to_string();
-            let path = if path == "." { String::new() } else { path };
-            let spanned = de.span_error(e.into_inner());
-            let at = span::LineCol {
-                line: spanned.span.start.line,
-                col: spanned.span.start.col,
-            };
-            return Err(invalid(file, Some(at), &path, spanned.code.to_string()));
-        }
-    };
-    de.end().map_err(|e| {
-        let spanned = de.span_error(e);
-        let at = span::LineCol {
-            line: spanned.span.start.line,
-            col: spanned.span.start.col,
-        };
-        invalid(
-            file,
-            Some(at),
-            "",
-            format!("{} (trailing text after the document)", spanned.code),
-        )
-    })?;
-    Ok(value)
 }
 
 /// 64-bit FNV-1a hash of bytes (stable across platforms and versions).
