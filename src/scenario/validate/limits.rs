@@ -6,6 +6,9 @@ use super::super::raw::*;
 use super::super::*;
 use super::{MAX_PASSES_PER_REPLICATION, MAX_UNITS, MAX_VIOLATIONS_PER_REPLICATION};
 
+/// Seconds per day, for rates and horizons in days.
+const DAY_S: f64 = crate::time::DAY.0 as f64;
+
 /// Checks the totals of the whole scenario against the limits.
 pub(super) fn check(
     cx: &mut Problems,
@@ -32,7 +35,7 @@ pub(super) fn check(
         .filter(|c| c.isr.is_some())
         .map(|c| {
             let cycle_s = c.endurance.map_or(0.0, |e| e.secs() as f64) + c.turnaround.mean_secs();
-            f64::from(c.units) * horizon_days * 86_400.0 / cycle_s.max(600.0)
+            f64::from(c.units) * horizon_days * DAY_S / cycle_s.max(600.0)
         })
         .sum();
     if sorties > MAX_PASSES_PER_REPLICATION {

@@ -16,6 +16,9 @@ use super::raw::*;
 use super::*;
 use crate::error::Result;
 
+/// Seconds per day, for rates and horizons in days.
+const DAY_S: f64 = crate::time::DAY.0 as f64;
+
 /// Longest horizon accepted \[days\] (100 years).
 pub const MAX_HORIZON_DAYS: f64 = 36_500.0;
 /// Most violations expected in one replication; more would not fit in memory and time.
@@ -182,7 +185,7 @@ fn build(raw: &RawScenario, cx: &mut Problems, text: &str) -> Scenario {
     Scenario {
         name: raw.name.clone(),
         description: raw.description.clone(),
-        horizon: SimDuration::from_secs_f64(horizon_days * 86_400.0),
+        horizon: SimDuration::from_secs_f64(horizon_days * DAY_S),
         seed: raw.seed,
         replications,
         nations,

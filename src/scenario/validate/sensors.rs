@@ -6,6 +6,9 @@ use super::super::*;
 use super::MAX_PASSES_PER_REPLICATION;
 use std::collections::HashMap;
 
+/// Seconds per day, for rates and horizons in days.
+const DAY_S: f64 = crate::time::DAY.0 as f64;
+
 /// Validates the sensors: satellites, and radars and observation posts at fixed positions.
 pub(super) fn sensors(
     cx: &mut Problems,
@@ -55,7 +58,7 @@ pub(super) fn sensors(
                     );
                 }
                 let passes =
-                    sectors_covered.len() as f64 * horizon_days * 86_400.0 / revisit_s.max(60.0);
+                    sectors_covered.len() as f64 * horizon_days * DAY_S / revisit_s.max(60.0);
                 if passes > MAX_PASSES_PER_REPLICATION {
                     cx.add(format!("{p}.revisit"), format!("{passes:.3e} passes per replication exceed the limit of {MAX_PASSES_PER_REPLICATION:.0e}: lengthen the revisit interval"));
                 }

@@ -8,6 +8,9 @@ use crate::dist::Dist;
 use crate::geo::LatLon;
 use std::collections::HashMap;
 
+/// Seconds per day, for rates and horizons in days.
+const DAY_S: f64 = crate::time::DAY.0 as f64;
+
 impl Problems {
     pub(super) fn duration(&mut self, path: &str, d: RawDuration) -> f64 {
         let s = d.seconds();
@@ -18,7 +21,7 @@ impl Problems {
             );
             return 0.0;
         }
-        if s > MAX_HORIZON_DAYS * 86_400.0 {
+        if s > MAX_HORIZON_DAYS * DAY_S {
             self.add(
                 path,
                 format!("duration {d:?} exceeds {MAX_HORIZON_DAYS} days"),
