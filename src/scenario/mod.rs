@@ -25,6 +25,9 @@ pub use problems::Problems;
 pub use span::LineCol;
 pub use vocab::{BaseKind, Capability, DispatchPolicy, Domain, QueuePriority, Severity, UnitKind};
 
+/// Seconds per day, for rates and horizons in days.
+const DAY_S: f64 = crate::time::DAY.0 as f64;
+
 /// Default number of replications when neither the scenario nor the command line gives one.
 pub const DEFAULT_REPLICATIONS: u32 = 30;
 
@@ -131,13 +134,25 @@ pub struct Sector {
     pub lead_nation: Option<usize>,
 }
 
+impl Escalation {
+    /// Long-run share of time in which at least one burst is active. Bursts start as a
+    /// Poisson process and last a random time, so the number active at once is Poisson with
+    /// mean `bursts_per_day × E[duration in days]` (an M/G/∞ queue), and overlapping bursts
+    /// count once: the share is `1 − exp(−mean)`.
+    pub fn active_share(&self) -> f64 {
+        let mean_active = self.bursts_per_day * self.duration.mean_secs() / DAY_S;
+        -(-mean_active).exp_m1()
+    }
+}
+
 impl Sector {
-    /// Expected violations per day, escalation included [1/day].
+    /// Expected violations per day, escalation included [1/day]: the multiplier applies
+    /// while at least one burst is active ([`Escalation::active_share`]).
     pub fn expected_per_day(&self) -> f64 {
-        let boost = self.escalation.as_ref().map_or(0.0, |e| {
-            let share = (e.bursts_per_day * e.duration.mean_secs() / 86_400.0).min(1.0);
-            (e.multiplier - 1.0) * share
-        });
+        let boost = self
+            .escalation
+            .as_ref()
+            .map_or(0.0, |e| (e.multiplier - 1.0) * e.active_share());
         self.rate_per_day * (1.0 + boost)
     }
 
@@ -336,7 +351,7 @@ pub struct Scenario {
 impl Scenario {
     /// Horizon \[days\].
     pub fn horizon_days(&self) -> f64 {
-        self.horizon.secs() as f64 / 86_400.0
+        self.horizon.secs() as f64 / DAY_S
     }
 
     /// Expected violations per day over all sectors, escalation included.
@@ -367,4 +382,59 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
     }
     h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::rngs::ChaCha8Rng;
+    use rand::{RngExt, SeedableRng};
+
+    /// Share of `[0, horizon]` covered by bursts drawn as the simulator draws them.
+    fn simulated_active_share(e: &Escalation, horizon_s: f64, seed: u64) -> f64 {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let rate_per_s = e.bursts_per_day / DAY_S;
+        let (mut t, mut covered, mut reach) = (0.0_f64, 0.0, 0.0_f64);
+        loop {
+            t += -(1.0 - rng.random::<f64>()).ln() / rate_per_s;
+            if t > horizon_s {
+                break;
+            }
+            let end = (t + e.duration.sample_secs(&mut rng)).min(horizon_s);
+            if end > reach {
+                covered += end - t.max(reach);
+                reach = end;
+            }
+        }
+        covered / horizon_s
+    }
+
+    #[test]
+    fn expected_violations_count_overlapping_bursts_once() {
+        // Two bursts a day lasting a day on average: they overlap most of the time. The old
+        // figure (share = rate × mean duration, capped at 1) said the multiplier always
+        // applies; the exact share is 1 − e^(−2) ≈ 0.865.
+        let e = Escalation {
+            bursts_per_day: 2.0,
+            duration: Dist::Exponential { mean: DAY_S },
+            multiplier: 4.0,
+        };
+        let exact = e.active_share();
+        assert!((exact - (1.0 - (-2.0_f64).exp())).abs() < 1e-12);
+        let simulated = simulated_active_share(&e, 20_000.0 * DAY_S, 7);
+        assert!(
+            (simulated - exact).abs() < 0.01,
+            "simulated {simulated}, expected {exact}"
+        );
+        // Rare short bursts: the share tends to rate × duration.
+        let rare = Escalation {
+            bursts_per_day: 0.01,
+            duration: Dist::Fixed {
+                secs: crate::time::HOUR.0 as f64,
+            },
+            multiplier: 2.0,
+        };
+        let simulated = simulated_active_share(&rare, 2_000_000.0 * DAY_S, 8);
+        assert!((simulated - rare.active_share()).abs() < 0.1 * rare.active_share());
+    }
 }
