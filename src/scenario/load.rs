@@ -21,35 +21,106 @@ pub fn load(path: &Path) -> Result<Scenario> {
     from_str(&text, &path.display().to_string())
 }
 
-/// Reads an input file as UTF-8, refusing files too large to be a scenario.
-pub fn read_text(path: &Path) -> Result<String> {
-    /// Larger than any sensible scenario or study [bytes].
-    const MAX_INPUT_BYTES: u64 = 16 * 1024 * 1024;
-    let meta = std::fs::metadata(path).map_err(|io| Error::Read {
+/// Largest input file accepted \[bytes\]: larger than any sensible scenario or study.
+pub const MAX_INPUT_BYTES: u64 = 16 * 1024 * 1024;
+
+/// `O_NONBLOCK`, so that opening a FIFO swapped in after the type check cannot block.
+#[cfg(all(
+    target_os = "linux",
+    any(
+        target_arch = "x86_64",
+        target_arch = "x86",
+        target_arch = "aarch64",
+        target_arch = "arm",
+        target_arch = "riscv64"
+    )
+))]
+const O_NONBLOCK: i32 = 0o4000;
+/// `O_NONBLOCK` on macOS.
+#[cfg(target_os = "macos")]
+const O_NONBLOCK: i32 = 0x0004;
+
+fn read_error(path: &Path, io: std::io::Error) -> Error {
+    Error::Read {
         path: path.to_path_buf(),
         io,
-    })?;
-    if meta.is_dir() {
-        return Err(Error::Read {
-            path: path.to_path_buf(),
-            io: std::io::Error::other("is a directory, expected a RON file"),
-        });
     }
-    if meta.len() > MAX_INPUT_BYTES {
-        return Err(invalid(
+}
+
+/// Opens `path` for reading without blocking on a FIFO where the platform allows it.
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.read(true);
+    #[cfg(any(
+        target_os = "macos",
+        all(
+            target_os = "linux",
+            any(
+                target_arch = "x86_64",
+                target_arch = "x86",
+                target_arch = "aarch64",
+                target_arch = "arm",
+                target_arch = "riscv64"
+            )
+        )
+    ))]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.custom_flags(O_NONBLOCK);
+    }
+    opts.open(path)
+}
+
+/// Reads an input file as UTF-8. Only regular files are read (a FIFO, socket or device such
+/// as `/dev/zero` is refused before it is opened for reading), and at most
+/// [`MAX_INPUT_BYTES`].
+pub fn read_text(path: &Path) -> Result<String> {
+    use std::io::Read;
+    let not_regular = || {
+        read_error(
+            path,
+            std::io::Error::other(
+                "is not a regular file (a FIFO, socket or device), expected a RON file",
+            ),
+        )
+    };
+    let too_large = |len: u64| {
+        invalid(
             &path.display().to_string(),
             None,
             "",
-            format!(
-                "file is {} bytes; input files are limited to {MAX_INPUT_BYTES} bytes",
-                meta.len()
-            ),
+            format!("file is {len} bytes; input files are limited to {MAX_INPUT_BYTES} bytes"),
+        )
+    };
+    let meta = std::fs::metadata(path).map_err(|io| read_error(path, io))?;
+    if meta.is_dir() {
+        return Err(read_error(
+            path,
+            std::io::Error::other("is a directory, expected a RON file"),
         ));
     }
-    let bytes = std::fs::read(path).map_err(|io| Error::Read {
-        path: path.to_path_buf(),
-        io,
-    })?;
+    if !meta.is_file() {
+        return Err(not_regular());
+    }
+    if meta.len() > MAX_INPUT_BYTES {
+        return Err(too_large(meta.len()));
+    }
+    let file = open_nonblocking(path).map_err(|io| read_error(path, io))?;
+    // The file may have been replaced between the check and the open: check what was opened.
+    if !file
+        .metadata()
+        .map_err(|io| read_error(path, io))?
+        .is_file()
+    {
+        return Err(not_regular());
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_INPUT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|io| read_error(path, io))?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(too_large(bytes.len() as u64));
+    }
     String::from_utf8(bytes).map_err(|e| {
         invalid(
             &path.display().to_string(),

@@ -1,0 +1,87 @@
+//! Hostile input files of issue 9 (devices, FIFOs, bad names, overflowing weights, bad
+//! polygons, negative sweep levels): each is refused at once with exit code 2 and a located
+//! message, or accepted cleanly where it is valid.
+
+use crate::common::*;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// Runs `forceplan ARGS` with a 5-second guard; returns exit code and stderr.
+fn run_bounded(args: &[&std::ffi::OsStr]) -> (Option<i32>, String) {
+    let start = Instant::now();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_forceplan"))
+        .args(args)
+        .current_dir(root())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            let mut err = String::new();
+            std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut err).unwrap();
+            return (status.code(), err);
+        }
+        if start.elapsed() > Duration::from_secs(5) {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            panic!("{args:?} still running after 5 s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// `forceplan validate FILE` must exit 2 at once with `expect` in its message.
+fn refused(file: &Path, expect: &str) {
+    let (code, err) = run_bounded(&["validate".as_ref(), file.as_os_str()]);
+    assert_eq!(code, Some(2), "{}: {err}", file.display());
+    assert!(err.contains(expect), "expected {expect:?} in: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+fn mkfifo(path: &Path) {
+    let ok = Command::new("mkfifo").arg(path).status().unwrap();
+    assert!(ok.success(), "mkfifo failed");
+}
+
+#[test]
+fn devices_and_fifos_are_refused_at_once_not_read() {
+    for dev in ["/dev/zero", "/dev/urandom"] {
+        if Path::new(dev).exists() {
+            refused(Path::new(dev), "not a regular file");
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("scenario.ron");
+    mkfifo(&fifo);
+    refused(&fifo, "not a regular file");
+    // A study whose base scenario is a FIFO.
+    let study = dir.path().join("study.ron");
+    std::fs::write(
+        &study,
+        std::fs::read_to_string(repo("tests/data/study-small.ron"))
+            .unwrap()
+            .lines()
+            .map(|l| {
+                if l.trim_start().starts_with("scenario:") {
+                    "    scenario: \"scenario.ron\",".to_string()
+                } else {
+                    l.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
+    )
+    .unwrap();
+    let (code, err) = run_bounded(&[
+        "compare".as_ref(),
+        study.as_os_str(),
+        "--out".as_ref(),
+        dir.path().join("out").as_os_str(),
+    ]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("not a regular file"), "{err}");
+    assert!(!dir.path().join("out").exists());
+}
+
