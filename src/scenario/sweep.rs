@@ -163,6 +163,15 @@ impl Sweep {
                     ),
                 );
             }
+            if f.target.is_integer() && f.min < 0.0 {
+                pr.add(
+                    format!("factors[{i}].min"),
+                    format!(
+                        "{:?} sets a number of units, which cannot be negative; expected min ≥ 0, got {}",
+                        f.target, f.min
+                    ),
+                );
+            }
             if f.levels == Some(0) {
                 pr.add(
                     format!("factors[{i}].levels"),

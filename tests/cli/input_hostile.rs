@@ -85,3 +85,40 @@ fn devices_and_fifos_are_refused_at_once_not_read() {
     assert!(!dir.path().join("out").exists());
 }
 
+#[test]
+fn negative_units_level_in_a_sweep_is_refused_where_written() {
+    use forceplan::experiment::plan::{Inputs, Kind, Params, Plan};
+    let file = repo("tests/data/sweep-negative-units.ron");
+    let params = Params {
+        seed: None,
+        replications: None,
+        kpi: None,
+    };
+    let err = Plan::load(
+        Kind::Sweep,
+        file.to_str().unwrap(),
+        Inputs::from_disk(),
+        params,
+    )
+    .expect_err("a negative number of units must be refused")
+    .to_string();
+    assert!(
+        err.contains("sweep-negative-units.ron:7:") && err.contains("factors[0].min"),
+        "{err}"
+    );
+    assert!(err.contains("cannot be negative"), "{err}");
+}
+
+#[test]
+fn weights_whose_sum_overflows_are_refused() {
+    for (name, path) in [
+        ("mix-overflow", "sectors[0].mix"),
+        ("profile-overflow", "sectors[0].daily_profile"),
+    ] {
+        let file = repo(&format!("tests/data/bad/{name}.ron"));
+        refused(&file, &format!("{name}.ron:7:"));
+        refused(&file, path);
+        refused(&file, "infinity");
+    }
+}
+

@@ -126,6 +126,11 @@ pub(super) fn sector(
                 format!("{p}.daily_profile"),
                 "hourly weights must be finite, ≥ 0 and not all zero",
             );
+        } else if !w.iter().sum::<f64>().is_finite() {
+            cx.add(
+                format!("{p}.daily_profile"),
+                "the hourly weights add up to more than the largest number (infinity): use smaller weights, only their ratios matter",
+            );
         } else {
             let mean = w.iter().sum::<f64>() / 24.0;
             for (k, x) in w.iter().enumerate() {
@@ -208,6 +213,12 @@ pub(super) fn sector(
     }
     if !s.mix.is_empty() && total <= 0.0 {
         cx.add(format!("{p}.mix"), "mix weights must not all be zero");
+    }
+    if !total.is_finite() {
+        cx.add(
+            format!("{p}.mix"),
+            "the mix weights add up to more than the largest number (infinity): use smaller weights, only their ratios matter",
+        );
     }
     if let Some(last) = mix.last_mut() {
         last.1 = 1.0;
