@@ -40,6 +40,9 @@ const O_NONBLOCK: i32 = 0o4000;
 #[cfg(target_os = "macos")]
 const O_NONBLOCK: i32 = 0x0004;
 
+/// The UTF-8 byte-order mark.
+const BOM: char = '\u{feff}';
+
 fn read_error(path: &Path, io: std::io::Error) -> Error {
     Error::Read {
         path: path.to_path_buf(),
@@ -73,7 +76,8 @@ fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
 
 /// Reads an input file as UTF-8. Only regular files are read (a FIFO, socket or device such
 /// as `/dev/zero` is refused before it is opened for reading), and at most
-/// [`MAX_INPUT_BYTES`].
+/// [`MAX_INPUT_BYTES`]. A UTF-8 byte-order mark at the start is dropped, so that `line:col`
+/// stay right.
 pub fn read_text(path: &Path) -> Result<String> {
     use std::io::Read;
     let not_regular = || {
@@ -121,7 +125,7 @@ pub fn read_text(path: &Path) -> Result<String> {
     if bytes.len() as u64 > MAX_INPUT_BYTES {
         return Err(too_large(bytes.len() as u64));
     }
-    String::from_utf8(bytes).map_err(|e| {
+    let mut text = String::from_utf8(bytes).map_err(|e| {
         invalid(
             &path.display().to_string(),
             None,
@@ -131,7 +135,12 @@ pub fn read_text(path: &Path) -> Result<String> {
                 e.utf8_error().valid_up_to()
             ),
         )
-    })
+    })?;
+    // A byte-order mark some editors write: not part of the document.
+    if text.starts_with(BOM) {
+        text.drain(..BOM.len_utf8());
+    }
+    Ok(text)
 }
 
 fn invalid(file: &str, at: Option<LineCol>, path: &str, message: String) -> Error {
@@ -148,6 +157,7 @@ fn invalid(file: &str, at: Option<LineCol>, path: &str, message: String) -> Erro
 /// Parses RON text into a raw serde type, reporting the path, `line:col` and message of
 /// the first syntax or type error.
 pub fn parse_ron<T: serde::de::DeserializeOwned>(text: &str, file: &str) -> Result<T> {
+    let text = text.strip_prefix(BOM).unwrap_or(text);
     let opts = ron::Options::default()
         .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
         .with_recursion_limit(64);

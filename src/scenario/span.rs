@@ -20,6 +20,8 @@ const MAX_DEPTH: usize = 256;
 impl SpanIndex {
     /// Scans `text`.
     pub fn build(text: &str) -> Self {
+        // A byte-order mark is not part of the document (see `read_text`).
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let mut s = Scanner {
             b: text.as_bytes(),
             i: 0,

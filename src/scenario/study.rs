@@ -5,7 +5,7 @@ use super::change::RawChange;
 use super::inputs::Inputs;
 use super::problems::Problems;
 use super::span::SpanIndex;
-use super::{Scenario, Source, parse_ron};
+use super::{Scenario, Source, parse_ron, validate};
 use crate::error::{Diagnostic, Error, Result};
 use serde::Deserialize;
 use std::path::Path;
@@ -117,6 +117,9 @@ impl Study {
         let source = source.changed(overrides)?;
         let base = source.validate()?;
         let mut pr = Problems::new();
+        if let Some(message) = validate::dir_name_problem(&study.name) {
+            pr.add("name", message);
+        }
         if study.options.is_empty() {
             pr.add(
                 "options",

@@ -6,7 +6,7 @@ use super::change::{RawChange, RawFactorTarget};
 use super::inputs::Inputs;
 use super::problems::Problems;
 use super::study::{KpiCheck, RawStudy, relative};
-use super::{Scenario, Source, parse_ron};
+use super::{Scenario, Source, parse_ron, validate};
 use crate::error::{Error, Result};
 use serde::Deserialize;
 
@@ -141,6 +141,9 @@ impl Sweep {
         let base_text = inputs.read(&base_file)?;
         let base = Source::parse(&base_text, &base_file)?.changed(overrides)?;
         let base_scenario = base.validate()?;
+        if let Some(message) = validate::dir_name_problem(&sweep.name) {
+            pr.add("name", message);
+        }
         if sweep.factors.is_empty() {
             pr.add("factors", "a sweep needs at least one factor");
         }

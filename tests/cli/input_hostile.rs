@@ -122,3 +122,30 @@ fn weights_whose_sum_overflows_are_refused() {
     }
 }
 
+#[test]
+fn names_that_cannot_name_a_directory_are_refused_at_validation() {
+    for (name, expect) in [
+        ("name-nul", "no NUL"),
+        ("name-too-long", "at most 255 bytes"),
+        ("name-dotdot", "leading '.'"),
+    ] {
+        let file = repo(&format!("tests/data/bad/{name}.ron"));
+        refused(&file, &format!("{name}.ron:3:11"));
+        refused(&file, expect);
+    }
+}
+
+#[test]
+fn byte_order_mark_is_skipped_and_positions_stay_right() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("bom.ron");
+    let text = std::fs::read_to_string(repo("tests/data/good-small.ron")).unwrap();
+    std::fs::write(&good, format!("\u{feff}{text}")).unwrap();
+    let (code, err) = run_bounded(&["validate".as_ref(), good.as_os_str()]);
+    assert_eq!(code, Some(0), "{err}");
+    // An error on line 1 is reported at the column the editor shows.
+    let bad = dir.path().join("bom-bad.ron");
+    std::fs::write(&bad, "\u{feff}Scenario(nme: \"x\")").unwrap();
+    refused(&bad, "bom-bad.ron:1:10");
+}
+

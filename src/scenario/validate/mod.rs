@@ -27,8 +27,30 @@ pub const MAX_VIOLATIONS_PER_REPLICATION: f64 = 20_000_000.0;
 pub const MAX_PASSES_PER_REPLICATION: f64 = 20_000_000.0;
 /// Most units in a scenario.
 pub const MAX_UNITS: u64 = 100_000;
+/// Longest scenario name \[bytes\]: it names the output directory, and file systems
+/// refuse longer names.
+pub const MAX_NAME_BYTES: usize = 255;
 /// Most replications a scenario may ask for by default.
 pub const MAX_REPLICATIONS: u32 = 1_000_000;
+
+/// What is wrong with `name` (of a scenario, study or sweep) as the name of the output
+/// directory it becomes, if anything.
+pub fn dir_name_problem(name: &str) -> Option<String> {
+    if name.trim().is_empty() {
+        Some("name must not be empty".into())
+    } else if name.contains('\0') {
+        Some("name is used as a directory name: no NUL character (\\u{0})".into())
+    } else if name.len() > MAX_NAME_BYTES {
+        Some(format!(
+            "name is used as a directory name: at most {MAX_NAME_BYTES} bytes, got {}",
+            name.len()
+        ))
+    } else if name.contains(['/', '\\']) || name.starts_with('.') {
+        Some("name is used as a directory name: no '/', '\\' or leading '.'".into())
+    } else {
+        None
+    }
+}
 
 /// Validates a raw scenario; `text` is the file it came from (for positions and the hash).
 pub fn validate(raw: &RawScenario, text: &str, file: &str) -> Result<Scenario> {
@@ -55,13 +77,8 @@ pub fn check(
 }
 
 fn build(raw: &RawScenario, cx: &mut Problems, text: &str) -> Scenario {
-    if raw.name.trim().is_empty() {
-        cx.add("name", "name must not be empty");
-    } else if raw.name.contains(['/', '\\']) || raw.name.starts_with('.') {
-        cx.add(
-            "name",
-            "name is used as a directory name: no '/', '\\' or leading '.'",
-        );
+    if let Some(message) = dir_name_problem(&raw.name) {
+        cx.add("name", message);
     }
     if !(raw.horizon_days.is_finite()
         && raw.horizon_days > 0.0
