@@ -149,3 +149,16 @@ fn byte_order_mark_is_skipped_and_positions_stay_right() {
     refused(&bad, "bom-bad.ron:1:10");
 }
 
+#[test]
+fn self_intersecting_and_antimeridian_polygons_are_refused_where_written() {
+    for (name, expect) in [
+        ("polygon-self-intersecting", "self-intersecting"),
+        ("polygon-antimeridian", "antimeridian"),
+    ] {
+        let file = repo(&format!("tests/data/bad/{name}.ron"));
+        refused(&file, &format!("{name}.ron:7:"));
+        refused(&file, "sectors[0].geometry");
+        refused(&file, expect);
+    }
+}
+

@@ -43,6 +43,9 @@ pub(super) fn violation_types(cx: &mut Problems, raw: &RawScenario) -> Vec<Viola
     }).collect()
 }
 
+/// Most vertices of a polygon sector (the self-intersection check is quadratic).
+pub const MAX_POLYGON_VERTICES: usize = 1_000;
+
 /// Validates sector `i`.
 pub(super) fn sector(
     cx: &mut Problems,
@@ -84,12 +87,38 @@ pub(super) fn sector(
                 .enumerate()
                 .map(|(k, q)| cx.pos(&format!("{p}.geometry[{k}]"), *q))
                 .collect();
-            let g = Geometry::polygon(if pts.len() < 3 {
+            let n = pts.len();
+            let g = Geometry::polygon(if n < 3 {
                 vec![LatLon::default(); 3]
             } else {
                 pts
             });
-            if cx.is_empty() {
+            let (_, min_lon, _, max_lon) = g.bbox();
+            if n < 3 {
+                // Reported above.
+            } else if n > MAX_POLYGON_VERTICES {
+                cx.add(
+                    format!("{p}.geometry"),
+                    format!("a Polygon may have at most {MAX_POLYGON_VERTICES} vertices, got {n}"),
+                );
+            } else if max_lon - min_lon > 180.0 {
+                cx.add(
+                    format!("{p}.geometry"),
+                    format!(
+                        "polygon spans {:.1} degrees of longitude: a sector across the antimeridian (±180°) is not supported; split it in two sectors, one on each side",
+                        max_lon - min_lon
+                    ),
+                );
+            } else if let Some((e1, e2)) = g.self_intersection() {
+                cx.add(
+                    format!("{p}.geometry"),
+                    format!(
+                        "polygon is self-intersecting: edge {e1} (vertex {e1} to {}) meets edge {e2} (vertex {e2} to {}); list the vertices in order around the sector",
+                        (e1 + 1) % n,
+                        (e2 + 1) % n
+                    ),
+                );
+            } else if cx.is_empty() {
                 let (a, b, c, d) = g.bbox();
                 let box_area = Geometry::polygon(vec![
                     LatLon::new(a, b),
