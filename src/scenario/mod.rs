@@ -15,6 +15,7 @@ pub mod study;
 pub mod sweep;
 pub mod validate;
 pub mod vocab;
+pub mod warnings;
 
 use crate::dist::Dist;
 use crate::geo::{Geometry, LatLon};
@@ -24,6 +25,7 @@ pub use load::{Source, from_str, load, parse_ron, read_text};
 pub use problems::Problems;
 pub use span::LineCol;
 pub use vocab::{BaseKind, Capability, DispatchPolicy, Domain, QueuePriority, Severity, UnitKind};
+pub use warnings::Warning;
 
 /// Seconds per day, for rates and horizons in days.
 const DAY_S: f64 = crate::time::DAY.0 as f64;

@@ -162,3 +162,24 @@ fn self_intersecting_and_antimeridian_polygons_are_refused_where_written() {
     }
 }
 
+#[test]
+fn validate_warns_when_no_unit_may_answer_a_type_or_a_sector() {
+    let o = forceplan(&["validate", "tests/data/warn-no-eligible-unit.ron"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("warning: violation_types[0]") && err.contains("\"job\""),
+        "{err}"
+    );
+    let o = forceplan(&["validate", "tests/data/warn-sector-without-unit.ron"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("warning: sectors[1]") && err.contains("\"s2\""),
+        "{err}"
+    );
+    assert!(!err.contains("sectors[0]"), "{err}");
+    // The scenario every test starts from has no warning.
+    let o = forceplan(&["validate", "tests/data/good-small.ron"]);
+    assert!(!stderr(&o).contains("warning"), "{}", stderr(&o));
+}
