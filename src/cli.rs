@@ -253,6 +253,9 @@ pub fn main() -> Result<()> {
 
 fn validate(path: &Path, json: bool) -> Result<()> {
     let sc = scenario::load(path)?;
+    for w in sc.warnings() {
+        eprintln!("{}: warning: {}: {}", path.display(), w.path, w.message);
+    }
     let units = sc.units_by_domain();
     let mut per_domain = [0.0; 3];
     let mut needing = 0.0;

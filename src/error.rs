@@ -4,9 +4,17 @@
 //! scenario that does not validate, an output directory that cannot be written. The binary
 //! maps those to exit code 2 and everything else to exit code 1.
 
-use crate::scenario::span::LineCol;
 use std::fmt;
 use std::path::PathBuf;
+
+/// A 1-based line and column in an input file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LineCol {
+    /// Line, from 1.
+    pub line: usize,
+    /// Column in characters, from 1.
+    pub col: usize,
+}
 
 /// One problem found in an input file.
 #[derive(Debug, Clone, PartialEq, Eq)]

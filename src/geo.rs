@@ -109,18 +109,50 @@ impl Geometry {
         }
     }
 
-    /// A representative point: the middle of a line by length, the vertex mean of a polygon.
+    /// A representative point: the middle of a line by length; the area centroid of a
+    /// polygon (on the sphere, in the equal-area projection: mean longitude and mean sine of
+    /// latitude over the polygon's area), where drones orbit.
     pub fn centroid(&self) -> LatLon {
         match self {
             Geometry::Line { .. } => self.point_at_fraction(0.5),
             Geometry::Polygon { points, .. } => {
-                let n = points.len() as f64;
+                let [area, lon_moment, sin_lat_moment] = polygon_moments(points);
+                if area.abs() <= f64::EPSILON * 1e-6 {
+                    let n = points.len() as f64;
+                    return LatLon::new(
+                        points.iter().map(|p| p.lat).sum::<f64>() / n,
+                        points.iter().map(|p| p.lon).sum::<f64>() / n,
+                    );
+                }
                 LatLon::new(
-                    points.iter().map(|p| p.lat).sum::<f64>() / n,
-                    points.iter().map(|p| p.lon).sum::<f64>() / n,
+                    (sin_lat_moment / area).clamp(-1.0, 1.0).asin().to_degrees(),
+                    (lon_moment / area).to_degrees(),
                 )
             }
         }
+    }
+
+    /// A pair of edges of a polygon that cross or touch without being neighbours (edge `k`
+    /// runs from vertex `k` to vertex `k + 1`), in longitude and latitude; `None` for a
+    /// simple polygon or a line.
+    pub fn self_intersection(&self) -> Option<(usize, usize)> {
+        let Geometry::Polygon { points, .. } = self else {
+            return None;
+        };
+        let n = points.len();
+        for i in 0..n {
+            for j in i + 2..n {
+                if i == 0 && j == n - 1 {
+                    continue; // neighbours through the closing edge
+                }
+                let (a, b) = (points[i], points[(i + 1) % n]);
+                let (c, d) = (points[j], points[(j + 1) % n]);
+                if segments_meet(a, b, c, d) {
+                    return Some((i, j));
+                }
+            }
+        }
+        None
     }
 
     /// Bounding box (min lat, min lon, max lat, max lon) \[deg\].
@@ -181,17 +213,20 @@ impl Geometry {
         }
     }
 
-    /// A uniformly random point of the sector: by length along a line, by area (in lon/lat,
-    /// by rejection from the bounding box) inside a polygon.
+    /// A uniformly random point of the sector: by length along a line, by area on the
+    /// sphere inside a polygon (by rejection from the bounding box, drawn uniform in longitude
+    /// and in the sine of latitude, which is uniform by area).
     pub fn sample<R: RngExt + ?Sized>(&self, rng: &mut R) -> LatLon {
         match self {
             Geometry::Line { .. } => self.point_at_fraction(rng.random::<f64>()),
             Geometry::Polygon { bbox, .. } => {
+                let (z0, z1) = (bbox.0.to_radians().sin(), bbox.2.to_radians().sin());
                 // Validation refuses polygons that fill less than 1 % of their bounding box,
                 // so 10,000 tries fail with probability below 0.99^10000 ≈ 2e-44.
                 for _ in 0..10_000 {
+                    let z = z0 + rng.random::<f64>() * (z1 - z0);
                     let p = LatLon::new(
-                        bbox.0 + rng.random::<f64>() * (bbox.2 - bbox.0),
+                        z.clamp(-1.0, 1.0).asin().to_degrees().clamp(bbox.0, bbox.2),
                         bbox.1 + rng.random::<f64>() * (bbox.3 - bbox.1),
                     );
                     if self.contains(p) {
@@ -222,6 +257,70 @@ impl Geometry {
         }
         best
     }
+}
+
+/// Area and first moments of a polygon whose edges are straight in longitude and latitude,
+/// on the unit sphere \[rad\]: `[∬ cos φ dλ dφ, ∬ λ cos φ dλ dφ, ∬ sin φ cos φ dλ dφ]`,
+/// signed by the orientation. By Green's theorem each is a line integral over the edges,
+/// computed by 8-point Gauss–Legendre quadrature per edge (exact to rounding for sectors of
+/// any sensible size).
+fn polygon_moments(points: &[LatLon]) -> [f64; 3] {
+    const NODES: [(f64, f64); 4] = [
+        (0.183_434_642_495_649_8, 0.362_683_783_378_362),
+        (0.525_532_409_916_329, 0.313_706_645_877_887_3),
+        (0.796_666_477_413_626_7, 0.222_381_034_453_374_5),
+        (0.960_289_856_497_536_3, 0.101_228_536_290_376_3),
+    ];
+    let mut m = [0.0; 3];
+    let n = points.len();
+    for k in 0..n {
+        let (a, b) = (points[k], points[(k + 1) % n]);
+        let (la, pa) = (a.lon.to_radians(), a.lat.to_radians());
+        let (dl, dp) = (b.lon.to_radians() - la, b.lat.to_radians() - pa);
+        for (x, w) in NODES {
+            for t in [0.5 - 0.5 * x, 0.5 + 0.5 * x] {
+                let (lam, phi) = (la + t * dl, pa + t * dp);
+                let s = phi.sin();
+                // ∬ f dλ dφ = −∮ F dλ with ∂F/∂φ = f.
+                let w = 0.5 * w * dl;
+                m[0] -= w * s;
+                m[1] -= w * lam * s;
+                m[2] -= w * 0.5 * s * s;
+            }
+        }
+    }
+    m
+}
+
+/// Whether the segments `a`–`b` and `c`–`d` (in longitude and latitude) cross or touch.
+fn segments_meet(a: LatLon, b: LatLon, c: LatLon, d: LatLon) -> bool {
+    let orient = |p: LatLon, q: LatLon, r: LatLon| {
+        let v = (q.lon - p.lon) * (r.lat - p.lat) - (q.lat - p.lat) * (r.lon - p.lon);
+        if v > 0.0 {
+            1
+        } else if v < 0.0 {
+            -1
+        } else {
+            0
+        }
+    };
+    let on = |p: LatLon, q: LatLon, r: LatLon| {
+        r.lon >= p.lon.min(q.lon)
+            && r.lon <= p.lon.max(q.lon)
+            && r.lat >= p.lat.min(q.lat)
+            && r.lat <= p.lat.max(q.lat)
+    };
+    let (o1, o2, o3, o4) = (
+        orient(a, b, c),
+        orient(a, b, d),
+        orient(c, d, a),
+        orient(c, d, b),
+    );
+    (o1 != o2 && o3 != o4)
+        || (o1 == 0 && on(a, b, c))
+        || (o2 == 0 && on(a, b, d))
+        || (o3 == 0 && on(c, d, a))
+        || (o4 == 0 && on(c, d, b))
 }
 
 /// Distance \[km\] from `p` to the segment `a`–`b` in a local equirectangular projection.
@@ -299,5 +398,62 @@ mod tests {
         // 1° lat × 2° lon at 44.5°N ≈ 111.2 × 158.6 km.
         assert!((poly.area_km2() - 111.2 * 158.6).abs() < 300.0);
         assert!((poly.distance_km(LatLon::new(46.0, 31.0)) - 111.2).abs() < 1.0);
+    }
+
+    fn square(lat0: f64, lat1: f64, lon0: f64, lon1: f64) -> Geometry {
+        Geometry::polygon(vec![
+            LatLon::new(lat0, lon0),
+            LatLon::new(lat0, lon1),
+            LatLon::new(lat1, lon1),
+            LatLon::new(lat1, lon0),
+        ])
+    }
+
+    #[test]
+    fn polygon_points_are_uniform_by_area_on_the_sphere() {
+        // A box from the equator to 60° N: the southern half (0–30° N) holds
+        // sin 30° / sin 60° ≈ 57.7 % of its area, not the 50 % of its degrees.
+        let g = square(0.0, 60.0, 10.0, 30.0);
+        let mut rng = rand::rngs::ChaCha8Rng::seed_from_u64(3);
+        let n = 40_000;
+        let south = (0..n).filter(|_| g.sample(&mut rng).lat < 30.0).count();
+        let share = south as f64 / n as f64;
+        let expected = 30f64.to_radians().sin() / 60f64.to_radians().sin();
+        assert!(
+            (share - expected).abs() < 0.01,
+            "share {share}, expected {expected}"
+        );
+    }
+
+    #[test]
+    fn polygon_centroid_is_the_area_centroid() {
+        // The same box: mean longitude 20°, mean sine of latitude (0 + sin 60°)/2.
+        let c = square(0.0, 60.0, 10.0, 30.0).centroid();
+        assert!((c.lon - 20.0).abs() < 1e-9, "{c:?}");
+        let lat = (60f64.to_radians().sin() / 2.0).asin().to_degrees();
+        assert!((c.lat - lat).abs() < 1e-9, "{c:?}, expected lat {lat}");
+        // A right triangle, small enough to be flat: the centroid is the vertex mean.
+        let t = Geometry::polygon(vec![
+            LatLon::new(0.0, 0.0),
+            LatLon::new(0.0, 0.3),
+            LatLon::new(0.3, 0.0),
+        ])
+        .centroid();
+        assert!(
+            (t.lat - 0.1).abs() < 1e-4 && (t.lon - 0.1).abs() < 1e-4,
+            "{t:?}"
+        );
+    }
+
+    #[test]
+    fn self_intersecting_polygons_are_found() {
+        let bow_tie = Geometry::polygon(vec![
+            LatLon::new(0.0, 0.0),
+            LatLon::new(1.0, 1.0),
+            LatLon::new(0.0, 1.0),
+            LatLon::new(1.0, 0.0),
+        ]);
+        assert_eq!(bow_tie.self_intersection(), Some((0, 2)));
+        assert_eq!(square(0.0, 1.0, 0.0, 1.0).self_intersection(), None);
     }
 }

@@ -8,10 +8,10 @@ use std::ops::{Add, AddAssign, Sub};
 
 /// Seconds per minute.
 pub const MINUTE: u64 = 60;
-/// Seconds per hour.
-pub const HOUR: u64 = 3_600;
-/// Seconds per day.
-pub const DAY: u64 = 86_400;
+/// One hour.
+pub const HOUR: SimDuration = SimDuration(3600);
+/// One day of 24 hours.
+pub const DAY: SimDuration = SimDuration(86_400);
 
 /// An instant of simulation time [s since the start of the replication].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -32,7 +32,7 @@ impl SimTime {
 
     /// Hours since the start.
     pub fn hours(self) -> f64 {
-        self.0 as f64 / HOUR as f64
+        self.0 as f64 / HOUR.0 as f64
     }
 
     /// Time elapsed since `earlier` (zero if `earlier` is later).
@@ -63,7 +63,7 @@ impl SimDuration {
 
     /// From (fractional) hours.
     pub fn from_hours_f64(h: f64) -> Self {
-        Self::from_secs_f64(h * HOUR as f64)
+        Self::from_secs_f64(h * HOUR.0 as f64)
     }
 
     /// Seconds.
@@ -73,7 +73,7 @@ impl SimDuration {
 
     /// Hours.
     pub fn hours(self) -> f64 {
-        self.0 as f64 / HOUR as f64
+        self.0 as f64 / HOUR.0 as f64
     }
 }
 
@@ -111,9 +111,9 @@ impl fmt::Display for SimTime {
         write!(
             f,
             "d{} {:02}:{:02}:{:02}",
-            s / DAY,
-            (s % DAY) / HOUR,
-            (s % HOUR) / MINUTE,
+            s / DAY.0,
+            (s % DAY.0) / HOUR.0,
+            (s % HOUR.0) / MINUTE,
             s % MINUTE
         )
     }
@@ -125,9 +125,9 @@ mod tests {
 
     #[test]
     fn arithmetic_and_display() {
-        let t = SimTime(DAY + 2 * HOUR + 3 * MINUTE + 4);
+        let t = SimTime(DAY.0 + 2 * HOUR.0 + 3 * MINUTE + 4);
         assert_eq!(t.to_string(), "d1 02:03:04");
-        assert_eq!((t + SimDuration(56)).0, DAY + 2 * HOUR + 4 * MINUTE);
+        assert_eq!((t + SimDuration(56)).0, DAY.0 + 2 * HOUR.0 + 4 * MINUTE);
         assert_eq!(SimTime(10) - SimTime(20), SimDuration::ZERO);
         assert_eq!(SimDuration::from_secs_f64(f64::NAN), SimDuration::ZERO);
         assert_eq!(SimDuration::from_secs_f64(1.6), SimDuration(2));

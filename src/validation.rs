@@ -7,15 +7,15 @@
 //! fixed seed every figure is reproducible; under other seeds about one stochastic case in
 //! twenty is expected to fall outside its 95 % interval by chance.
 
-use crate::dist::Dist;
 use crate::error::{Error, Result};
 use crate::experiment::{ByVariant, ExecOptions, all_items, execute};
 use crate::metrics::stats::Summary;
 use crate::metrics::{Kpi, ReplicationResult};
 use crate::metrics::{SimOptions, replicate};
 use crate::model::Prepared;
-use crate::scenario::{self, Scenario};
-use crate::time::SimDuration;
+use crate::scenario::change::RawChange;
+use crate::scenario::raw::{RawDist, RawDuration};
+use crate::scenario::{self, Scenario, Source};
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
@@ -157,6 +157,17 @@ fn load(dir: &Path, name: &str) -> Result<Scenario> {
     }
 }
 
+/// The validation scenario `name` with `changes` made to it, validated again.
+fn load_changed(dir: &Path, name: &str, changes: &[RawChange]) -> Result<Scenario> {
+    Source::read(&dir.join(name))?.changed(changes)?.validate()
+}
+
+/// The ids of the first contingent and the first sector of a validation scenario.
+fn first_ids(dir: &Path, name: &str) -> Result<(String, String)> {
+    let sc = load(dir, name)?;
+    Ok((sc.contingents[0].id.clone(), sc.sectors[0].id.clone()))
+}
+
 fn run(sc: Scenario, replications: u64, threads: usize) -> Result<Vec<ReplicationResult>> {
     let p = Prepared::new(sc);
     let items = all_items(1, 0..replications);
@@ -208,11 +219,24 @@ pub fn run_suite(dir: &Path, opts: SuiteOptions) -> Result<Vec<Case>> {
     // M/M/c at three loads and two sizes: mean wait and probability of waiting.
     for c in [1u32, 10] {
         for rho in [0.5, 0.8, 0.95] {
-            let mut sc = load(dir, "mmc.ron")?;
+            let (contingent, sector) = first_ids(dir, "mmc.ron")?;
             let lambda = rho * f64::from(c); // per hour, μ = 1 per hour
-            sc.contingents[0].units = c;
-            sc.sectors[0].rate_per_day = lambda * 24.0;
-            sc.horizon = SimDuration::from_hours_f64((arrivals / lambda).min(36_500.0 * 24.0));
+            let horizon_h = (arrivals / lambda).min(36_500.0 * 24.0);
+            let sc = load_changed(
+                dir,
+                "mmc.ron",
+                &[
+                    RawChange::SetUnits {
+                        contingent,
+                        units: c,
+                    },
+                    RawChange::SetRatePerDay {
+                        sector,
+                        rate_per_day: lambda * 24.0,
+                    },
+                    RawChange::SetHorizonDays(horizon_h / 24.0),
+                ],
+            )?;
             let results = run(sc, reps, t)?;
             let (p_wait, wq) = erlang_c(lambda, 1.0, c);
             let what = format!("M/M/{c}, λ = {lambda}/h, μ = 1/h, ρ = {rho}");
@@ -235,10 +259,12 @@ pub fn run_suite(dir: &Path, opts: SuiteOptions) -> Result<Vec<Case>> {
 
     // Little's law with travel: L_q − λ W_q = 0 in every replication's long run.
     {
-        let mut sc = load(dir, "little.ron")?;
-        if opts.quick {
-            sc.horizon = SimDuration::from_hours_f64(40.0 * 24.0);
-        }
+        let quick: &[RawChange] = if opts.quick {
+            &[RawChange::SetHorizonDays(40.0)]
+        } else {
+            &[]
+        };
+        let sc = load_changed(dir, "little.ron", quick)?;
         let horizon_h = sc.horizon.hours();
         let results = run(sc, reps, t)?;
         let (lq, wq, n) = (
@@ -277,10 +303,12 @@ pub fn run_suite(dir: &Path, opts: SuiteOptions) -> Result<Vec<Case>> {
 
     // Satellite: mean detection delay R/2, then the processing delay.
     {
-        let mut sc = load(dir, "satellite.ron")?;
-        if opts.quick {
-            sc.horizon = SimDuration::from_hours_f64(90.0 * 24.0);
-        }
+        let quick: &[RawChange] = if opts.quick {
+            &[RawChange::SetHorizonDays(90.0)]
+        } else {
+            &[]
+        };
+        let sc = load_changed(dir, "satellite.ron", quick)?;
         let r_h = sc.satellites[0].revisit.hours();
         let proc_h = sc.satellites[0].processing.mean_secs() / 3600.0;
         let results = run(sc, reps, t)?;
@@ -303,8 +331,15 @@ pub fn run_suite(dir: &Path, opts: SuiteOptions) -> Result<Vec<Case>> {
 
     // Drone orbit sustainment.
     for n in [1u32, 2] {
-        let mut sc = load(dir, "drone-orbit.ron")?;
-        sc.contingents[0].units = n;
+        let (contingent, _) = first_ids(dir, "drone-orbit.ron")?;
+        let sc = load_changed(
+            dir,
+            "drone-orbit.ron",
+            &[RawChange::SetUnits {
+                contingent,
+                units: n,
+            }],
+        )?;
         let c = &sc.contingents[0];
         let e = c.endurance.expect("drones have an endurance").hours();
         let km = sc.bases[c.base]
@@ -331,9 +366,15 @@ pub fn run_suite(dir: &Path, opts: SuiteOptions) -> Result<Vec<Case>> {
     // over the violations answered before the horizon in both runs.
     {
         let base = load(dir, "approval.ron")?;
-        let mut delayed = base.clone();
         let d_h = 0.5;
-        delayed.nations[0].approval = Dist::Fixed { secs: d_h * 3600.0 };
+        let delayed = load_changed(
+            dir,
+            "approval.ron",
+            &[RawChange::SetApprovalDelay {
+                nation: base.nations[0].code.clone(),
+                delay: Some(RawDist::Fixed(RawDuration::Minutes(d_h * 60.0))),
+            }],
+        )?;
         let (pa, pb) = (Prepared::new(base), Prepared::new(delayed));
         let mut shifts: [Vec<f64>; 2] = [Vec::new(), Vec::new()];
         for rep in 0..10 {
@@ -395,10 +436,12 @@ pub fn run_suite(dir: &Path, opts: SuiteOptions) -> Result<Vec<Case>> {
 
     // Detection probability.
     {
-        let mut sc = load(dir, "detection.ron")?;
-        if opts.quick {
-            sc.horizon = SimDuration::from_hours_f64(120.0 * 24.0);
-        }
+        let quick: &[RawChange] = if opts.quick {
+            &[RawChange::SetHorizonDays(120.0)]
+        } else {
+            &[]
+        };
+        let sc = load_changed(dir, "detection.ron", quick)?;
         let p = sc.fixed_sensors[0].detection_probability;
         let results = run(sc, reps, t)?;
         cases.push(Case::stochastic(

@@ -187,7 +187,7 @@ fn mean_h(sum_s: u64, n: u64) -> f64 {
     if n == 0 {
         f64::NAN
     } else {
-        sum_s as f64 / n as f64 / crate::time::HOUR as f64
+        sum_s as f64 / n as f64 / crate::time::HOUR.0 as f64
     }
 }
 

@@ -34,7 +34,7 @@ impl Arrivals {
         if let Some(e) = &sector.escalation {
             peak = e.multiplier;
             let mut rng = streams.stream("escalation", &sector.id);
-            let rate_per_s = e.bursts_per_day / DAY as f64;
+            let rate_per_s = e.bursts_per_day / DAY.0 as f64;
             let mut t = 0.0;
             if rate_per_s > 0.0 {
                 loop {
@@ -51,7 +51,7 @@ impl Arrivals {
         Arrivals {
             rng: streams.stream("violations", &sector.id),
             t_secs: 0.0,
-            max_rate_per_s: sector.rate_per_day / DAY as f64 * max_profile * peak,
+            max_rate_per_s: sector.rate_per_day / DAY.0 as f64 * max_profile * peak,
             bursts,
             burst: 0,
         }
@@ -62,7 +62,7 @@ impl Arrivals {
         if self.max_rate_per_s <= 0.0 {
             return None;
         }
-        let base = sector.rate_per_day / DAY as f64;
+        let base = sector.rate_per_day / DAY.0 as f64;
         let mult = sector.escalation.as_ref().map_or(1.0, |e| e.multiplier);
         loop {
             self.t_secs += -(1.0 - self.rng.random::<f64>()).ln() / self.max_rate_per_s;
@@ -76,7 +76,7 @@ impl Arrivals {
                 .iter()
                 .take_while(|b| b.0 <= self.t_secs)
                 .any(|b| b.1 >= self.t_secs);
-            let hour = ((self.t_secs / HOUR as f64) as u64 % 24) as usize;
+            let hour = ((self.t_secs / HOUR.0 as f64) as u64 % 24) as usize;
             let rate = base * sector.profile[hour] * if in_burst { mult } else { 1.0 };
             if self.rng.random::<f64>() * self.max_rate_per_s < rate {
                 return Some(SimTime(self.t_secs.round() as u64));
@@ -193,7 +193,7 @@ mod tests {
         // rate × horizon; the mean over many replications lies within a few standard errors.
         for path in ["scenarios/validation/mmc.ron", "scenarios/tutorial.ron"] {
             let sc = load(path);
-            let days = sc.horizon.secs() as f64 / DAY as f64;
+            let days = sc.horizon.secs() as f64 / DAY.0 as f64;
             let mut checked = 0;
             for s in (0..sc.sectors.len()).filter(|&s| sc.sectors[s].escalation.is_none()) {
                 let expected = sc.sectors[s].rate_per_day * days;
@@ -220,7 +220,7 @@ mod tests {
         let s = (0..sc.sectors.len())
             .find(|&s| sc.sectors[s].escalation.is_some())
             .expect("the default scenario has an escalating sector");
-        let days = sc.horizon.secs() as f64 / DAY as f64;
+        let days = sc.horizon.secs() as f64 / DAY.0 as f64;
         let c = counts(&sc, s, 10);
         let mean = c.iter().sum::<f64>() / c.len() as f64;
         assert!(mean > sc.sectors[s].rate_per_day * days);

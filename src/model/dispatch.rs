@@ -98,7 +98,7 @@ impl DispatchIndex {
                 continue;
             }
             let fixed_h = (sc.nations[c.nation].approval.median_secs() + c.notice.median_secs())
-                / HOUR as f64;
+                / HOUR.0 as f64;
             let speed = c.speed_kmh / sc.command.route_factor(c.domain);
             let endurance = c.endurance.map_or(f64::INFINITY, |e| e.hours());
             let key = StationKey {

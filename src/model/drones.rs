@@ -188,10 +188,10 @@ mod tests {
         let mut obs = Covered::default();
         simulate(&p, 0, false, &mut obs);
         assert!(
-            obs.0 + HOUR / 2 >= horizon,
+            obs.0 + HOUR.0 / 2 >= horizon,
             "covered {:.2} h of {:.2} h",
-            obs.0 as f64 / HOUR as f64,
-            horizon as f64 / HOUR as f64
+            obs.0 as f64 / HOUR.0 as f64,
+            horizon as f64 / HOUR.0 as f64
         );
     }
 }

@@ -6,7 +6,7 @@ use super::events::Ev;
 use super::record::TimelineSample;
 use super::{Observer, Sim};
 use crate::engine::Scheduler;
-use crate::time::{HOUR, SimDuration, SimTime};
+use crate::time::{HOUR, SimTime};
 use bevy_ecs::prelude::*;
 
 /// The hourly samples, when asked for, and the counts of the current hour.
@@ -21,7 +21,8 @@ impl Sampler {
     /// A sampler; with `timeline`, room for one sample per hour of `horizon_s`.
     pub(super) fn new(timeline: bool, horizon_s: u64) -> Self {
         Sampler {
-            timeline: timeline.then(|| Vec::with_capacity(horizon_s as usize / HOUR as usize + 1)),
+            timeline: timeline
+                .then(|| Vec::with_capacity(horizon_s as usize / HOUR.0 as usize + 1)),
             hour_counts: (0, 0),
         }
     }
@@ -48,7 +49,7 @@ impl<O: Observer> Sim<'_, O> {
     /// Schedules the first sample, one hour in, when a timeline is asked for.
     pub(super) fn schedule_sampling(&self, sched: &mut Scheduler<Ev>) {
         if self.sampler.enabled() {
-            sched.at(SimTime(HOUR), Ev::Sample);
+            sched.at(SimTime::ZERO + HOUR, Ev::Sample);
         }
     }
 
@@ -66,7 +67,7 @@ impl<O: Observer> Sim<'_, O> {
             busy[self.sc.contingents[u.contingent as usize].domain.index()] += 1;
         }
         let sample = TimelineSample {
-            hour: (now.secs() / HOUR) as u32,
+            hour: (now.secs() / HOUR.0) as u32,
             violations: self.sampler.hour_counts.0,
             needing_response: self.sampler.hour_counts.1,
             queued: self.queues.len() as u32,
@@ -80,8 +81,8 @@ impl<O: Observer> Sim<'_, O> {
             .as_mut()
             .expect("sampling only with a timeline")
             .push(sample);
-        if now + SimDuration(HOUR) <= self.horizon {
-            sched.after(SimDuration(HOUR), Ev::Sample);
+        if now + HOUR <= self.horizon {
+            sched.after(HOUR, Ev::Sample);
         }
     }
 }

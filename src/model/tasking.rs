@@ -281,7 +281,7 @@ impl<O: Observer> Sim<'_, O> {
 mod tests {
     use crate::model::testkit::{Records, contingent, scenario};
     use crate::model::{Prepared, simulate};
-    use crate::time::{DAY, SimDuration};
+    use crate::time::DAY;
 
     #[test]
     fn violations_behind_an_unreachable_one_are_all_answered() {
@@ -317,9 +317,7 @@ mod tests {
         let stranded: Vec<_> = records
             .iter()
             .filter(|r| {
-                !r.unanswerable
-                    && r.tasked.is_none()
-                    && r.decided.is_some_and(|d| d + SimDuration(DAY) < end)
+                !r.unanswerable && r.tasked.is_none() && r.decided.is_some_and(|d| d + DAY < end)
             })
             .collect();
         assert!(

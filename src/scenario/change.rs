@@ -95,6 +95,22 @@ pub enum RawChange {
     SetDispatch(DispatchPolicy),
     /// Change the HQ processing delay.
     SetHqProcessing(RawDist),
+    /// Set the master seed (`--seed`). Not accepted in study files: options share the
+    /// base's seed, so that they are compared on common random numbers.
+    #[serde(skip_deserializing)]
+    SetSeed(u64),
+    /// Set the horizon \[days\] (validation cases). Not accepted in study files: options
+    /// are compared over the same horizon.
+    #[serde(skip_deserializing)]
+    SetHorizonDays(f64),
+    /// Set a sector's base rate [violations/day] (validation cases).
+    #[serde(skip_deserializing)]
+    SetRatePerDay {
+        /// Sector id.
+        sector: String,
+        /// New base rate [violations/day].
+        rate_per_day: f64,
+    },
 }
 
 /// A refused change: the field of the change at fault and why.
@@ -323,6 +339,22 @@ impl RawChange {
             }
             RawChange::SetDispatch(p) => raw.command.dispatch = *p,
             RawChange::SetHqProcessing(d) => raw.command.hq_processing = d.clone(),
+            RawChange::SetSeed(seed) => raw.seed = *seed,
+            RawChange::SetHorizonDays(days) => raw.horizon_days = *days,
+            RawChange::SetRatePerDay {
+                sector,
+                rate_per_day,
+            } => match raw.sectors.iter_mut().find(|s| &s.id == sector) {
+                Some(s) => s.rate_per_day = *rate_per_day,
+                None => {
+                    return Err(unknown(
+                        "sector",
+                        "sector",
+                        sector,
+                        raw.sectors.iter().map(|s| s.id.clone()),
+                    ));
+                }
+            },
         }
         Ok(())
     }

@@ -6,18 +6,29 @@
 //! ids are resolved to indices. The engine only ever sees a [`Scenario`].
 
 pub mod change;
+pub mod inputs;
+mod load;
+pub mod problems;
 pub mod raw;
 pub mod span;
+pub mod study;
+pub mod sweep;
 pub mod validate;
 pub mod vocab;
+pub mod warnings;
 
 use crate::dist::Dist;
-use crate::error::{Diagnostic, Error, Result};
 use crate::geo::{Geometry, LatLon};
 use crate::time::SimDuration;
-use std::path::Path;
 
+pub use load::{Source, from_str, load, parse_ron, read_text};
+pub use problems::Problems;
+pub use span::LineCol;
 pub use vocab::{BaseKind, Capability, DispatchPolicy, Domain, QueuePriority, Severity, UnitKind};
+pub use warnings::Warning;
+
+/// Seconds per day, for rates and horizons in days.
+const DAY_S: f64 = crate::time::DAY.0 as f64;
 
 /// Default number of replications when neither the scenario nor the command line gives one.
 pub const DEFAULT_REPLICATIONS: u32 = 30;
@@ -125,13 +136,25 @@ pub struct Sector {
     pub lead_nation: Option<usize>,
 }
 
+impl Escalation {
+    /// Long-run share of time in which at least one burst is active. Bursts start as a
+    /// Poisson process and last a random time, so the number active at once is Poisson with
+    /// mean `bursts_per_day × E[duration in days]` (an M/G/∞ queue), and overlapping bursts
+    /// count once: the share is `1 − exp(−mean)`.
+    pub fn active_share(&self) -> f64 {
+        let mean_active = self.bursts_per_day * self.duration.mean_secs() / DAY_S;
+        -(-mean_active).exp_m1()
+    }
+}
+
 impl Sector {
-    /// Expected violations per day, escalation included [1/day].
+    /// Expected violations per day, escalation included [1/day]: the multiplier applies
+    /// while at least one burst is active ([`Escalation::active_share`]).
     pub fn expected_per_day(&self) -> f64 {
-        let boost = self.escalation.as_ref().map_or(0.0, |e| {
-            let share = (e.bursts_per_day * e.duration.mean_secs() / 86_400.0).min(1.0);
-            (e.multiplier - 1.0) * share
-        });
+        let boost = self
+            .escalation
+            .as_ref()
+            .map_or(0.0, |e| (e.multiplier - 1.0) * e.active_share());
         self.rate_per_day * (1.0 + boost)
     }
 
@@ -330,7 +353,7 @@ pub struct Scenario {
 impl Scenario {
     /// Horizon \[days\].
     pub fn horizon_days(&self) -> f64 {
-        self.horizon.secs() as f64 / 86_400.0
+        self.horizon.secs() as f64 / DAY_S
     }
 
     /// Expected violations per day over all sectors, escalation included.
@@ -353,116 +376,59 @@ impl Scenario {
     }
 }
 
-/// Parses and validates scenario text. `file` names the source in error messages.
-pub fn from_str(text: &str, file: &str) -> Result<Scenario> {
-    let raw = parse_ron::<raw::RawScenario>(text, file)?;
-    validate::validate(&raw, text, file)
-}
-
-/// Reads, parses and validates a scenario file.
-pub fn load(path: &Path) -> Result<Scenario> {
-    let text = read_text(path)?;
-    from_str(&text, &path.display().to_string())
-}
-
-/// Reads an input file as UTF-8, refusing files too large to be a scenario.
-pub fn read_text(path: &Path) -> Result<String> {
-    /// Larger than any sensible scenario or study [bytes].
-    const MAX_INPUT_BYTES: u64 = 16 * 1024 * 1024;
-    let meta = std::fs::metadata(path).map_err(|io| Error::Read {
-        path: path.to_path_buf(),
-        io,
-    })?;
-    if meta.is_dir() {
-        return Err(Error::Read {
-            path: path.to_path_buf(),
-            io: std::io::Error::other("is a directory, expected a RON file"),
-        });
-    }
-    if meta.len() > MAX_INPUT_BYTES {
-        return Err(invalid(
-            &path.display().to_string(),
-            None,
-            "",
-            format!(
-                "file is {} bytes; input files are limited to {MAX_INPUT_BYTES} bytes",
-                meta.len()
-            ),
-        ));
-    }
-    let bytes = std::fs::read(path).map_err(|io| Error::Read {
-        path: path.to_path_buf(),
-        io,
-    })?;
-    String::from_utf8(bytes).map_err(|e| {
-        invalid(
-            &path.display().to_string(),
-            None,
-            "",
-            format!(
-                "not UTF-8 text (invalid byte at offset {}); expected a RON file",
-                e.utf8_error().valid_up_to()
-            ),
-        )
-    })
-}
-
-fn invalid(file: &str, at: Option<span::LineCol>, path: &str, message: String) -> Error {
-    Error::Invalid {
-        problems: vec![Diagnostic {
-            file: file.to_string(),
-            at,
-            path: path.to_string(),
-            message,
-        }],
-    }
-}
-
-/// Parses RON text into a raw serde type, reporting the path, `line:col` and message of
-/// the first syntax or type error.
-pub fn parse_ron<T: serde::de::DeserializeOwned>(text: &str, file: &str) -> Result<T> {
-    let opts = ron::Options::default()
-        .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
-        .with_recursion_limit(64);
-    let mut de = ron::Deserializer::from_str_with_options(text, &opts).map_err(|e| {
-        let at = span::LineCol {
-            line: e.span.start.line,
-            col: e.span.start.col,
-        };
-        invalid(file, Some(at), "", e.code.to_string())
-    })?;
-    let value: T = match serde_path_to_error::deserialize(&mut de) {
-        Ok(v) => v,
-        Err(e) => {
-            // serde_path_to_error writes `?` for segments it could not name.
-            let path = e.path().to_string();
-            let path = path
-                .trim_end_matches(".?")
-                .trim_end_matches('?')
-                .to_string();
-            let path = if path == "." { String::new() } else { path };
-            let spanned = de.span_error(e.into_inner());
-            let at = span::LineCol {
-                line: spanned.span.start.line,
-                col: spanned.span.start.col,
-            };
-            return Err(invalid(file, Some(at), &path, spanned.code.to_string()));
-        }
-    };
-    de.end().map_err(|e| {
-        let spanned = de.span_error(e);
-        let at = span::LineCol {
-            line: spanned.span.start.line,
-            col: spanned.span.start.col,
-        };
-        invalid(
-            file,
-            Some(at),
-            "",
-            format!("{} (trailing text after the document)", spanned.code),
-        )
-    })?;
-    Ok(value)
-}
-
 pub use crate::hash::fnv1a;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::rngs::ChaCha8Rng;
+    use rand::{RngExt, SeedableRng};
+
+    /// Share of `[0, horizon]` covered by bursts drawn as the simulator draws them.
+    fn simulated_active_share(e: &Escalation, horizon_s: f64, seed: u64) -> f64 {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let rate_per_s = e.bursts_per_day / DAY_S;
+        let (mut t, mut covered, mut reach) = (0.0_f64, 0.0, 0.0_f64);
+        loop {
+            t += -(1.0 - rng.random::<f64>()).ln() / rate_per_s;
+            if t > horizon_s {
+                break;
+            }
+            let end = (t + e.duration.sample_secs(&mut rng)).min(horizon_s);
+            if end > reach {
+                covered += end - t.max(reach);
+                reach = end;
+            }
+        }
+        covered / horizon_s
+    }
+
+    #[test]
+    fn expected_violations_count_overlapping_bursts_once() {
+        // Two bursts a day lasting a day on average: they overlap most of the time. The old
+        // figure (share = rate × mean duration, capped at 1) said the multiplier always
+        // applies; the exact share is 1 − e^(−2) ≈ 0.865.
+        let e = Escalation {
+            bursts_per_day: 2.0,
+            duration: Dist::Exponential { mean: DAY_S },
+            multiplier: 4.0,
+        };
+        let exact = e.active_share();
+        assert!((exact - (1.0 - (-2.0_f64).exp())).abs() < 1e-12);
+        let simulated = simulated_active_share(&e, 20_000.0 * DAY_S, 7);
+        assert!(
+            (simulated - exact).abs() < 0.01,
+            "simulated {simulated}, expected {exact}"
+        );
+        // Rare short bursts: the share tends to rate × duration.
+        let rare = Escalation {
+            bursts_per_day: 0.01,
+            duration: Dist::Fixed {
+                secs: crate::time::HOUR.0 as f64,
+            },
+            multiplier: 2.0,
+        };
+        let simulated = simulated_active_share(&rare, 2_000_000.0 * DAY_S, 8);
+        assert!((simulated - rare.active_share()).abs() < 0.1 * rare.active_share());
+    }
+}

@@ -10,6 +10,11 @@ pub use super::vocab::{
     BaseKind, Capability, DispatchPolicy, Domain, QueuePriority, Severity, UnitKind,
 };
 
+/// Seconds per day, for rates and horizons in days.
+const DAY_S: f64 = crate::time::DAY.0 as f64;
+/// Seconds per hour.
+const HOUR_S: f64 = crate::time::HOUR.0 as f64;
+
 /// A length of time as planners write it: `Seconds(30)`, `Minutes(15)`, `Hours(2.5)`, `Days(3)`.
 #[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
 pub enum RawDuration {
@@ -29,8 +34,8 @@ impl RawDuration {
         match self {
             RawDuration::Seconds(s) => s,
             RawDuration::Minutes(m) => m * 60.0,
-            RawDuration::Hours(h) => h * 3600.0,
-            RawDuration::Days(d) => d * 86_400.0,
+            RawDuration::Hours(h) => h * HOUR_S,
+            RawDuration::Days(d) => d * DAY_S,
         }
     }
 }

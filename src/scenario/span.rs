@@ -7,14 +7,7 @@
 
 use std::collections::HashMap;
 
-/// A 1-based line and column.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct LineCol {
-    /// Line, from 1.
-    pub line: usize,
-    /// Column in characters, from 1.
-    pub col: usize,
-}
+pub use crate::error::LineCol;
 
 /// Start positions of the values of a RON document, keyed by path.
 #[derive(Debug, Default, Clone)]
@@ -27,6 +20,8 @@ const MAX_DEPTH: usize = 256;
 impl SpanIndex {
     /// Scans `text`.
     pub fn build(text: &str) -> Self {
+        // A byte-order mark is not part of the document (see `read_text`).
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let mut s = Scanner {
             b: text.as_bytes(),
             i: 0,

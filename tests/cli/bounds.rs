@@ -28,6 +28,10 @@ struct Measured {
 fn measure(args: &[&std::ffi::OsStr], cwd: &Path) -> Measured {
     let err_file = tempfile::NamedTempFile::new().unwrap();
     let start = Instant::now();
+    #[expect(
+        clippy::zombie_processes,
+        reason = "reaped by wait4 below, which also reads its peak memory"
+    )]
     let child = Command::new(env!("CARGO_BIN_EXE_forceplan"))
         .args(args)
         .current_dir(cwd)

@@ -9,6 +9,8 @@
 //! - [`run`]: `forceplan run` output files and their contents;
 //! - [`determinism`]: same seed → same bytes, whatever the thread count;
 //! - [`hostile`]: hostile inputs (garbage, 50 MB, absurd numbers, odd paths) refused with exit code 2;
+//! - [`input_hostile`]: devices, FIFOs, unusable names, overflowing weights, bad polygons and
+//!   negative sweep levels refused at validation, with the place;
 //! - [`interrupt`]: Ctrl-C keeps finished replications; `--resume` completes the run;
 //! - [`crn`]: common random numbers — force options see identical violations;
 //! - [`properties`]: property tests over random small scenarios (proptest);
@@ -25,6 +27,7 @@ mod common;
 mod crn;
 mod determinism;
 mod hostile;
+mod input_hostile;
 mod interrupt;
 mod plots;
 mod properties;

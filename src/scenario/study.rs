@@ -1,0 +1,228 @@
+//! Study files: a base scenario and force options to compare with it, parsed and validated
+//! into a [`Study`] whose base and options are validated scenarios.
+
+use super::change::RawChange;
+use super::inputs::Inputs;
+use super::problems::Problems;
+use super::span::SpanIndex;
+use super::{Scenario, Source, parse_ron, validate};
+use crate::error::{Diagnostic, Error, Result};
+use serde::Deserialize;
+use std::path::Path;
+
+/// A force option of a study.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename = "ForceOption")]
+pub struct RawForceOption {
+    /// Short name (a directory name in the output).
+    pub name: String,
+    /// What the option does, for the report.
+    #[serde(default)]
+    pub description: String,
+    /// Changes to the base scenario.
+    pub changes: Vec<RawChange>,
+}
+
+/// A study file: a base scenario and force options to compare with it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename = "Study")]
+pub struct RawStudy {
+    /// Name.
+    pub name: String,
+    /// Question the study answers.
+    #[serde(default)]
+    pub description: String,
+    /// Base scenario file, relative to the study file.
+    pub scenario: String,
+    /// Replications per option (default: the scenario's).
+    #[serde(default)]
+    pub replications: Option<u32>,
+    /// KPI to rank by (default `response_time_p90_h`).
+    #[serde(default)]
+    pub kpi: Option<String>,
+    /// Options; the base is always compared as `baseline`.
+    pub options: Vec<RawForceOption>,
+}
+
+/// A validated force option: its name (a directory name), what it does, and the base
+/// scenario with its changes.
+#[derive(Debug, Clone)]
+pub struct ForceOption {
+    name: String,
+    description: String,
+    scenario: Scenario,
+}
+
+impl ForceOption {
+    /// Short name, unique in the study, usable as a directory name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// What the option does.
+    pub fn description(&self) -> &str {
+        &self.description
+    }
+
+    /// The changed scenario.
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    /// Name, description and scenario, by value.
+    pub fn into_parts(self) -> (String, String, Scenario) {
+        (self.name, self.description, self.scenario)
+    }
+}
+
+/// A validated study.
+#[derive(Debug, Clone)]
+pub struct Study {
+    name: String,
+    description: String,
+    base: Scenario,
+    options: Vec<ForceOption>,
+    replications: Option<u32>,
+    kpi: Option<String>,
+}
+
+/// Says what is wrong with a KPI name, `None` if it names a KPI. Studies and sweeps name
+/// KPIs, which the layers above the scenario define.
+pub type KpiCheck<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+impl Study {
+    /// Reads, parses and validates the study `file` and its base scenario. `overrides`
+    /// change the base before anything else (e.g. a seed given on the command line).
+    pub fn load(
+        file: &str,
+        inputs: &mut Inputs,
+        overrides: &[RawChange],
+        kpi_check: KpiCheck<'_>,
+    ) -> Result<Study> {
+        let text = inputs.read(file)?;
+        let study: RawStudy = parse_ron(&text, file)?;
+        let base_file = relative(file, &study.scenario);
+        let base_text = inputs.read(&base_file).map_err(|e| match e {
+            Error::Read { io, .. } => Error::Invalid {
+                problems: vec![Diagnostic {
+                    file: file.into(),
+                    at: SpanIndex::build(&text).find("scenario"),
+                    path: "scenario".into(),
+                    message: format!("cannot read the base scenario {base_file}: {io}"),
+                }],
+            },
+            e => e,
+        })?;
+        let source = Source::parse(&base_text, &base_file)?;
+        let source = source.changed(overrides)?;
+        let base = source.validate()?;
+        let mut pr = Problems::new();
+        if let Some(message) = validate::dir_name_problem(&study.name) {
+            pr.add("name", message);
+        }
+        if study.options.is_empty() {
+            pr.add(
+                "options",
+                "a study needs at least one option to compare with the baseline",
+            );
+        }
+        let mut names = vec!["baseline".to_string()];
+        let mut options = Vec::new();
+        for (i, o) in study.options.iter().enumerate() {
+            if !is_dir_name(&o.name) {
+                pr.add(format!("options[{i}].name"), format!("option name \"{}\" must be letters, digits, '-', '_' or '.' (it names a directory)", o.name));
+            } else if names.contains(&o.name) {
+                pr.add(
+                    format!("options[{i}].name"),
+                    format!(
+                        "duplicate option name \"{}\" (\"baseline\" is the base scenario)",
+                        o.name
+                    ),
+                );
+            }
+            names.push(o.name.clone());
+            let changes: Vec<(String, &RawChange)> = o
+                .changes
+                .iter()
+                .enumerate()
+                .map(|(j, c)| (format!("options[{i}].changes[{j}]"), c))
+                .collect();
+            if changes.is_empty() {
+                pr.add(
+                    format!("options[{i}].changes"),
+                    "an option needs at least one change",
+                );
+                continue;
+            }
+            if let Some(sc) = source.variant(&changes, &format!("option \"{}\"", o.name), &mut pr) {
+                options.push(ForceOption {
+                    name: o.name.clone(),
+                    description: o.description.clone(),
+                    scenario: sc,
+                });
+            }
+        }
+        if let Some(k) = &study.kpi
+            && let Some(message) = kpi_check(k)
+        {
+            pr.add("kpi", message);
+        }
+        pr.finish(file, &text)?;
+        Ok(Study {
+            name: study.name,
+            description: study.description,
+            base,
+            options,
+            replications: study.replications,
+            kpi: study.kpi,
+        })
+    }
+
+    /// Name: the default output directory.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The question the study answers.
+    pub fn description(&self) -> &str {
+        &self.description
+    }
+
+    /// The base scenario (compared as `baseline`).
+    pub fn base(&self) -> &Scenario {
+        &self.base
+    }
+
+    /// The force options, in file order.
+    pub fn options(&self) -> &[ForceOption] {
+        &self.options
+    }
+
+    /// Replications per option, when the study sets them.
+    pub fn replications(&self) -> Option<u32> {
+        self.replications
+    }
+
+    /// The KPI to rank by, when the study names one (a known KPI).
+    pub fn kpi(&self) -> Option<&str> {
+        self.kpi.as_deref()
+    }
+
+    /// The base scenario and the options, by value.
+    pub fn into_scenarios(self) -> (Scenario, Vec<ForceOption>) {
+        (self.base, self.options)
+    }
+}
+
+/// The path of a file named relative to `from`'s directory.
+pub(crate) fn relative(from: &str, name: &str) -> String {
+    let dir = Path::new(from).parent().unwrap_or(Path::new(""));
+    dir.join(name).to_string_lossy().into_owned()
+}
+
+fn is_dir_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && !s.starts_with('.')
+}
