@@ -14,8 +14,8 @@
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use forceplan::metrics::{SimOptions, replicate};
 use forceplan::model::Prepared;
-use forceplan::scenario::{self, Scenario};
-use forceplan::time::SimDuration;
+use forceplan::scenario::change::RawChange;
+use forceplan::scenario::{self, Scenario, Source};
 use rand::SeedableRng;
 use std::hint::black_box;
 use std::path::Path;
@@ -49,28 +49,46 @@ fn event_loop(c: &mut Criterion) {
     g.finish();
 }
 
-/// The default force with every contingent copied `k` times (new ids, same base).
-fn copied(k: usize) -> Scenario {
-    let mut sc = load("scenarios/coalition-2026.ron");
-    let original = sc.contingents.clone();
-    for copy in 1..k {
-        for c in &original {
-            let mut c = c.clone();
-            c.id = format!("{}-copy{copy}", c.id);
-            sc.contingents.push(c);
-        }
-    }
-    sc
+/// The default scenario as parsed, before validation: benches change it through typed
+/// changes, as studies do, since a validated scenario is read-only.
+fn source() -> Source {
+    Source::read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/coalition-2026.ron"))
+        .expect("shipped scenario parses")
 }
 
-/// The default force with every contingent `k` times as large.
+/// The default force with every contingent copied `k` times (new ids, same base).
+fn copied(k: usize) -> Scenario {
+    let src = source();
+    let changes: Vec<RawChange> = (1..k)
+        .flat_map(|copy| {
+            src.raw().contingents.iter().map(move |c| {
+                let mut c = c.clone();
+                c.id = format!("{}-copy{copy}", c.id);
+                RawChange::AddContingent(c)
+            })
+        })
+        .collect();
+    src.changed(&changes)
+        .and_then(|s| s.validate())
+        .expect("copied force validates")
+}
+
+/// The default force with every contingent `k` times as large, over `days` days.
 fn enlarged(k: u32, days: u64) -> Scenario {
-    let mut sc = load("scenarios/coalition-2026.ron");
-    for c in &mut sc.contingents {
-        c.units *= k;
-    }
-    sc.horizon = SimDuration(days * 86_400);
-    sc
+    let src = source();
+    let mut changes: Vec<RawChange> = src
+        .raw()
+        .contingents
+        .iter()
+        .map(|c| RawChange::SetUnits {
+            contingent: c.id.clone(),
+            units: c.units * k,
+        })
+        .collect();
+    changes.push(RawChange::SetHorizonDays(days as f64));
+    src.changed(&changes)
+        .and_then(|s| s.validate())
+        .expect("enlarged force validates")
 }
 
 fn dispatch(c: &mut Criterion) {
@@ -130,19 +148,29 @@ fn study(c: &mut Criterion) {
         replications: Some(10),
         kpi: None,
     };
-    let mut plan = Plan::load(
-        Kind::Compare,
-        &file.display().to_string(),
-        Inputs::from_disk(),
-        params,
-    )
-    .expect("shipped study validates");
+    // The study over a 30-day version of its scenario: both files sealed, the scenario's
+    // horizon changed in its text (a study file cannot change the horizon).
+    let study_file = file.display().to_string();
+    let scenario_file = file
+        .parent()
+        .expect("studies live in a directory")
+        .join("../coalition-2026.ron")
+        .display()
+        .to_string();
+    let scenario_text = std::fs::read_to_string(&scenario_file)
+        .expect("shipped scenario reads")
+        .replacen("horizon_days: 365,", "horizon_days: 30,", 1);
+    assert!(scenario_text.contains("horizon_days: 30,"));
+    let inputs = Inputs::sealed(vec![
+        (
+            study_file.clone(),
+            std::fs::read_to_string(&file).expect("shipped study reads"),
+        ),
+        (scenario_file, scenario_text),
+    ]);
+    let mut plan =
+        Plan::load(Kind::Compare, &study_file, inputs, params).expect("shipped study validates");
     plan.variants.truncate(4);
-    for v in &mut plan.variants {
-        let mut sc = v.prepared.scenario.clone();
-        sc.horizon = SimDuration(30 * 86_400);
-        v.prepared = Prepared::new(sc);
-    }
     let variants: Vec<&Prepared> = plan.variants.iter().map(|v| &v.prepared).collect();
     let opts = ExecOptions {
         threads: 2,

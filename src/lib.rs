@@ -22,6 +22,16 @@
 //! runs) → [`report`] (tables and files) → [`plot`] → [`workflow`] (a command's work into its
 //! output directory). The library never prints; the binary does.
 
+// The house rules, kept by the compiler (CI runs clippy with `-D warnings`):
+// every public item documented; nothing `pub` that no one outside can reach; no printing
+// from the library (progress goes through callbacks, text through return values); and every
+// lint exception says why.
+#![warn(missing_docs)]
+#![warn(unreachable_pub)]
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+#![warn(clippy::dbg_macro)]
+#![warn(clippy::allow_attributes_without_reason)]
+
 pub mod dist;
 pub mod engine;
 pub mod error;

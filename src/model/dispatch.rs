@@ -97,7 +97,8 @@ impl DispatchIndex {
             if c.isr.is_some() || c.units == 0 {
                 continue;
             }
-            let fixed_h = (sc.nations[c.nation].approval.median_secs() + c.notice.median_secs())
+            let fixed_h = (sc.nations[c.nation].approval_delay.median_secs()
+                + c.notice_to_move.median_secs())
                 / HOUR.0 as f64;
             let speed = c.speed_kmh / sc.command.route_factor(c.domain);
             let endurance = c.endurance.map_or(f64::INFINITY, |e| e.hours());

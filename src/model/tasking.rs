@@ -150,7 +150,7 @@ impl<O: Observer> Sim<'_, O> {
         u.transit = transit;
         u.task_seed = seed;
         let approval = self.sc.nations[contingent.nation]
-            .approval
+            .approval_delay
             .sample(&mut KeyedRng::new(seed, self.p.k_approval));
         sched.after(approval, Ev::Approved(unit));
     }
@@ -186,7 +186,7 @@ impl<O: Observer> Sim<'_, O> {
         let (e, c, _, seed) = Self::task_of(world, unit);
         Self::stamp(world, e, |v| v.approved = Stamp::at(now));
         let notice = self.sc.contingents[c as usize]
-            .notice
+            .notice_to_move
             .sample(&mut KeyedRng::new(seed, self.p.k_notice));
         sched.after(notice, Ev::Depart(unit));
     }

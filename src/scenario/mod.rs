@@ -21,7 +21,7 @@ use crate::dist::Dist;
 use crate::geo::{Geometry, LatLon};
 use crate::time::SimDuration;
 
-pub use load::{Source, from_str, load, parse_ron, read_text};
+pub use load::{MAX_INPUT_BYTES, Source, from_str, load, parse_ron, read_text};
 pub use problems::Problems;
 pub use span::LineCol;
 pub use vocab::{BaseKind, Capability, DispatchPolicy, Domain, QueuePriority, Severity, UnitKind};
@@ -64,6 +64,7 @@ impl CapabilitySet {
 }
 
 /// What a nation's units may not be tasked with.
+#[readonly::make]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Caveats {
     /// Domains refused.
@@ -77,19 +78,21 @@ pub struct Caveats {
 }
 
 /// A contributing nation.
+#[readonly::make]
 #[derive(Debug, Clone)]
 pub struct Nation {
     /// ISO 3166-1 alpha-3 code.
     pub code: String,
     /// Name.
     pub name: String,
-    /// National approval delay.
-    pub approval: Dist,
+    /// National approval delay, from tasking to approval.
+    pub approval_delay: Dist,
     /// Caveats.
     pub caveats: Caveats,
 }
 
 /// A base.
+#[readonly::make]
 #[derive(Debug, Clone)]
 pub struct Base {
     /// Id.
@@ -103,6 +106,7 @@ pub struct Base {
 }
 
 /// Escalation bursts of a sector.
+#[readonly::make]
 #[derive(Debug, Clone)]
 pub struct Escalation {
     /// Bursts started per day [1/day].
@@ -114,6 +118,7 @@ pub struct Escalation {
 }
 
 /// A sector with its violation process.
+#[readonly::make]
 #[derive(Debug, Clone)]
 pub struct Sector {
     /// Id.
@@ -173,6 +178,7 @@ impl Sector {
 }
 
 /// How a violation type is answered.
+#[readonly::make]
 #[derive(Debug, Clone)]
 pub struct Response {
     /// Capability needed.
@@ -186,6 +192,7 @@ pub struct Response {
 }
 
 /// A violation type.
+#[readonly::make]
 #[derive(Debug, Clone)]
 pub struct ViolationType {
     /// Id.
@@ -203,6 +210,7 @@ pub struct ViolationType {
 }
 
 /// A satellite constellation.
+#[readonly::make]
 #[derive(Debug, Clone)]
 pub struct Satellite {
     /// Id.
@@ -229,6 +237,7 @@ pub enum FixedSensorKind {
 }
 
 /// A sensor at a fixed position.
+#[readonly::make]
 #[derive(Debug, Clone)]
 pub struct FixedSensor {
     /// Id.
@@ -250,6 +259,7 @@ pub struct FixedSensor {
 }
 
 /// ISR orbit tasking of a drone contingent.
+#[readonly::make]
 #[derive(Debug, Clone)]
 pub struct Isr {
     /// Sectors; drone `k` of the contingent serves `sectors[k % len]`.
@@ -261,6 +271,7 @@ pub struct Isr {
 }
 
 /// A contingent of identical units.
+#[readonly::make]
 #[derive(Debug, Clone)]
 pub struct Contingent {
     /// Id.
@@ -279,8 +290,8 @@ pub struct Contingent {
     pub base: usize,
     /// Transit speed [km/h].
     pub speed_kmh: f64,
-    /// Notice to move.
-    pub notice: Dist,
+    /// Notice to move, from approval to departure.
+    pub notice_to_move: Dist,
     /// Capabilities.
     pub capabilities: CapabilitySet,
     /// Endurance away from base.
@@ -292,6 +303,7 @@ pub struct Contingent {
 }
 
 /// The command chain.
+#[readonly::make]
 #[derive(Debug, Clone)]
 pub struct Command {
     /// HQ processing delay.
@@ -318,6 +330,7 @@ impl Command {
 }
 
 /// A validated scenario: every id resolved to an index, every number checked.
+#[readonly::make]
 #[derive(Debug, Clone)]
 pub struct Scenario {
     /// Name.

@@ -3,17 +3,34 @@
 
 use forceplan::metrics::{SimOptions, replicate};
 use forceplan::model::Prepared;
-use forceplan::scenario;
+use forceplan::scenario::Source;
+use forceplan::scenario::change::RawChange;
 
 #[test]
 fn force_options_see_identical_violation_streams() {
-    let base = scenario::load(&crate::common::repo("scenarios/tutorial.ron")).unwrap();
-    // Option: double every contingent and move them all to the first base.
-    let mut option = base.clone();
-    for c in &mut option.contingents {
-        c.units *= 2;
-        c.base = 0;
-    }
+    let src = Source::read(&crate::common::repo("scenarios/tutorial.ron")).unwrap();
+    let base = src.validate().unwrap();
+    // Option: double every contingent and move them all to the first base (typed changes:
+    // a validated scenario is read-only).
+    let first_base = src.raw().bases[0].id.clone();
+    let changes: Vec<RawChange> = src
+        .raw()
+        .contingents
+        .iter()
+        .flat_map(|c| {
+            [
+                RawChange::SetUnits {
+                    contingent: c.id.clone(),
+                    units: c.units * 2,
+                },
+                RawChange::MoveContingent {
+                    contingent: c.id.clone(),
+                    to: first_base.clone(),
+                },
+            ]
+        })
+        .collect();
+    let option = src.changed(&changes).unwrap().validate().unwrap();
     let (pa, pb) = (Prepared::new(base), Prepared::new(option));
     for rep in 0..3 {
         let opts = SimOptions {

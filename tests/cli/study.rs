@@ -187,8 +187,20 @@ fn paired_differences_beat_unpaired_ones_and_violations_are_common() {
     )
     .unwrap();
     let (base, opt) = (&plan.variants[0].prepared, &plan.variants[1].prepared);
-    let mut other_seed = opt.scenario.clone();
-    other_seed.seed += 1_000;
+    // The same option under another seed: its scenario file, the option's change, a new seed.
+    let src = forceplan::scenario::Source::read(&repo("scenarios/tutorial.ron")).unwrap();
+    let other_seed = src
+        .changed(&[
+            forceplan::scenario::change::RawChange::SetUnits {
+                contingent: "gbr-infantry".into(),
+                units: 12,
+            },
+            forceplan::scenario::change::RawChange::SetSeed(opt.scenario.seed + 1_000),
+        ])
+        .unwrap()
+        .validate()
+        .unwrap();
+    assert_eq!(plan.variants[1].name, "more-infantry");
     let independent = forceplan::model::Prepared::new(other_seed);
     let k = forceplan::metrics::kpi_index("response_time_mean_h").unwrap();
     let (mut paired, mut unpaired) = (Vec::new(), Vec::new());

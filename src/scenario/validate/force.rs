@@ -37,7 +37,7 @@ pub(super) fn nations(
                 }
             }
         }
-        Nation { code: n.code.clone(), name: n.name.clone(), approval, caveats }
+        Nation { code: n.code.clone(), name: n.name.clone(), approval_delay: approval, caveats }
     }).collect()
 }
 
@@ -56,7 +56,10 @@ pub(super) fn bases(cx: &mut Problems, raw: &RawScenario) -> Vec<Base> {
 }
 
 /// Validates contingent `i`.
-#[allow(clippy::too_many_arguments)]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "each argument is one part of the raw input this check reads; a struct of them would only be built here"
+)]
 pub(super) fn contingent(
     cx: &mut Problems,
     i: usize,
@@ -136,7 +139,7 @@ pub(super) fn contingent(
         units: c.units,
         base: base.unwrap_or(0),
         speed_kmh,
-        notice: cx.dist(&format!("{p}.notice_to_move"), &c.notice_to_move),
+        notice_to_move: cx.dist(&format!("{p}.notice_to_move"), &c.notice_to_move),
         capabilities: caps,
         endurance,
         turnaround,

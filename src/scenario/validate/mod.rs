@@ -11,6 +11,8 @@ mod sectors;
 mod sensors;
 mod values;
 
+pub use sectors::MAX_POLYGON_VERTICES;
+
 use super::problems::Problems;
 use super::raw::*;
 use super::*;

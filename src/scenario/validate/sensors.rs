@@ -125,7 +125,10 @@ pub(super) fn sensors(
     (satellites, fixed_sensors)
 }
 
-#[allow(clippy::too_many_arguments)]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "each argument is one part of the raw input this check reads; a struct of them would only be built here"
+)]
 fn fixed(
     cx: &mut Problems,
     p: &str,
