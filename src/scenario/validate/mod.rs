@@ -32,6 +32,13 @@ pub const MAX_UNITS: u64 = 100_000;
 /// Longest scenario name \[bytes\]: it names the output directory, and file systems
 /// refuse longer names.
 pub const MAX_NAME_BYTES: usize = 255;
+/// Memory one replication may use for its open violations \[bytes\] (each thread runs one
+/// replication at a time).
+pub const MAX_OPEN_VIOLATION_BYTES: f64 = 4.0 * 1024.0 * 1024.0 * 1024.0;
+/// Memory per open violation \[bytes\], for [`MAX_OPEN_VIOLATION_BYTES`]: measured 405 bytes
+/// with 0.24 to 0.96 million violations open at once (the component, its entity, its pending
+/// event, its place in a watch list, and the growth slack of those vectors), with a margin.
+pub const BYTES_PER_OPEN_VIOLATION: f64 = 450.0;
 /// Most replications a scenario may ask for by default.
 pub const MAX_REPLICATIONS: u32 = 1_000_000;
 
@@ -199,7 +206,7 @@ fn build(raw: &RawScenario, cx: &mut Problems, text: &str) -> Scenario {
             )
         })
         .collect();
-    limits::check(cx, raw, horizon_days, &contingents, &sectors);
+    limits::check(cx, raw, horizon_days, &contingents, &sectors, &types);
 
     Scenario {
         name: raw.name.clone(),
