@@ -16,7 +16,7 @@ pub enum Dist {
         /// Value \[s\].
         secs: f64,
     },
-    /// Uniform on [min, max] \[s\].
+    /// Uniform on \[min, max\] \[s\].
     Uniform {
         /// Lower bound \[s\].
         min: f64,
@@ -28,7 +28,7 @@ pub enum Dist {
         /// Mean \[s\].
         mean: f64,
     },
-    /// Triangular on [min, max] with mode \[s\].
+    /// Triangular on \[min, max\] with mode \[s\].
     Triangular {
         /// Lower bound \[s\].
         min: f64,

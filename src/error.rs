@@ -23,7 +23,7 @@ pub struct Diagnostic {
     pub file: String,
     /// Where in the file, when known.
     pub at: Option<LineCol>,
-    /// Path of the value, e.g. `contingents[12].base` (empty for the whole file).
+    /// Path of the value, e.g. `contingents\[12\].base` (empty for the whole file).
     pub path: String,
     /// What is wrong and what was expected.
     pub message: String,

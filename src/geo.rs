@@ -36,7 +36,7 @@ impl LatLon {
 /// Where in a sector violations occur.
 #[derive(Debug, Clone)]
 pub enum Geometry {
-    /// Along a polyline; `cumulative_km[i]` is the length from the start to vertex `i`.
+    /// Along a polyline; `cumulative_km\[i\]` is the length from the start to vertex `i`.
     Line {
         /// Vertices.
         points: Vec<LatLon>,
@@ -163,7 +163,7 @@ impl Geometry {
         }
     }
 
-    /// The point at fraction `f` ∈ [0, 1] of a line's length (linear between vertices).
+    /// The point at fraction `f` ∈ \[0, 1\] of a line's length (linear between vertices).
     fn point_at_fraction(&self, f: f64) -> LatLon {
         match self {
             Geometry::Line {

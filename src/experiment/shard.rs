@@ -66,7 +66,7 @@ impl ShardSpec {
 }
 
 /// One item's result as stored in partial results and checkpoints: floats as their IEEE-754
-/// bits, response-time histograms as `[bin, count]` pairs of the non-empty bins, the timeline
+/// bits, response-time histograms as `\[bin, count\]` pairs of the non-empty bins, the timeline
 /// as rows of [`TimelineSample`] fields.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ItemRecord {

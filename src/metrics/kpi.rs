@@ -139,7 +139,7 @@ impl Kpi {
         Kpi::ALL.get(i).copied()
     }
 
-    /// A readable name with its unit for axes, e.g. `response time p90 [h]`.
+    /// A readable name with its unit for axes, e.g. `response time p90 \[h\]`.
     pub fn description(self) -> String {
         let unit = match self.unit() {
             Unit::Hours => " [h]",

@@ -124,7 +124,7 @@ pub struct Violation {
     pub sector: u32,
     /// Violation type index.
     pub vtype: u32,
-    /// When it happened [s].
+    /// When it happened \[s\].
     pub occurred_s: u32,
     /// When a sensor detected it.
     pub detected: Stamp,

@@ -22,11 +22,11 @@ struct StationKey {
     nation: usize,
     /// Domain (as its discriminant).
     domain: u8,
-    /// Expected approval + notice to move [h, as IEEE bits].
+    /// Expected approval + notice to move \[h, as IEEE bits\].
     fixed_h_bits: u64,
-    /// Speed over great-circle distance [km/h, as IEEE bits].
+    /// Speed over great-circle distance \[km/h, as IEEE bits\].
     speed_kmh_bits: u64,
-    /// Endurance [h, as IEEE bits].
+    /// Endurance \[h, as IEEE bits\].
     endurance_h_bits: u64,
     /// Capabilities (bit set).
     capabilities: u8,
@@ -55,7 +55,7 @@ pub struct DispatchIndex {
     station_base: Vec<LatLon>,
     /// Expected approval + notice to move \[h\] (medians).
     station_fixed_h: Vec<f64>,
-    /// Speed over great-circle distance (speed / route factor) [km/h].
+    /// Speed over great-circle distance (speed / route factor) \[km/h\].
     station_speed_kmh: Vec<f64>,
     /// Endurance \[h\], infinite for units without one.
     station_endurance_h: Vec<f64>,

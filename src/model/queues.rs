@@ -14,7 +14,7 @@ use std::collections::BinaryHeap;
 pub struct QueueKey {
     /// 0 is served first (see [`priority`]).
     pub priority: u8,
-    /// Occurrence [s]: older first.
+    /// Occurrence \[s\]: older first.
     pub occurred_s: u32,
     /// Violation id: the tie-break.
     pub id: u32,

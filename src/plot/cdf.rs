@@ -17,7 +17,7 @@ pub struct Cdf {
     pub total: u64,
     /// Responses of 72 h or more (the overflow bin).
     pub overflow: u64,
-    /// The drawn polyline: (response time [h], share of responses ≤ it), from (0, 0) through
+    /// The drawn polyline: (response time \[h\], share of responses ≤ it), from (0, 0) through
     /// the end of every finite bin; linear within a bin.
     pub points: Vec<(f64, f64)>,
 }
@@ -90,7 +90,7 @@ pub fn cdf_series(table: &Table) -> Result<Vec<Cdf>> {
         .collect())
 }
 
-/// Response-time targets per domain from `theatre.json`: (target [h], violation type names).
+/// Response-time targets per domain from `theatre.json`: (target \[h\], violation type names).
 pub fn targets(theatre: Option<&TheatreFile>) -> [Vec<(f64, String)>; 3] {
     let mut out: [Vec<(f64, String)>; 3] = Default::default();
     let Some(types) = theatre.map(|t| &t.violation_types) else {

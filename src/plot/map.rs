@@ -60,7 +60,7 @@ pub struct MapViolation {
     pub lat: f64,
     /// Whether a sensor detected it.
     pub detected: bool,
-    /// Response time [h], if a unit arrived.
+    /// Response time \[h\], if a unit arrived.
     pub response_h: Option<f64>,
 }
 

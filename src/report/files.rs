@@ -414,7 +414,7 @@ pub struct SectorShapeEntry {
     pub domain: String,
     /// `line` or `polygon`.
     pub kind: String,
-    /// Vertices as `[lon, lat]` \[deg\].
+    /// Vertices as `\[lon, lat\]` \[deg\].
     pub points: Vec<[f64; 2]>,
 }
 

@@ -40,7 +40,7 @@ pub enum RawChange {
     SetSpeed {
         /// Contingent id.
         contingent: String,
-        /// New speed [km/h].
+        /// New speed \[km/h\].
         speed_kmh: f64,
     },
     /// Add a caveat to a nation.
@@ -84,7 +84,7 @@ pub enum RawChange {
     AddSensor(RawSensor),
     /// Remove a sensor.
     RemoveSensor(String),
-    /// Multiply the violation rate of some sectors (`All` or `Sectors([...])`).
+    /// Multiply the violation rate of some sectors (`All` or `Sectors(\[...\])`).
     ScaleRate {
         /// Which sectors.
         sectors: RawCoverage,
@@ -103,12 +103,12 @@ pub enum RawChange {
     /// are compared over the same horizon.
     #[serde(skip_deserializing)]
     SetHorizonDays(f64),
-    /// Set a sector's base rate [violations/day] (validation cases).
+    /// Set a sector's base rate \[violations/day\] (validation cases).
     #[serde(skip_deserializing)]
     SetRatePerDay {
         /// Sector id.
         sector: String,
-        /// New base rate [violations/day].
+        /// New base rate \[violations/day\].
         rate_per_day: f64,
     },
 }
@@ -366,7 +366,7 @@ impl RawChange {
 pub enum RawFactorTarget {
     /// Units of a contingent (rounded to a whole number).
     Units(String),
-    /// Speed of a contingent [km/h].
+    /// Speed of a contingent \[km/h\].
     SpeedKmh(String),
     /// Notice to move of a contingent, as a fixed delay \[min\].
     NoticeToMoveMinutes(String),

@@ -109,7 +109,7 @@ pub struct Base {
 #[readonly::make]
 #[derive(Debug, Clone)]
 pub struct Escalation {
-    /// Bursts started per day [1/day].
+    /// Bursts started per day \[1/day\].
     pub bursts_per_day: f64,
     /// Length of a burst.
     pub duration: Dist,
@@ -129,7 +129,7 @@ pub struct Sector {
     pub domain: Domain,
     /// Geometry.
     pub geometry: Geometry,
-    /// Base rate [violations/day] outside bursts, averaged over the day.
+    /// Base rate \[violations/day\] outside bursts, averaged over the day.
     pub rate_per_day: f64,
     /// Relative rate per UTC hour, mean 1.
     pub profile: [f64; 24],
@@ -144,7 +144,7 @@ pub struct Sector {
 impl Escalation {
     /// Long-run share of time in which at least one burst is active. Bursts start as a
     /// Poisson process and last a random time, so the number active at once is Poisson with
-    /// mean `bursts_per_day × E[duration in days]` (an M/G/∞ queue), and overlapping bursts
+    /// mean `bursts_per_day × E\[duration in days\]` (an M/G/∞ queue), and overlapping bursts
     /// count once: the share is `1 − exp(−mean)`.
     pub fn active_share(&self) -> f64 {
         let mean_active = self.bursts_per_day * self.duration.mean_secs() / DAY_S;
@@ -262,7 +262,7 @@ pub struct FixedSensor {
 #[readonly::make]
 #[derive(Debug, Clone)]
 pub struct Isr {
-    /// Sectors; drone `k` of the contingent serves `sectors[k % len]`.
+    /// Sectors; drone `k` of the contingent serves `sectors\[k % len\]`.
     pub sectors: Vec<usize>,
     /// Detection probability while on station.
     pub detection_probability: f64,
@@ -288,7 +288,7 @@ pub struct Contingent {
     pub units: u32,
     /// Home base (index).
     pub base: usize,
-    /// Transit speed [km/h].
+    /// Transit speed \[km/h\].
     pub speed_kmh: f64,
     /// Notice to move, from approval to departure.
     pub notice_to_move: Dist,
@@ -397,7 +397,7 @@ mod tests {
     use rand::rngs::ChaCha8Rng;
     use rand::{RngExt, SeedableRng};
 
-    /// Share of `[0, horizon]` covered by bursts drawn as the simulator draws them.
+    /// Share of `\[0, horizon\]` covered by bursts drawn as the simulator draws them.
     fn simulated_active_share(e: &Escalation, horizon_s: f64, seed: u64) -> f64 {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let rate_per_s = e.bursts_per_day / DAY_S;

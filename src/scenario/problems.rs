@@ -1,5 +1,5 @@
 //! One collector of input problems, shared by the scenario, study and sweep validators:
-//! problems are gathered by path (`contingents[3].base`) and located in the file at the end.
+//! problems are gathered by path (`contingents\[3\].base`) and located in the file at the end.
 
 use super::span::SpanIndex;
 use crate::error::{Diagnostic, Error, Result};

@@ -170,7 +170,7 @@ pub struct RawSector {
     pub domain: Domain,
     /// Geometry.
     pub geometry: RawGeometry,
-    /// Mean number of violations per day [1/day].
+    /// Mean number of violations per day \[1/day\].
     pub rate_per_day: f64,
     /// Relative rate by hour of day (24 weights, UTC); normalised to mean 1.
     #[serde(default)]
@@ -263,7 +263,7 @@ pub enum RawSensor {
         at: RawLatLon,
         /// Detection range \[km\].
         range_km: f64,
-        /// Domains of violations it can see (e.g. `[Air, Sea]`).
+        /// Domains of violations it can see (e.g. `\[Air, Sea\]`).
         domains: Vec<Domain>,
         /// Probability of detecting a violation in range.
         detection_probability: f64,
@@ -322,7 +322,7 @@ pub struct RawContingent {
     pub units: u32,
     /// Home base id.
     pub base: String,
-    /// Transit speed [km/h].
+    /// Transit speed \[km/h\].
     pub speed_kmh: f64,
     /// Notice to move: readiness delay before departure once approved.
     pub notice_to_move: RawDist,

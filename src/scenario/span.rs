@@ -1,4 +1,4 @@
-//! Where each value of a RON document starts, by path (`contingents[12].base`).
+//! Where each value of a RON document starts, by path (`contingents\[12\].base`).
 //!
 //! ron reports `line:col` for syntax and type errors but forgets positions once a value is
 //! parsed. Validation reports problems by path; this index maps a path back to the place in

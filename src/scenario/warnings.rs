@@ -7,7 +7,7 @@ use super::Scenario;
 /// Something valid but probably not meant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Warning {
-    /// Path of the value in the scenario file, e.g. `violation_types[2]`.
+    /// Path of the value in the scenario file, e.g. `violation_types\[2\]`.
     pub path: String,
     /// What is odd and what would fix it.
     pub message: String,

@@ -1,7 +1,7 @@
 //! Workflows: one command's work from its inputs to a finished output directory — a fresh,
 //! resumed, sharded or precision-driven experiment, or the merge of shards — with the
 //! checkpoint, the trace files, the outputs, the plots and the report. It sits above
-//! [`report`](crate::report) and [`plot`](crate::plot); the binary only parses arguments,
+//! [`report`] and [`plot`](crate::plot); the binary only parses arguments,
 //! calls these functions, prints what they return and maps errors to exit codes.
 
 use crate::error::{Error, Result};

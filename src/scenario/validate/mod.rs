@@ -1,8 +1,8 @@
 //! Raw scenario → validated [`Scenario`]: resolves ids, checks numbers and limits, and
 //! reports every problem at once with its path and `line:col`. One file per concern:
-//! [`values`] (shared value checks), [`sectors`] (violation types, sectors and their
-//! geometry), [`sensors`], [`force`] (nations, bases, contingents), [`command`] and
-//! [`limits`] (what a replication may cost).
+//! `values` (shared value checks), `sectors` (violation types, sectors and their
+//! geometry), `sensors`, `force` (nations, bases, contingents), `command` and
+//! `limits` (what a replication may cost).
 
 mod command;
 mod force;

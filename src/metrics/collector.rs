@@ -1,0 +1,439 @@
+//! The per-replication collector: folds each violation's record, busy time, coverage and
+//! queue length into the KPIs of one replication, as the model's [`Observer`]; and
+//! [`replicate`], which runs one replication with a collector.
+
+use super::stats;
+use super::{
+    HIST_BIN_H, HIST_BINS, Kpi, Kpis, NationFigures, ReplicationResult, SECTOR_KPIS,
+    TimelineSample, ViolationRecord,
+};
+use crate::model::record::Observer;
+use crate::model::{self, Prepared};
+use crate::scenario::{Domain, Scenario};
+use crate::time::SimDuration;
+
+fn hist_bin(h: f64) -> usize {
+    ((h / HIST_BIN_H) as usize).min(HIST_BINS - 1)
+}
+
+/// Running sums for one group of violations (theatre, domain or sector).
+#[derive(Debug, Clone, Default)]
+struct Group {
+    violations: u64,
+    needing: u64,
+    detected: u64,
+    responded: u64,
+    within_target: u64,
+    unanswered: u64,
+    unanswerable: u64,
+    detect_latency_s: u64,
+    /// Time spent \[s\] and count, per stage of a response: reporting, HQ decision, queue,
+    /// approval, notice to move, transit (from each stage's start to the next's).
+    stage_s: [u64; 6],
+    stage_n: [u64; 6],
+    n_queued: u64,
+    response_h: Vec<f64>,
+}
+
+fn ratio(a: u64, b: u64) -> f64 {
+    if b == 0 {
+        f64::NAN
+    } else {
+        a as f64 / b as f64
+    }
+}
+
+fn mean_h(sum_s: u64, n: u64) -> f64 {
+    if n == 0 {
+        f64::NAN
+    } else {
+        sum_s as f64 / n as f64 / crate::time::HOUR.0 as f64
+    }
+}
+
+impl Group {
+    fn add(&mut self, r: &ViolationRecord, at_end: bool) {
+        self.violations += 1;
+        if let Some(d) = r.detected {
+            self.detected += 1;
+            self.detect_latency_s += (d - r.occurred).secs();
+        }
+        if !r.needs_response {
+            return;
+        }
+        self.needing += 1;
+        self.unanswerable += u64::from(r.unanswerable);
+        let times = [
+            r.detected, r.reported, r.decided, r.tasked, r.approved, r.departed, r.arrived,
+        ];
+        for (i, w) in times.windows(2).enumerate() {
+            if let (Some(from), Some(to)) = (w[0], w[1]) {
+                self.stage_s[i] += (to - from).secs();
+                self.stage_n[i] += 1;
+            }
+        }
+        if let (Some(dec), Some(t)) = (r.decided, r.tasked)
+            && t > dec
+        {
+            self.n_queued += 1;
+        }
+        match r.response_time() {
+            Some(rt) => {
+                self.responded += 1;
+                if rt <= r.target {
+                    self.within_target += 1;
+                }
+                self.response_h.push(rt.hours());
+            }
+            None => {
+                if at_end && r.detected.is_some() {
+                    self.unanswered += 1;
+                }
+            }
+        }
+    }
+
+    fn kpis(&mut self, utilisation: f64, coverage: f64) -> Kpis {
+        self.response_h.sort_unstable_by(f64::total_cmp);
+        let rt = &self.response_h;
+        let mean_rt = if rt.is_empty() {
+            f64::NAN
+        } else {
+            rt.iter().sum::<f64>() / rt.len() as f64
+        };
+        Kpis {
+            values: [
+                self.violations as f64,
+                self.needing as f64,
+                ratio(self.detected, self.violations),
+                ratio(self.responded, self.needing),
+                mean_h(self.detect_latency_s, self.detected),
+                mean_h(self.stage_s[0], self.stage_n[0]),
+                mean_h(self.stage_s[1], self.stage_n[1]),
+                mean_h(self.stage_s[2], self.stage_n[2]),
+                ratio(self.n_queued, self.stage_n[2]),
+                f64::NAN, // queue_length_mean: set by the collector, which integrates over time
+                mean_h(self.stage_s[3], self.stage_n[3]),
+                mean_h(self.stage_s[4], self.stage_n[4]),
+                mean_h(self.stage_s[5], self.stage_n[5]),
+                mean_rt,
+                stats::quantile_sorted(rt, 0.50),
+                stats::quantile_sorted(rt, 0.90),
+                stats::quantile_sorted(rt, 0.95),
+                ratio(self.within_target, self.needing),
+                self.unanswered as f64,
+                utilisation,
+                coverage,
+                ratio(self.unanswerable, self.needing),
+            ],
+        }
+    }
+}
+
+/// Collects the records of one replication.
+#[derive(Debug)]
+pub struct Collector {
+    all: Group,
+    domains: [Group; 3],
+    sectors: Vec<Group>,
+    nation_tasks: Vec<u64>,
+    nation_responded: Vec<u64>,
+    nation_response_s: Vec<u64>,
+    /// Busy unit-seconds per contingent.
+    busy_s: Vec<u64>,
+    /// Seconds with at least one drone on station, per sector.
+    covered_s: Vec<u64>,
+    /// Waiting violations × seconds, per domain.
+    queue_area: [u128; 3],
+    trace: Option<Vec<ViolationRecord>>,
+}
+
+impl Collector {
+    /// An empty collector for `sc`; with `trace`, every record is kept.
+    pub fn new(sc: &Scenario, trace: bool) -> Self {
+        Collector {
+            all: Group::default(),
+            domains: Default::default(),
+            sectors: vec![Group::default(); sc.sectors.len()],
+            nation_tasks: vec![0; sc.nations.len()],
+            nation_responded: vec![0; sc.nations.len()],
+            nation_response_s: vec![0; sc.nations.len()],
+            busy_s: vec![0; sc.contingents.len()],
+            covered_s: vec![0; sc.sectors.len()],
+            queue_area: [0; 3],
+            trace: trace.then(Vec::new),
+        }
+    }
+
+    /// Takes a finished record; `at_end` marks records still open at the horizon.
+    pub fn record(&mut self, r: &ViolationRecord, at_end: bool) {
+        self.all.add(r, at_end);
+        self.domains[r.domain.index()].add(r, at_end);
+        self.sectors[r.sector as usize].add(r, at_end);
+        if let Some(n) = r.nation {
+            let n = n as usize;
+            if r.tasked.is_some() {
+                self.nation_tasks[n] += 1;
+            }
+            if let Some(rt) = r.response_time() {
+                self.nation_responded[n] += 1;
+                self.nation_response_s[n] += rt.secs();
+            }
+        }
+        if let Some(t) = &mut self.trace {
+            t.push(r.clone());
+        }
+    }
+
+    /// Adds busy time of a unit of contingent `c`.
+    pub fn add_busy(&mut self, c: usize, d: SimDuration) {
+        self.busy_s[c] += d.secs();
+    }
+
+    /// Adds time during which sector `s` had a drone on station.
+    pub fn add_covered(&mut self, s: usize, d: SimDuration) {
+        self.covered_s[s] += d.secs();
+    }
+
+    /// Adds `waiting` violations of `domain` waiting for `d`.
+    pub fn add_queue_area(&mut self, domain: Domain, waiting: u32, d: SimDuration) {
+        self.queue_area[domain.index()] += u128::from(waiting) * u128::from(d.secs());
+    }
+
+    /// The KPIs of the replication, and the trace if one was kept.
+    pub fn finish(
+        mut self,
+        sc: &Scenario,
+        replication: u64,
+        events: u64,
+    ) -> (ReplicationResult, Option<Vec<ViolationRecord>>) {
+        let horizon = sc.horizon.secs() as f64;
+        let (mut unit_s, mut busy) = ([0.0; 3], [0.0; 3]);
+        let (mut n_unit_s, mut n_busy) = (vec![0.0; sc.nations.len()], vec![0.0; sc.nations.len()]);
+        for (c, k) in sc.contingents.iter().enumerate() {
+            if k.isr.is_some() {
+                continue;
+            }
+            let cap = f64::from(k.units) * horizon;
+            unit_s[k.domain.index()] += cap;
+            busy[k.domain.index()] += self.busy_s[c] as f64;
+            n_unit_s[k.nation] += cap;
+            n_busy[k.nation] += self.busy_s[c] as f64;
+        }
+        let util = |b: f64, u: f64| if u > 0.0 { b / u } else { f64::NAN };
+        let isr_sectors: Vec<bool> = {
+            let mut v = vec![false; sc.sectors.len()];
+            for c in &sc.contingents {
+                if let Some(isr) = &c.isr
+                    && c.units > 0
+                {
+                    isr.sectors.iter().for_each(|&s| v[s] = true);
+                }
+            }
+            v
+        };
+        let coverage = |pred: &dyn Fn(usize) -> bool| {
+            let idx: Vec<usize> = (0..sc.sectors.len())
+                .filter(|&s| isr_sectors[s] && pred(s))
+                .collect();
+            if idx.is_empty() {
+                f64::NAN
+            } else {
+                idx.iter()
+                    .map(|&s| self.covered_s[s] as f64 / horizon)
+                    .sum::<f64>()
+                    / idx.len() as f64
+            }
+        };
+        let cov_all = coverage(&|_| true);
+        let cov_dom: Vec<f64> = Domain::ALL
+            .iter()
+            .map(|d| coverage(&|s| sc.sectors[s].domain == *d))
+            .collect();
+        let cov_sector: Vec<f64> = (0..sc.sectors.len())
+            .map(|s| coverage(&|x| x == s))
+            .collect();
+        let kpis = self
+            .all
+            .kpis(util(busy.iter().sum(), unit_s.iter().sum()), cov_all);
+        let mut by_domain =
+            [0, 1, 2].map(|d| self.domains[d].kpis(util(busy[d], unit_s[d]), cov_dom[d]));
+        let mut kpis = kpis;
+        for (d, k) in by_domain.iter_mut().enumerate() {
+            k[Kpi::QueueLengthMean] = self.queue_area[d] as f64 / horizon;
+        }
+        kpis[Kpi::QueueLengthMean] = self.queue_area.iter().sum::<u128>() as f64 / horizon;
+        let by_nation = (0..sc.nations.len())
+            .map(|n| NationFigures {
+                tasks: self.nation_tasks[n] as f64,
+                responded: self.nation_responded[n] as f64,
+                response_time_mean_h: mean_h(self.nation_response_s[n], self.nation_responded[n]),
+                utilisation: util(n_busy[n], n_unit_s[n]),
+            })
+            .collect();
+        let by_sector = self
+            .sectors
+            .iter_mut()
+            .enumerate()
+            .map(|(s, g)| {
+                let k = g.kpis(f64::NAN, cov_sector[s]);
+                SECTOR_KPIS.map(|n| k[n])
+            })
+            .collect();
+        let response_hist = [0, 1, 2].map(|d| {
+            let mut h = vec![0u32; HIST_BINS];
+            for &x in &self.domains[d].response_h {
+                h[hist_bin(x)] += 1;
+            }
+            h
+        });
+        (
+            ReplicationResult {
+                replication,
+                events,
+                kpis,
+                by_domain,
+                by_nation,
+                by_sector,
+                response_hist,
+            },
+            self.trace,
+        )
+    }
+}
+
+impl Observer for Collector {
+    fn record(&mut self, r: &ViolationRecord, at_end: bool) {
+        Collector::record(self, r, at_end);
+    }
+    fn add_busy(&mut self, contingent: usize, d: SimDuration) {
+        Collector::add_busy(self, contingent, d);
+    }
+    fn add_covered(&mut self, sector: usize, d: SimDuration) {
+        Collector::add_covered(self, sector, d);
+    }
+    fn add_queue_area(&mut self, domain: Domain, waiting: u32, d: SimDuration) {
+        Collector::add_queue_area(self, domain, waiting, d);
+    }
+}
+
+/// What to record beyond the KPIs.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SimOptions {
+    /// Keep every violation record.
+    pub trace: bool,
+    /// Sample the theatre every hour.
+    pub timeline: bool,
+}
+
+/// The results of one replication.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// KPIs.
+    pub result: ReplicationResult,
+    /// Every violation record, with [`SimOptions::trace`].
+    pub trace: Option<Vec<ViolationRecord>>,
+    /// Hourly samples, with [`SimOptions::timeline`].
+    pub timeline: Option<Vec<TimelineSample>>,
+}
+
+/// Runs replication `replication` of a prepared scenario with a [`Collector`] and returns its
+/// KPIs (and the trace and timeline, when asked for).
+pub fn replicate(prepared: &Prepared, replication: u64, opts: SimOptions) -> Outcome {
+    let sc = &prepared.scenario;
+    let mut collector = Collector::new(sc, opts.trace);
+    let run = model::simulate(prepared, replication, opts.timeline, &mut collector);
+    let (result, trace) = collector.finish(sc, replication, run.events);
+    Outcome {
+        result,
+        trace,
+        timeline: run.timeline,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::geo::LatLon;
+    use crate::scenario::Severity;
+    use crate::time::SimTime;
+
+    fn fixture() -> (Scenario, ViolationRecord) {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/tutorial.ron");
+        let sc = crate::scenario::load(&path).expect("shipped scenario validates");
+        let open = ViolationRecord {
+            id: 0,
+            sector: 0,
+            vtype: 0,
+            domain: Domain::Land,
+            severity: Severity::Minor,
+            pos: LatLon { lat: 0.0, lon: 0.0 },
+            needs_response: true,
+            target: SimDuration(3600),
+            occurred: SimTime(10),
+            detected: None,
+            sensor: None,
+            reported: None,
+            decided: None,
+            tasked: None,
+            approved: None,
+            departed: None,
+            arrived: None,
+            cleared: None,
+            unit: None,
+            contingent: None,
+            nation: None,
+            unanswerable: false,
+        };
+        (sc, open)
+    }
+
+    #[test]
+    fn unanswered_at_end_counts_every_detected_violation_needing_a_response() {
+        let (sc, open) = fixture();
+        let mut c = Collector::new(&sc, false);
+        // Undetected: not counted. Detected, report still on its way to HQ: counted.
+        // Reported and queued: counted.
+        c.record(&open, true);
+        c.record(
+            &ViolationRecord {
+                id: 1,
+                detected: Some(SimTime(20)),
+                ..open.clone()
+            },
+            true,
+        );
+        c.record(
+            &ViolationRecord {
+                id: 2,
+                detected: Some(SimTime(20)),
+                reported: Some(SimTime(30)),
+                decided: Some(SimTime(40)),
+                ..open.clone()
+            },
+            true,
+        );
+        let (r, _) = c.finish(&sc, 0, 0);
+        assert_eq!(r.kpis[Kpi::UnansweredAtEnd], 2.0);
+        assert_eq!(r.kpis[Kpi::UnanswerableShare], 0.0);
+    }
+
+    #[test]
+    fn unanswerable_share_counts_violations_no_unit_could_answer() {
+        let (sc, open) = fixture();
+        let mut c = Collector::new(&sc, false);
+        c.record(&open, false);
+        let decided = Some(SimTime(40));
+        c.record(
+            &ViolationRecord {
+                id: 1,
+                decided,
+                unanswerable: true,
+                ..open.clone()
+            },
+            false,
+        );
+        let (r, _) = c.finish(&sc, 0, 0);
+        assert_eq!(r.kpis[Kpi::UnanswerableShare], 0.5);
+    }
+}
