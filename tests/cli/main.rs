@@ -11,6 +11,7 @@
 //! - [`hostile`]: hostile inputs (garbage, 50 MB, absurd numbers, odd paths) refused with exit code 2;
 //! - [`input_hostile`]: devices, FIFOs, unusable names, overflowing weights, bad polygons and
 //!   negative sweep levels refused at validation, with the place;
+//! - [`layers`]: no import runs back up the chain of modules that ARCHITECTURE.md draws;
 //! - [`interrupt`]: Ctrl-C keeps finished replications; `--resume` completes the run;
 //! - [`crn`]: common random numbers — force options see identical violations;
 //! - [`properties`]: property tests over random small scenarios (proptest);
@@ -29,6 +30,7 @@ mod determinism;
 mod hostile;
 mod input_hostile;
 mod interrupt;
+mod layers;
 mod plots;
 mod properties;
 mod queueing;
