@@ -23,8 +23,9 @@ pub enum Scope {
 }
 
 /// Add replications in batches until the 95 % CI half-width of the plan's KPI is at most
-/// `half_width` for every variant, or `max_replications` is reached.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// `half_width` for every variant, or `max_replications` is reached. Recorded in a run's
+/// checkpoint, so that a stopped precision run resumes where it was.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Precision {
     /// Target half-width, in the KPI's unit.
     pub half_width: f64,
@@ -205,10 +206,8 @@ pub fn run(
         Scope::Shard(spec) => spec.items(&everything),
     };
     let planned = scope.len();
-    let todo: Vec<Item> = scope
-        .into_iter()
-        .filter(|i| !done.iter().any(|d| d.item == *i))
-        .collect();
+    let already: std::collections::BTreeSet<Item> = done.iter().map(|d| d.item).collect();
+    let todo: Vec<Item> = scope.into_iter().filter(|i| !already.contains(i)).collect();
     let mut results = done;
     let first = batch(plan, &todo, opts, journal, progress, stop)?;
     let (mut wall_seconds, threads, mut interrupted) =
@@ -220,7 +219,12 @@ pub fn run(
         let step = plan.replications.max(10);
         let mut n = plan.replications;
         loop {
-            let grouped = ByVariant::group(plan.variants.len(), results.iter().cloned());
+            // Decide on the replications below `n` only: a resumed run may already hold items
+            // of later batches, and must take the same decisions as an uninterrupted one.
+            let grouped = ByVariant::group(
+                plan.variants.len(),
+                results.iter().filter(|r| r.item.replication < n).cloned(),
+            );
             let worst = half_widths(&grouped.results, plan.kpi)
                 .into_iter()
                 .fold(0.0, f64::max);
@@ -239,7 +243,10 @@ pub fn run(
                 replications: n,
                 next,
             });
-            let items = all_items(plan.variants.len(), n..next);
+            let items: Vec<Item> = all_items(plan.variants.len(), n..next)
+                .into_iter()
+                .filter(|i| !already.contains(i))
+                .collect();
             let more = batch(plan, &items, opts, journal, progress, stop)?;
             results.extend(more.results);
             wall_seconds += more.wall_seconds;

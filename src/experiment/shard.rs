@@ -238,6 +238,9 @@ pub struct PartialFile {
     /// Checkpoint manifests only: whether the run keeps a trace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trace: Option<bool>,
+    /// Checkpoint manifests of precision-driven runs only: the precision asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub precision: Option<super::runner::Precision>,
 }
 
 impl PartialFile {
@@ -274,6 +277,7 @@ impl PartialFile {
             items_checksum: items_checksum(&items),
             items,
             trace: None,
+            precision: None,
         }
     }
 }
@@ -411,6 +415,18 @@ pub fn check_items(
     plan: &Plan,
     spec: Option<ShardSpec>,
 ) -> Result<()> {
+    check_items_up_to(source, items, plan, spec, plan.replications)
+}
+
+/// [`check_items`] with replications allowed up to `replications` (a precision-driven run
+/// adds replications beyond its plan's, up to its maximum).
+pub fn check_items_up_to(
+    source: &str,
+    items: &[ItemResult],
+    plan: &Plan,
+    spec: Option<ShardSpec>,
+    replications: u64,
+) -> Result<()> {
     let variants = plan.variants.len() as u64;
     let mut seen = std::collections::BTreeSet::new();
     for r in items {
@@ -422,10 +438,9 @@ pub fn check_items(
             Some(format!(
                 "variant {variant} is out of range (the plan has {variants})"
             ))
-        } else if replication >= plan.replications {
+        } else if replication >= replications {
             Some(format!(
-                "replication {replication} is beyond the plan's {} replications",
-                plan.replications
+                "replication {replication} is beyond the plan's {replications} replications"
             ))
         } else if !seen.insert(r.item) {
             Some("it appears twice".to_string())

@@ -12,6 +12,7 @@ use super::atomic_write;
 use crate::error::{Error, Result};
 use crate::experiment::ItemResult;
 use crate::experiment::plan::Plan;
+use crate::experiment::runner::Precision;
 use crate::experiment::shard::{self, ItemRecord, Partial, PartialFile, ShardSpec};
 use serde::{Deserialize, Serialize};
 use std::fs::{File, OpenOptions};
@@ -57,12 +58,19 @@ fn write_err(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
 }
 
 impl Checkpoint {
-    /// Starts a checkpoint in `out` for `plan` (`trace`: the run keeps a trace).
-    pub fn create(out: &Path, plan: &Plan, trace: bool) -> Result<Checkpoint> {
+    /// Starts a checkpoint in `out` for `plan` (`trace`: the run keeps a trace; `precision`:
+    /// the run adds replications until that precision).
+    pub fn create(
+        out: &Path,
+        plan: &Plan,
+        trace: bool,
+        precision: Option<Precision>,
+    ) -> Result<Checkpoint> {
         let dir = out.join(DIR);
         super::create_dir(&dir)?;
         let mut manifest = PartialFile::new(plan, ShardSpec { index: 1, count: 1 }, &[], 0, 0.0);
         manifest.trace = Some(trace);
+        manifest.precision = precision;
         let text = serde_json::to_string(&manifest).map_err(|e| Error::Internal(e.to_string()))?;
         atomic_write(&dir.join("manifest.json"), text.as_bytes())?;
         let path = dir.join("items.jsonl");
@@ -123,6 +131,8 @@ pub struct Saved {
     pub manifest: Partial,
     /// Whether the run keeps a trace.
     pub trace: bool,
+    /// The precision of a precision-driven run.
+    pub precision: Option<Precision>,
     /// Items finished so far (a line cut short by a kill is skipped).
     pub items: Vec<ItemResult>,
     /// The file the items were read from (for messages: check the items against the plan
@@ -151,6 +161,7 @@ pub fn load(out: &Path) -> Result<Saved> {
     let source = mpath.display().to_string();
     let file = shard::read_partial_file(&source, &text)?;
     let trace = file.trace.unwrap_or(false);
+    let precision = file.precision;
     let manifest = shard::from_file(&source, file)?;
     let ipath = dir.join("items.jsonl");
     let text = std::fs::read_to_string(&ipath).map_err(|io| Error::Read {
@@ -164,6 +175,8 @@ pub fn load(out: &Path) -> Result<Saved> {
         ))
     };
     let mut items: Vec<ItemResult> = Vec::new();
+    let mut index: std::collections::BTreeMap<crate::experiment::Item, usize> =
+        std::collections::BTreeMap::new();
     // The text after the last newline is a line cut short by a kill: not an item.
     let complete = text.rfind('\n').map_or("", |i| &text[..i]);
     for (n, line) in complete
@@ -183,8 +196,11 @@ pub fn load(out: &Path) -> Result<Saved> {
             .item
             .to_result()
             .ok_or_else(|| bad(n + 1, "malformed item"))?;
-        match items.iter().find(|x| x.item == r.item) {
-            None => items.push(r),
+        match index.get(&r.item).map(|&i| &items[i]) {
+            None => {
+                index.insert(r.item, items.len());
+                items.push(r);
+            }
             Some(x) if shard::same_bits(std::slice::from_ref(x), std::slice::from_ref(&r)) => {}
             Some(_) => return Err(bad(n + 1, "a second, different result for the same item")),
         }
@@ -192,6 +208,7 @@ pub fn load(out: &Path) -> Result<Saved> {
     Ok(Saved {
         manifest,
         trace,
+        precision,
         items,
         items_file: ipath,
     })

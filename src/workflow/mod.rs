@@ -193,14 +193,24 @@ pub fn run_experiment(
                     "the checkpoint's inputs do not match its hash".into(),
                 ));
             }
-            // Every saved item must belong to this plan, once, bit for bit as written.
-            crate::experiment::shard::check_items(
+            // Every saved item must belong to this plan (and shard), once, bit for bit as
+            // written; a precision-driven run may hold replications up to its maximum.
+            let spec = match opts.scope {
+                Scope::Shard(spec) => Some(spec),
+                Scope::Whole => None,
+            };
+            let up_to = saved.precision.map_or(plan.replications, |p| {
+                p.max_replications.max(plan.replications)
+            });
+            crate::experiment::shard::check_items_up_to(
                 &saved.items_file.display().to_string(),
                 &saved.items,
                 &plan,
-                None,
+                spec,
+                up_to,
             )?;
             opts.trace = saved.trace;
+            opts.precision = saved.precision;
             (plan, dir.clone(), saved.items, true)
         }
         Source::File { path, params } => {
@@ -239,7 +249,7 @@ pub fn run_experiment(
             Checkpoint::reopen(&dir)?
         } else {
             outdir::claim(&dir, req.kind, req.force, false)?;
-            Checkpoint::create(&dir, &plan, false)?
+            Checkpoint::create(&dir, &plan, false, None)?
         };
         let journal = DirJournal {
             checkpoint: &checkpoint,
@@ -276,7 +286,7 @@ pub fn run_experiment(
     let checkpoint = if resumed {
         Checkpoint::reopen(&out)?
     } else {
-        Checkpoint::create(&out, &plan, opts.trace)?
+        Checkpoint::create(&out, &plan, opts.trace, opts.precision)?
     };
     let journal = DirJournal {
         checkpoint: &checkpoint,

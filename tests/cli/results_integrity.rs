@@ -86,7 +86,7 @@ fn resume_refuses_a_checkpoint_line_for_a_replication_beyond_n() {
         },
     )
     .unwrap();
-    let checkpoint = Checkpoint::create(&out, &plan, false).unwrap();
+    let checkpoint = Checkpoint::create(&out, &plan, false, None).unwrap();
     let exec = execute(
         &[&plan.variants[0].prepared],
         &all_items(1, 0..1),
@@ -126,7 +126,7 @@ fn resume_refuses_a_checkpoint_line_edited_by_hand() {
         },
     )
     .unwrap();
-    let checkpoint = Checkpoint::create(&out, &plan, false).unwrap();
+    let checkpoint = Checkpoint::create(&out, &plan, false, None).unwrap();
     let exec = execute(
         &[&plan.variants[0].prepared],
         &all_items(1, 0..1),
@@ -149,4 +149,86 @@ fn resume_refuses_a_checkpoint_line_edited_by_hand() {
         "{}",
         stderr(&o)
     );
+}
+
+/// A precision-driven comparison stopped in its second batch keeps the precision in its
+/// checkpoint; resumed, it takes the same decisions and writes the same comparison as an
+/// uninterrupted one (its later replications are not refused as "beyond the plan").
+#[test]
+fn a_stopped_precision_run_resumes_to_the_same_comparison() {
+    use forceplan::experiment::runner::{Precision, Progress};
+    use forceplan::workflow::{Outcome, Request, Source, run_experiment};
+    use std::sync::atomic::Ordering;
+    let dir = tempfile::tempdir().unwrap();
+    let request = |out: &Path, source: Source| Request {
+        kind: Kind::Compare,
+        source,
+        out: Some(out.to_path_buf()),
+        threads: 1,
+        trace: false,
+        shard: None,
+        precision: Some(Precision {
+            half_width: 1e-9,
+            max_replications: 14,
+        }),
+        plots: false,
+        force: false,
+    };
+    let file = Source::File {
+        path: repo("tests/data/study-small.ron"),
+        params: Params {
+            seed: None,
+            replications: Some(2),
+            kpi: None,
+        },
+    };
+    let whole = dir.path().join("whole");
+    run_experiment(
+        &request(&whole, file.clone()),
+        &|_| {},
+        &AtomicBool::new(false),
+    )
+    .unwrap();
+    // Stop after the first item of the second batch (3 variants x 2 replications first).
+    let stopped = dir.path().join("stopped");
+    let stop = AtomicBool::new(false);
+    let o = run_experiment(
+        &request(&stopped, file),
+        &|e| {
+            if let Progress::ItemDone { done, .. } = e {
+                if done >= 8 {
+                    stop.store(true, Ordering::SeqCst);
+                }
+            }
+        },
+        &stop,
+    )
+    .unwrap();
+    assert!(matches!(
+        o,
+        Outcome::Complete {
+            interrupted: true,
+            ..
+        }
+    ));
+    let mut resume = request(&stopped, Source::Resume(stopped.clone()));
+    resume.precision = None; // taken from the checkpoint
+    let o = run_experiment(&resume, &|_| {}, &AtomicBool::new(false)).unwrap();
+    assert!(matches!(
+        o,
+        Outcome::Complete {
+            interrupted: false,
+            ..
+        }
+    ));
+    let strip = |p: &Path| {
+        let mut v = json(&p.join("comparison.json"));
+        for k in ["wall_seconds", "threads", "events_per_second"] {
+            v.as_object_mut().unwrap().remove(k);
+        }
+        v
+    };
+    let (a, b) = (strip(&whole), strip(&stopped));
+    assert_eq!(a["replications"], 14, "{a}");
+    assert_eq!(a, b);
 }
