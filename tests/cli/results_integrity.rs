@@ -195,10 +195,10 @@ fn a_stopped_precision_run_resumes_to_the_same_comparison() {
     let o = run_experiment(
         &request(&stopped, file),
         &|e| {
-            if let Progress::ItemDone { done, .. } = e {
-                if done >= 8 {
-                    stop.store(true, Ordering::SeqCst);
-                }
+            if let Progress::ItemDone { done, .. } = e
+                && done >= 8
+            {
+                stop.store(true, Ordering::SeqCst);
             }
         },
         &stop,
