@@ -16,6 +16,7 @@ use crate::model::Prepared;
 use crate::scenario::change::RawChange;
 use crate::scenario::raw::{RawDist, RawDuration};
 use crate::scenario::{self, Scenario, Source};
+use crate::time::HOUR;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
@@ -310,7 +311,7 @@ pub fn run_suite(dir: &Path, opts: SuiteOptions) -> Result<Vec<Case>> {
         };
         let sc = load_changed(dir, "satellite.ron", quick)?;
         let r_h = sc.satellites[0].revisit.hours();
-        let proc_h = sc.satellites[0].processing.mean_secs() / 3600.0;
+        let proc_h = sc.satellites[0].processing.mean_secs() / HOUR.0 as f64;
         let results = run(sc, reps, t)?;
         cases.push(Case::stochastic(
             "satellite-detection",
@@ -325,7 +326,7 @@ pub fn run_suite(dir: &Path, opts: SuiteOptions) -> Result<Vec<Case>> {
             "mean reporting delay [h]",
             proc_h,
             kpi(&results, Kpi::ReportingDelayMeanH),
-            1.0 / 3600.0,
+            1.0 / HOUR.0 as f64,
         ));
     }
 
@@ -347,7 +348,7 @@ pub fn run_suite(dir: &Path, opts: SuiteOptions) -> Result<Vec<Case>> {
             .distance_km(sc.sectors[0].geometry.centroid())
             * sc.command.route_factor(c.domain);
         let transit = km / c.speed_kmh;
-        let u = c.turnaround.mean_secs() / 3600.0;
+        let u = c.turnaround.mean_secs() / HOUR.0 as f64;
         let horizon_h = sc.horizon.hours();
         let analytic = (f64::from(n) * (e - 2.0 * transit) / (e + u)).min(1.0);
         let results = run(sc, 3, t)?;
@@ -415,9 +416,9 @@ pub fn run_suite(dir: &Path, opts: SuiteOptions) -> Result<Vec<Case>> {
             "shift of each of A's response times [h] (= d; worst case within 1 s)",
             d_h,
             own,
-            1.0 / 3600.0,
+            1.0 / HOUR.0 as f64,
         );
-        c.pass = worst(&shifts[0], d_h) <= 1.0 / 3600.0 && !shifts[0].is_empty();
+        c.pass = worst(&shifts[0], d_h) <= 1.0 / HOUR.0 as f64 && !shifts[0].is_empty();
         cases.push(c);
         let mut c = Case::deterministic(
             "approval-shift-other",

@@ -7,7 +7,7 @@
 //! variants, with the design points of a sweep.
 
 use crate::error::{Error, Result};
-use crate::metrics::{KPI_NAMES, kpi_index};
+use crate::metrics::{KPI_NAMES, Kpi};
 use crate::model::Prepared;
 use crate::scenario::change::RawChange;
 use crate::scenario::study::Study;
@@ -111,8 +111,8 @@ pub struct Plan {
     pub seed: u64,
     /// Replications per variant.
     pub replications: u64,
-    /// KPI ranked (index into [`KPI_NAMES`]).
-    pub kpi: usize,
+    /// KPI ranked.
+    pub kpi: Kpi,
     /// Sweep factors.
     pub factors: Vec<Factor>,
     /// Sweep design (`grid` or `latin-hypercube`).
@@ -131,7 +131,9 @@ impl Plan {
         bytes.extend_from_slice(
             format!(
                 "\0{}\0{}\0{}",
-                self.seed, self.replications, KPI_NAMES[self.kpi]
+                self.seed,
+                self.replications,
+                self.kpi.name()
             )
             .as_bytes(),
         );
@@ -148,13 +150,13 @@ impl Plan {
     }
 }
 
-fn check_params(params: &Params, default_reps: u64, kpi: Option<&str>) -> Result<(u64, usize)> {
+fn check_params(params: &Params, default_reps: u64, kpi: Option<&str>) -> Result<(u64, Kpi)> {
     let reps = params.replications.unwrap_or(default_reps);
     if reps == 0 {
         return Err(Error::Usage("--replications must be at least 1".into()));
     }
     let name = params.kpi.as_deref().or(kpi).unwrap_or(DEFAULT_KPI);
-    let k = kpi_index(name).ok_or_else(|| Error::Usage(unknown_kpi(name)))?;
+    let k = Kpi::from_name(name).ok_or_else(|| Error::Usage(unknown_kpi(name)))?;
     Ok((reps, k))
 }
 
@@ -168,7 +170,7 @@ fn unknown_kpi(name: &str) -> String {
 
 /// What is wrong with the KPI name a study or sweep file gives, if anything.
 fn kpi_problem(name: &str) -> Option<String> {
-    kpi_index(name).is_none().then(|| unknown_kpi(name))
+    Kpi::from_name(name).is_none().then(|| unknown_kpi(name))
 }
 
 /// The changes the command-line parameters make to the base scenario.

@@ -369,7 +369,7 @@ mod tests {
             severity: Severity::Minor,
             pos: LatLon { lat: 0.0, lon: 0.0 },
             needs_response: true,
-            target: SimDuration(3600),
+            target: crate::time::HOUR,
             occurred: SimTime(10),
             detected: None,
             sensor: None,

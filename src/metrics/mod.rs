@@ -41,11 +41,6 @@ pub const KPI_NAMES: [&str; KPI_COUNT] = {
     names
 };
 
-/// Index of a KPI by name (same as `Kpi::from_name(name).map(Kpi::index)`).
-pub fn kpi_index(name: &str) -> Option<usize> {
-    Kpi::from_name(name).map(Kpi::index)
-}
-
 /// The KPIs of one replication (or one domain of it), in [`Kpi::ALL`] order.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Kpis {

@@ -48,7 +48,7 @@ pub fn write_comparison(
     info: &RunInfo,
     precision: Option<(f64, bool)>,
 ) -> Result<(Comparison, String)> {
-    let cmp = compare(&results.results, plan.kpi);
+    let cmp = compare(&results.results, plan.kpi.index());
     for (v, var) in plan.variants.iter().enumerate() {
         let r = &results.results[v];
         write_run_dir(
@@ -59,7 +59,7 @@ pub fn write_comparison(
             &variant_info(info, r),
         )?;
     }
-    let kpi = Kpi::ALL[plan.kpi];
+    let kpi = plan.kpi;
     let options = plan
         .variants
         .iter()
@@ -156,7 +156,7 @@ fn comparison_table(
     info: &RunInfo,
     precision: Option<(f64, bool)>,
 ) -> String {
-    let k = plan.kpi;
+    let k = plan.kpi.index();
     let n = cmp.options[0].aggregate.replications;
     let mut s = String::new();
     let _ = writeln!(
@@ -304,7 +304,7 @@ pub fn write_sweep(dir: &Path, plan: &Plan, results: &ByVariant, info: &RunInfo)
         replications: plan.replications,
         common_random_numbers: true,
         design: plan.design.clone(),
-        kpi: Kpi::ALL[plan.kpi],
+        kpi: plan.kpi,
         factors: plan
             .factors
             .iter()
@@ -348,7 +348,7 @@ pub fn write_sweep(dir: &Path, plan: &Plan, results: &ByVariant, info: &RunInfo)
     }
     atomic_write(&dir.join("sweep.csv"), csv.as_bytes())?;
 
-    let k = plan.kpi;
+    let k = plan.kpi.index();
     let mut s = String::new();
     let _ = writeln!(
         s,

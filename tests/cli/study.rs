@@ -202,7 +202,7 @@ fn paired_differences_beat_unpaired_ones_and_violations_are_common() {
         .unwrap();
     assert_eq!(plan.variants[1].name, "more-infantry");
     let independent = forceplan::model::Prepared::new(other_seed);
-    let k = forceplan::metrics::kpi_index("response_time_mean_h").unwrap();
+    let k = forceplan::metrics::Kpi::ResponseTimeMeanH.index();
     let (mut paired, mut unpaired) = (Vec::new(), Vec::new());
     for rep in 0..12 {
         let trace = SimOptions {
