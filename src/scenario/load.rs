@@ -24,22 +24,6 @@ pub fn load(path: &Path) -> Result<Scenario> {
 /// Largest input file accepted \[bytes\]: larger than any sensible scenario or study.
 pub const MAX_INPUT_BYTES: u64 = 16 * 1024 * 1024;
 
-/// `O_NONBLOCK`, so that opening a FIFO swapped in after the type check cannot block.
-#[cfg(all(
-    target_os = "linux",
-    any(
-        target_arch = "x86_64",
-        target_arch = "x86",
-        target_arch = "aarch64",
-        target_arch = "arm",
-        target_arch = "riscv64"
-    )
-))]
-const O_NONBLOCK: i32 = 0o4000;
-/// `O_NONBLOCK` on macOS.
-#[cfg(target_os = "macos")]
-const O_NONBLOCK: i32 = 0x0004;
-
 /// The UTF-8 byte-order mark.
 const BOM: char = '\u{feff}';
 
@@ -50,26 +34,15 @@ fn read_error(path: &Path, io: std::io::Error) -> Error {
     }
 }
 
-/// Opens `path` for reading without blocking on a FIFO where the platform allows it.
+/// Opens `path` for reading with `O_NONBLOCK`, so that a FIFO swapped in after the type
+/// check cannot block the open.
 fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
     let mut opts = std::fs::OpenOptions::new();
     opts.read(true);
-    #[cfg(any(
-        target_os = "macos",
-        all(
-            target_os = "linux",
-            any(
-                target_arch = "x86_64",
-                target_arch = "x86",
-                target_arch = "aarch64",
-                target_arch = "arm",
-                target_arch = "riscv64"
-            )
-        )
-    ))]
+    #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
-        opts.custom_flags(O_NONBLOCK);
+        opts.custom_flags(libc::O_NONBLOCK);
     }
     opts.open(path)
 }

@@ -3,7 +3,7 @@
 
 use crate::common::*;
 use forceplan::experiment::plan::{Inputs, Kind, Params, Plan};
-use forceplan::experiment::{ExecOptions, all_items, execute};
+use forceplan::experiment::{ExecOptions, ItemResult, all_items, execute};
 use forceplan::report::checkpoint::Checkpoint;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
@@ -71,10 +71,9 @@ fn the_same_shard_given_twice_merges_even_with_nan_kpis() {
     assert_eq!(json(&out.join("summary.json"))["replications"], 2);
 }
 
-#[test]
-fn resume_refuses_a_checkpoint_line_for_a_replication_beyond_n() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("out");
+/// The checkpoint of a 2-replication tutorial run in `out`, and the result of its first
+/// replication (not yet appended).
+fn checkpoint_of_a_two_replication_run(out: &Path) -> (Checkpoint, ItemResult) {
     let plan = Plan::load(
         Kind::Run,
         "scenarios/tutorial.ron",
@@ -86,7 +85,7 @@ fn resume_refuses_a_checkpoint_line_for_a_replication_beyond_n() {
         },
     )
     .unwrap();
-    let checkpoint = Checkpoint::create(&out, &plan, false, None).unwrap();
+    let checkpoint = Checkpoint::create(out, &plan, false, None).unwrap();
     let exec = execute(
         &[&plan.variants[0].prepared],
         &all_items(1, 0..1),
@@ -96,10 +95,18 @@ fn resume_refuses_a_checkpoint_line_for_a_replication_beyond_n() {
         &AtomicBool::new(false),
     )
     .unwrap();
-    let mut beyond = exec.results[0].clone();
+    (checkpoint, exec.results[0].clone())
+}
+
+#[test]
+fn resume_refuses_a_checkpoint_line_for_a_replication_beyond_n() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let (checkpoint, first) = checkpoint_of_a_two_replication_run(&out);
+    let mut beyond = first.clone();
     beyond.item.replication = 2;
     beyond.result.replication = 2;
-    checkpoint.append(&exec.results[0]).unwrap();
+    checkpoint.append(&first).unwrap();
     checkpoint.append(&beyond).unwrap();
     let o = forceplan(&["run", "--resume", out.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
@@ -115,28 +122,8 @@ fn resume_refuses_a_checkpoint_line_for_a_replication_beyond_n() {
 fn resume_refuses_a_checkpoint_line_edited_by_hand() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let plan = Plan::load(
-        Kind::Run,
-        "scenarios/tutorial.ron",
-        Inputs::from_disk(),
-        Params {
-            seed: None,
-            replications: Some(2),
-            kpi: None,
-        },
-    )
-    .unwrap();
-    let checkpoint = Checkpoint::create(&out, &plan, false, None).unwrap();
-    let exec = execute(
-        &[&plan.variants[0].prepared],
-        &all_items(1, 0..1),
-        ExecOptions::default(),
-        &|_| Ok(()),
-        None,
-        &AtomicBool::new(false),
-    )
-    .unwrap();
-    checkpoint.append(&exec.results[0]).unwrap();
+    let (checkpoint, first) = checkpoint_of_a_two_replication_run(&out);
+    checkpoint.append(&first).unwrap();
     let items = out.join(".checkpoint").join("items.jsonl");
     let text = std::fs::read_to_string(&items).unwrap();
     let mut v: serde_json::Value = serde_json::from_str(text.trim_end()).unwrap();
