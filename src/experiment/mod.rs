@@ -7,6 +7,8 @@
 //! same for any thread count or any split into shards.
 
 pub mod compare;
+pub mod effects;
+pub mod nolh;
 pub mod plan;
 pub mod runner;
 pub mod shard;

@@ -115,7 +115,7 @@ pub struct Plan {
     pub kpi: Kpi,
     /// Sweep factors.
     pub factors: Vec<Factor>,
-    /// Sweep design (`grid` or `latin-hypercube`).
+    /// Sweep design (`grid`, `latin-hypercube` or `nolh`).
     pub design: String,
 }
 
@@ -299,6 +299,23 @@ fn design_points(factors: &[RawFactor], design: &RawDesign) -> Vec<Vec<f64>> {
                 .map(|i| columns.iter().map(|c| c[i]).collect())
                 .collect()
         }
+        RawDesign::Nolh { stack } => {
+            // The sweep was validated, so the design exists.
+            let rows = super::nolh::levels(factors.len(), *stack).unwrap_or_default();
+            let n = super::nolh::table_size(factors.len()).map_or(1, |(runs, _)| runs);
+            rows.iter()
+                .map(|row| {
+                    factors
+                        .iter()
+                        .zip(row)
+                        .map(|(f, &l)| {
+                            let x = super::nolh::scale(l, n, f.min, f.max);
+                            if f.target.is_integer() { x.round() } else { x }
+                        })
+                        .collect()
+                })
+                .collect()
+        }
     }
 }
 
@@ -368,6 +385,7 @@ fn load_sweep(file: &str, mut inputs: Inputs, params: Params) -> Result<Plan> {
         design: match sweep.design() {
             RawDesign::Grid => "grid".into(),
             RawDesign::LatinHypercube { .. } => "latin-hypercube".into(),
+            RawDesign::Nolh { .. } => "nolh".into(),
         },
     })
 }

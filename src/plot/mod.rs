@@ -20,6 +20,7 @@ pub mod sectors;
 pub mod stages;
 pub mod sweep;
 pub mod timeline;
+pub mod tornado;
 
 use crate::error::{Error, Result};
 use crate::report::atomic_write;
@@ -254,6 +255,9 @@ pub fn draw_all(dir: &Path) -> Result<Vec<PlotInfo>> {
                 sweep::SweepFigure::Line(f) => save(&f, &caption, &out)?,
                 sweep::SweepFigure::Heat(f) => save(&f, &caption, &out)?,
             });
+        }
+        if let Some(p) = tornado::TornadoPlot::of(&res) {
+            plots.push(save(&p, &caption, &out)?);
         }
     }
     let index: PlotIndex = plots

@@ -8,6 +8,7 @@
 
 use crate::error::{Diagnostic, Error, Result};
 use crate::experiment::compare::{Difference, Direction};
+pub use crate::experiment::effects::{EffectsFit, FactorEffect};
 use crate::metrics::stats::{Summary, nan_if_null};
 use crate::metrics::{KPI_COUNT, Kpi};
 use crate::scenario::Domain;
@@ -382,6 +383,12 @@ pub struct SweepFile {
     pub threads: usize,
     /// The points.
     pub points: Vec<PointEntry>,
+    /// Factors ranked by their effect on `kpi` (empty when none can be estimated).
+    #[serde(default)]
+    pub factor_effects: Vec<FactorEffect>,
+    /// The regression behind `factor_effects` (null when none can be estimated).
+    #[serde(default)]
+    pub factor_effects_fit: Option<EffectsFit>,
 }
 
 /// A base in `theatre.json`.

@@ -439,6 +439,37 @@ fn sweep_section(h: &mut String, s: &SweepFile) {
         let _ = writeln!(h, "<td>{}</td></tr>", cell(p.kpis.get(kpi), 3, false));
     }
     h.push_str("</tbody></table></section>\n");
+    effects_section(h, s);
+}
+
+/// The factors ranked by their effect on the sweep's KPI (nothing when none were estimated).
+fn effects_section(h: &mut String, s: &SweepFile) {
+    let Some(fit) = &s.factor_effects_fit else {
+        return;
+    };
+    let f = |x: f64| if x.is_nan() { "—".into() } else { format!("{x:+.3}") };
+    let _ = writeln!(
+        h,
+        "<section><h2>Factor effects</h2>\n<p class=\"note\">Effect of each factor on <b>{}</b>: {}. {} points, {} residual df, R² {}.</p>",
+        esc(&kpi_label(s.kpi)),
+        esc(&fit.method),
+        fit.points,
+        fit.residual_df,
+        if fit.r_squared.is_nan() { "—".into() } else { format!("{:.3}", fit.r_squared) }
+    );
+    h.push_str("<table><thead><tr><th>rank</th><th>factor</th><th>effect</th><th>95 % CI</th></tr></thead><tbody>\n");
+    for e in &s.factor_effects {
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>[{}, {}]</td></tr>",
+            e.rank,
+            esc(&e.factor),
+            f(e.coefficient),
+            f(e.ci95_low),
+            f(e.ci95_high)
+        );
+    }
+    h.push_str("</tbody></table></section>\n");
 }
 
 /// Writes `dir/report.html` and returns its path.

@@ -2,12 +2,13 @@
 //! per-option run outputs, and the tables printed on stdout.
 
 use super::files::{
-    ComparisonFile, FactorEntry, FactorValues, KpiTable, OptionEntry, PointEntry, PrecisionEntry,
+    ComparisonFile, EffectsFit, FactorEffect, FactorEntry, FactorValues, KpiTable, OptionEntry, PointEntry, PrecisionEntry,
     SweepFile, to_pretty,
 };
 use super::{RunInfo, atomic_write, csv_field, hex, kpi_tables, write_run_dir};
 use crate::error::Result;
 use crate::experiment::ByVariant;
+use crate::experiment::effects;
 use crate::experiment::compare::{Comparison, Direction, Verdict, compare};
 use crate::experiment::plan::Plan;
 use crate::metrics::{Aggregate, KPI_NAMES, Kpi};
@@ -291,6 +292,25 @@ pub fn write_sweep(dir: &Path, plan: &Plan, results: &ByVariant, info: &RunInfo)
             }
         })
         .collect();
+    let k = plan.kpi.index();
+    let (factor_effects, factor_effects_fit) = effects::factor_effects(
+        &plan
+            .factors
+            .iter()
+            .map(|f| effects::FactorRange {
+                name: f.name.clone(),
+                min: f.min,
+                max: f.max,
+            })
+            .collect::<Vec<_>>(),
+        &plan
+            .variants
+            .iter()
+            .map(|v| v.factors.clone())
+            .collect::<Vec<_>>(),
+        &aggs.iter().map(|a| a.kpis[k].mean).collect::<Vec<_>>(),
+    );
+    let effects_table = effects_table(plan, &factor_effects, factor_effects_fit.as_ref());
     let doc = SweepFile {
         forceplan_version: env!("CARGO_PKG_VERSION").into(),
         sweep: plan.name.clone(),
@@ -319,6 +339,8 @@ pub fn write_sweep(dir: &Path, plan: &Plan, results: &ByVariant, info: &RunInfo)
         wall_seconds: info.wall_seconds,
         threads: info.threads,
         points,
+        factor_effects,
+        factor_effects_fit,
     };
     atomic_write(&dir.join("sweep.json"), &to_pretty(&doc)?)?;
     let mut csv = String::from("point");
@@ -348,7 +370,6 @@ pub fn write_sweep(dir: &Path, plan: &Plan, results: &ByVariant, info: &RunInfo)
     }
     atomic_write(&dir.join("sweep.csv"), csv.as_bytes())?;
 
-    let k = plan.kpi.index();
     let mut s = String::new();
     let _ = writeln!(
         s,
@@ -401,5 +422,34 @@ pub fn write_sweep(dir: &Path, plan: &Plan, results: &ByVariant, info: &RunInfo)
             num(agg.kpis[ut].mean, 3)
         );
     }
+    s.push_str(&effects_table);
     Ok(s)
+}
+
+/// The console table of factor effects (empty when none were estimated).
+fn effects_table(plan: &Plan, e: &[FactorEffect], fit: Option<&EffectsFit>) -> String {
+    let Some(fit) = fit else {
+        return String::new();
+    };
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "\nfactor effects on {} (least squares on the {} point means, factors coded -1..1 over their range;\ncoefficient = half the change from min to max; 95% t intervals, {} residual df; R² {}):",
+        KPI_NAMES[plan.kpi.index()],
+        fit.points,
+        fit.residual_df,
+        num(fit.r_squared, 3)
+    );
+    let _ = writeln!(s, "{:>4}  {:<24} {:>12} {:>26}", "rank", "factor", "effect", "95% CI");
+    for f in e {
+        let _ = writeln!(
+            s,
+            "{:>4}  {:<24} {:>12} {:>26}",
+            f.rank,
+            f.factor,
+            signed(f.coefficient, 3),
+            format!("[{}, {}]", signed(f.ci95_low, 3), signed(f.ci95_high, 3))
+        );
+    }
+    s
 }

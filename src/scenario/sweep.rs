@@ -56,6 +56,38 @@ pub enum RawDesign {
         /// Seed of the design (not of the simulation).
         seed: u64,
     },
+    /// Nearly orthogonal Latin hypercube (Cioppa & Lucas 2007): the published design with
+    /// 17, 33, 65, 129 or 257 points for up to 7, 11, 16, 22 or 29 factors, `stack` copies
+    /// with rotated columns sharing one centre point.
+    Nolh {
+        /// Copies of the design (default 1).
+        #[serde(default = "one")]
+        stack: u32,
+    },
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// (runs, columns) of the published NOLH tables ([`crate::experiment::nolh`] embeds them).
+pub const NOLH_SIZES: [(usize, usize); 5] = [(17, 7), (33, 11), (65, 16), (129, 22), (257, 29)];
+
+/// The (runs, columns) of the NOLH table for `factors` factors stacked `stack` times: the
+/// smallest with at least `factors` columns; `stack` runs from 1 to its columns.
+pub fn nolh_size(factors: usize, stack: u32) -> std::result::Result<(usize, usize), String> {
+    let Some(&(runs, cols)) = NOLH_SIZES.iter().find(|(_, c)| *c >= factors) else {
+        return Err(format!(
+            "a NOLH design takes 1 to {} factors, got {factors}",
+            NOLH_SIZES[NOLH_SIZES.len() - 1].1
+        ));
+    };
+    if stack == 0 || stack as usize > cols {
+        return Err(format!(
+            "the {runs}-point NOLH design has {cols} columns, so it stacks 1 to {cols} times; expected stack from 1 to {cols}, got {stack}"
+        ));
+    }
+    Ok((runs, cols))
 }
 
 /// A sweep file.
@@ -187,6 +219,11 @@ impl Sweep {
         {
             pr.add("design", "a Latin hypercube needs at least 1 point");
         }
+        if let RawDesign::Nolh { stack } = sweep.design
+            && let Err(message) = nolh_size(sweep.factors.len(), stack)
+        {
+            pr.add("design", message);
+        }
         if let Some(k) = &sweep.kpi
             && let Some(message) = kpi_check(k)
         {
@@ -199,6 +236,8 @@ impl Sweep {
                 .map(|f| f64::from(f.levels.unwrap_or(5).max(1)))
                 .product(),
             RawDesign::LatinHypercube { points, .. } => f64::from(points),
+            RawDesign::Nolh { stack } => nolh_size(sweep.factors.len(), stack)
+                .map_or(0.0, |(runs, _)| (stack as usize * runs - (stack as usize - 1)) as f64),
         };
         if n_points > MAX_POINTS as f64 {
             pr.add(

@@ -17,6 +17,7 @@
 //! - [`properties`]: property tests over random small scenarios (proptest);
 //! - [`queueing`]: the M/M/c validation scenario against Erlang C;
 //! - [`study`]: `compare`, `sweep`, `--shard` and `merge`;
+//! - [`design`]: NOLH sweep designs, the factor-effect ranking and its tornado plot;
 //! - [`validation_suite`]: `validate-model` and the committed `VALIDATION.md`;
 //! - [`plots`]: plot files are valid PNG/SVG and draw what the results hold;
 //! - [`report`]: `report.html` is self-contained and loads in headless Chromium;
@@ -26,6 +27,7 @@
 mod bounds;
 mod common;
 mod crn;
+mod design;
 mod determinism;
 mod hostile;
 mod input_hostile;
