@@ -88,6 +88,10 @@ struct Common {
     /// Master seed (default: the scenario's).
     #[arg(long)]
     seed: Option<u64>,
+    /// Days at the start of each replication left out of the KPIs, instead of the
+    /// scenario's `warm_up_days` (0 ≤ DAYS < horizon).
+    #[arg(long, value_name = "DAYS")]
+    warm_up_days: Option<f64>,
     /// Worker threads, at most 1024 (default: all cores; never more than the replications).
     #[arg(long, short = 't', default_value_t = 0, value_parser = threads_arg)]
     threads: usize,
@@ -415,11 +419,15 @@ fn experiment(
 ) -> Result<()> {
     let stop = stop_on_signals();
     let source = match (&common.resume, file) {
-        (Some(dir), None) if common.seed.is_none() && common.replications.is_none() => {
+        (Some(dir), None)
+            if common.seed.is_none()
+                && common.replications.is_none()
+                && common.warm_up_days.is_none() =>
+        {
             Source::Resume(dir.clone())
         }
         (Some(_), _) => {
-            return Err(forceplan::Error::Usage("--resume DIR takes everything from DIR: give no input file, --seed, --replications, --shard or --precision".into()).into());
+            return Err(forceplan::Error::Usage("--resume DIR takes everything from DIR: give no input file, --seed, --replications, --warm-up-days, --shard or --precision".into()).into());
         }
         (None, Some(path)) => Source::File {
             path: path.to_path_buf(),
@@ -427,6 +435,7 @@ fn experiment(
                 seed: common.seed,
                 replications: common.replications,
                 kpi,
+                warm_up_days: common.warm_up_days,
             },
         },
         (None, None) => {

@@ -35,7 +35,8 @@ fn invert(mut a: Vec<Vec<f64>>) -> Option<Vec<Vec<f64>>> {
         .collect();
     for c in 0..n {
         let p = (c..n).max_by(|&i, &j| a[i][c].abs().total_cmp(&a[j][c].abs()))?;
-        if !(a[p][c].abs() > 1e-10 * scale) {
+        let pivot = a[p][c].abs();
+        if pivot.is_nan() || pivot <= 1e-10 * scale {
             return None;
         }
         a.swap(c, p);
@@ -71,10 +72,10 @@ pub fn least_squares(x: &[Vec<f64>], y: &[f64]) -> Option<Fit> {
     let row = |i: usize| std::iter::once(1.0).chain(x[i].iter().copied());
     let mut xtx = vec![vec![0.0; p]; p];
     let mut xty = vec![0.0; p];
-    for i in 0..n {
+    for (i, yi) in y.iter().enumerate() {
         let r: Vec<f64> = row(i).collect();
         for a in 0..p {
-            xty[a] += r[a] * y[i];
+            xty[a] += r[a] * yi;
             for b in 0..p {
                 xtx[a][b] += r[a] * r[b];
             }
@@ -93,7 +94,9 @@ pub fn least_squares(x: &[Vec<f64>], y: &[f64]) -> Option<Fit> {
     Some(Fit {
         intercept: beta[0],
         coefficients: beta[1..].to_vec(),
-        std_errors: (1..p).map(|a| (sigma2 * inv[a][a]).max(0.0).sqrt()).collect(),
+        std_errors: (1..p)
+            .map(|a| (sigma2 * inv[a][a]).max(0.0).sqrt())
+            .collect(),
         residual_df: df,
         r_squared: if tss > 0.0 { 1.0 - rss / tss } else { f64::NAN },
     })
@@ -317,7 +320,12 @@ mod tests {
     #[test]
     fn too_few_points_or_collinear_factors_give_nothing() {
         assert!(least_squares(&[vec![1.0, 2.0]], &[1.0]).is_none());
-        let x = vec![vec![1.0, 2.0], vec![2.0, 4.0], vec![3.0, 6.0], vec![4.0, 8.0]];
+        let x = vec![
+            vec![1.0, 2.0],
+            vec![2.0, 4.0],
+            vec![3.0, 6.0],
+            vec![4.0, 8.0],
+        ];
         assert!(least_squares(&x, &[1.0, 2.0, 3.0, 4.0]).is_none());
     }
 }

@@ -142,10 +142,7 @@ pub fn construct(m: u32, e: &[u32]) -> Vec<Vec<u32>> {
         .map(|row| row.iter().map(|&v| level(v)).collect())
         .collect();
     out.push(vec![level(0); columns.len()]);
-    out.extend(
-        t.iter()
-            .map(|row| row.iter().map(|&v| level(-v)).collect()),
-    );
+    out.extend(t.iter().map(|row| row.iter().map(|&v| level(-v)).collect()));
     out
 }
 
@@ -254,11 +251,21 @@ mod tests {
         assert_eq!(table_size(0), None);
         let one = levels(5, 1).unwrap();
         assert_eq!(one.len(), 17);
-        assert_eq!(one, table(17).unwrap().iter().map(|r| r[..5].to_vec()).collect::<Vec<_>>());
+        assert_eq!(
+            one,
+            table(17)
+                .unwrap()
+                .iter()
+                .map(|r| r[..5].to_vec())
+                .collect::<Vec<_>>()
+        );
         let three = levels(5, 3).unwrap();
         assert_eq!(three.len(), stacked_points(17, 3));
         assert_eq!(three.len(), 49);
-        assert_eq!(three.iter().filter(|r| r.iter().all(|&l| l == 9)).count(), 1);
+        assert_eq!(
+            three.iter().filter(|r| r.iter().all(|&l| l == 9)).count(),
+            1
+        );
         // The second copy's first column is the table's second column, without the centre.
         let t = table(17).unwrap();
         let second: Vec<u32> = t.iter().map(|r| r[1]).filter(|&l| l != 9).collect();

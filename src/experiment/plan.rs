@@ -88,6 +88,8 @@ pub struct Params {
     pub replications: Option<u64>,
     /// KPI override.
     pub kpi: Option<String>,
+    /// Warm-up override \[days\] (`--warm-up-days`): KPIs of every variant start there.
+    pub warm_up_days: Option<f64>,
 }
 
 /// A validated experiment.
@@ -137,6 +139,9 @@ impl Plan {
             )
             .as_bytes(),
         );
+        if let Some(days) = self.params.warm_up_days {
+            bytes.extend_from_slice(format!("\0warm_up_days={days}").as_bytes());
+        }
         fnv1a(&bytes)
     }
 
@@ -175,7 +180,12 @@ fn kpi_problem(name: &str) -> Option<String> {
 
 /// The changes the command-line parameters make to the base scenario.
 fn overrides(params: &Params) -> Vec<RawChange> {
-    params.seed.map(RawChange::SetSeed).into_iter().collect()
+    params
+        .seed
+        .map(RawChange::SetSeed)
+        .into_iter()
+        .chain(params.warm_up_days.map(RawChange::SetWarmUpDays))
+        .collect()
 }
 
 fn load_run(file: &str, mut inputs: Inputs, params: Params) -> Result<Plan> {

@@ -10,7 +10,7 @@ use super::{
 use crate::model::record::Observer;
 use crate::model::{self, Prepared};
 use crate::scenario::{Domain, Scenario};
-use crate::time::SimDuration;
+use crate::time::{SimDuration, SimTime};
 
 fn hist_bin(h: f64) -> usize {
     ((h / HIST_BIN_H) as usize).min(HIST_BINS - 1)
@@ -146,6 +146,14 @@ pub struct Collector {
     /// Waiting violations × seconds, per domain.
     queue_area: [u128; 3],
     trace: Option<Vec<ViolationRecord>>,
+    /// Start of the KPIs: earlier violations and time are left out.
+    warm_up: SimTime,
+}
+
+/// The part of `d` ending at `now` that lies after `warm_up`.
+fn after(warm_up: SimTime, d: SimDuration, now: SimTime) -> u64 {
+    now.secs()
+        .saturating_sub(warm_up.secs().max(now.secs().saturating_sub(d.secs())))
 }
 
 impl Collector {
@@ -162,11 +170,18 @@ impl Collector {
             covered_s: vec![0; sc.sectors.len()],
             queue_area: [0; 3],
             trace: trace.then(Vec::new),
+            warm_up: SimTime::ZERO + sc.warm_up,
         }
     }
 
     /// Takes a finished record; `at_end` marks records still open at the horizon.
     pub fn record(&mut self, r: &ViolationRecord, at_end: bool) {
+        if let Some(t) = &mut self.trace {
+            t.push(r.clone());
+        }
+        if r.occurred < self.warm_up {
+            return;
+        }
         self.all.add(r, at_end);
         self.domains[r.domain.index()].add(r, at_end);
         self.sectors[r.sector as usize].add(r, at_end);
@@ -180,24 +195,25 @@ impl Collector {
                 self.nation_response_s[n] += rt.secs();
             }
         }
-        if let Some(t) = &mut self.trace {
-            t.push(r.clone());
-        }
     }
 
-    /// Adds busy time of a unit of contingent `c`.
-    pub fn add_busy(&mut self, c: usize, d: SimDuration) {
-        self.busy_s[c] += d.secs();
+    /// Adds busy time `d` of a unit of contingent `c`, ending at `now` (the part after the
+    /// warm-up).
+    pub fn add_busy(&mut self, c: usize, d: SimDuration, now: SimTime) {
+        self.busy_s[c] += after(self.warm_up, d, now);
     }
 
-    /// Adds time during which sector `s` had a drone on station.
-    pub fn add_covered(&mut self, s: usize, d: SimDuration) {
-        self.covered_s[s] += d.secs();
+    /// Adds time `d` ending at `now` during which sector `s` had a drone on station (the part
+    /// after the warm-up).
+    pub fn add_covered(&mut self, s: usize, d: SimDuration, now: SimTime) {
+        self.covered_s[s] += after(self.warm_up, d, now);
     }
 
-    /// Adds `waiting` violations of `domain` waiting for `d`.
-    pub fn add_queue_area(&mut self, domain: Domain, waiting: u32, d: SimDuration) {
-        self.queue_area[domain.index()] += u128::from(waiting) * u128::from(d.secs());
+    /// Adds `waiting` violations of `domain` waiting for `d`, ending at `now` (the part after
+    /// the warm-up).
+    pub fn add_queue_area(&mut self, domain: Domain, waiting: u32, d: SimDuration, now: SimTime) {
+        self.queue_area[domain.index()] +=
+            u128::from(waiting) * u128::from(after(self.warm_up, d, now));
     }
 
     /// The KPIs of the replication, and the trace if one was kept.
@@ -207,7 +223,8 @@ impl Collector {
         replication: u64,
         events: u64,
     ) -> (ReplicationResult, Option<Vec<ViolationRecord>>) {
-        let horizon = sc.horizon.secs() as f64;
+        // Time averages run over the window after the warm-up.
+        let horizon = sc.horizon.secs().saturating_sub(sc.warm_up.secs()).max(1) as f64;
         let (mut unit_s, mut busy) = ([0.0; 3], [0.0; 3]);
         let (mut n_unit_s, mut n_busy) = (vec![0.0; sc.nations.len()], vec![0.0; sc.nations.len()]);
         for (c, k) in sc.contingents.iter().enumerate() {
@@ -306,14 +323,14 @@ impl Observer for Collector {
     fn record(&mut self, r: &ViolationRecord, at_end: bool) {
         Collector::record(self, r, at_end);
     }
-    fn add_busy(&mut self, contingent: usize, d: SimDuration) {
-        Collector::add_busy(self, contingent, d);
+    fn add_busy(&mut self, contingent: usize, d: SimDuration, now: SimTime) {
+        Collector::add_busy(self, contingent, d, now);
     }
-    fn add_covered(&mut self, sector: usize, d: SimDuration) {
-        Collector::add_covered(self, sector, d);
+    fn add_covered(&mut self, sector: usize, d: SimDuration, now: SimTime) {
+        Collector::add_covered(self, sector, d, now);
     }
-    fn add_queue_area(&mut self, domain: Domain, waiting: u32, d: SimDuration) {
-        Collector::add_queue_area(self, domain, waiting, d);
+    fn add_queue_area(&mut self, domain: Domain, waiting: u32, d: SimDuration, now: SimTime) {
+        Collector::add_queue_area(self, domain, waiting, d, now);
     }
 }
 

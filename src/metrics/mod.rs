@@ -23,6 +23,7 @@
 
 mod collector;
 pub mod kpi;
+pub mod mser;
 pub mod stats;
 
 pub use crate::model::record::{SensorRef, TimelineSample, ViolationRecord};

@@ -109,7 +109,8 @@ impl<O: Observer> Sim<'_, O> {
             list.remove(i);
         }
         if list.is_empty() {
-            self.obs.add_covered(s, sched.now() - self.covered_since[s]);
+            self.obs
+                .add_covered(s, sched.now() - self.covered_since[s], sched.now());
         }
         sched.after(drone.transit, Ev::DroneHome(d));
     }
@@ -128,7 +129,7 @@ impl<O: Observer> Sim<'_, O> {
     pub(super) fn close_coverage(&mut self, end: SimTime) {
         for s in 0..self.sc.sectors.len() {
             if !self.on_station[s].is_empty() {
-                self.obs.add_covered(s, end - self.covered_since[s]);
+                self.obs.add_covered(s, end - self.covered_since[s], end);
             }
         }
     }
@@ -140,17 +141,17 @@ mod tests {
     use crate::model::testkit::{contingent, scenario};
     use crate::model::{Prepared, simulate};
     use crate::scenario::Domain;
-    use crate::time::{HOUR, SimDuration};
+    use crate::time::{HOUR, SimDuration, SimTime};
 
     #[derive(Default)]
     struct Covered(u64);
     impl Observer for Covered {
         fn record(&mut self, _: &ViolationRecord, _: bool) {}
-        fn add_busy(&mut self, _: usize, _: SimDuration) {}
-        fn add_covered(&mut self, _: usize, d: SimDuration) {
+        fn add_busy(&mut self, _: usize, _: SimDuration, _: SimTime) {}
+        fn add_covered(&mut self, _: usize, d: SimDuration, _: SimTime) {
             self.0 += d.secs();
         }
-        fn add_queue_area(&mut self, _: Domain, _: u32, _: SimDuration) {}
+        fn add_queue_area(&mut self, _: Domain, _: u32, _: SimDuration, _: SimTime) {}
     }
 
     fn isr(id: &str, base: &str, units: u32, endurance_h: u32, turnaround_h: u32) -> String {

@@ -265,7 +265,7 @@ impl<'a, O: Observer> Sim<'a, O> {
             .collect();
         busy.sort_unstable();
         for (c, d) in busy {
-            self.obs.add_busy(c as usize, d);
+            self.obs.add_busy(c as usize, d, end);
         }
         self.close_coverage(end);
         Run {

@@ -128,7 +128,7 @@ impl WaitingQueues {
     fn change(&mut self, now: SimTime, domain: Domain, by: i32, obs: &mut impl Observer) {
         let elapsed = now - self.changed;
         for d in Domain::ALL {
-            obs.add_queue_area(d, self.by_domain[d.index()], elapsed);
+            obs.add_queue_area(d, self.by_domain[d.index()], elapsed, now);
         }
         self.changed = now;
         let q = &mut self.by_domain[domain.index()];
@@ -149,9 +149,9 @@ mod tests {
     struct Area([u64; 3]);
     impl Observer for Area {
         fn record(&mut self, _: &ViolationRecord, _: bool) {}
-        fn add_busy(&mut self, _: usize, _: SimDuration) {}
-        fn add_covered(&mut self, _: usize, _: SimDuration) {}
-        fn add_queue_area(&mut self, d: Domain, waiting: u32, t: SimDuration) {
+        fn add_busy(&mut self, _: usize, _: SimDuration, _: SimTime) {}
+        fn add_covered(&mut self, _: usize, _: SimDuration, _: SimTime) {}
+        fn add_queue_area(&mut self, d: Domain, waiting: u32, t: SimDuration, _: SimTime) {
             self.0[d.index()] += u64::from(waiting) * t.secs();
         }
     }

@@ -108,10 +108,10 @@ pub struct TimelineSample {
 pub trait Observer {
     /// Takes a finished record; `at_end` marks records still open at the horizon.
     fn record(&mut self, r: &ViolationRecord, at_end: bool);
-    /// Adds busy time of a unit of contingent `contingent`.
-    fn add_busy(&mut self, contingent: usize, d: SimDuration);
-    /// Adds time during which sector `sector` had a drone on station.
-    fn add_covered(&mut self, sector: usize, d: SimDuration);
-    /// Adds `waiting` violations of `domain` waiting for `d`.
-    fn add_queue_area(&mut self, domain: Domain, waiting: u32, d: SimDuration);
+    /// Adds busy time `d` of a unit of contingent `contingent`, ending at `now`.
+    fn add_busy(&mut self, contingent: usize, d: SimDuration, now: SimTime);
+    /// Adds time `d` during which sector `sector` had a drone on station, ending at `now`.
+    fn add_covered(&mut self, sector: usize, d: SimDuration, now: SimTime);
+    /// Adds `waiting` violations of `domain` waiting for `d`, ending at `now`.
+    fn add_queue_area(&mut self, domain: Domain, waiting: u32, d: SimDuration, now: SimTime);
 }

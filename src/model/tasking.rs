@@ -236,7 +236,7 @@ impl<O: Observer> Sim<'_, O> {
         let mut u = world.get_mut::<Unit>(unit).expect("unit exists");
         u.busy = false;
         let (c, since) = (u.contingent as usize, u.busy_since);
-        self.obs.add_busy(c, now - since);
+        self.obs.add_busy(c, now - since, now);
         self.make_available(world, sched, unit);
     }
 

@@ -2,7 +2,7 @@
 
 use super::record::{Observer, ViolationRecord};
 use crate::scenario::{self, Domain, Scenario};
-use crate::time::SimDuration;
+use crate::time::{SimDuration, SimTime};
 
 /// A land scenario on a line sector `s1` at 48° N from 35.0° E to `lon_to`, with an
 /// observation post that sees everything at once and no delays; `nations`, `bases` and
@@ -77,9 +77,9 @@ impl Observer for Records {
     fn record(&mut self, r: &ViolationRecord, at_end: bool) {
         self.0.push((r.clone(), at_end));
     }
-    fn add_busy(&mut self, _: usize, _: SimDuration) {}
-    fn add_covered(&mut self, _: usize, _: SimDuration) {}
-    fn add_queue_area(&mut self, _: Domain, _: u32, _: SimDuration) {}
+    fn add_busy(&mut self, _: usize, _: SimDuration, _: SimTime) {}
+    fn add_covered(&mut self, _: usize, _: SimDuration, _: SimTime) {}
+    fn add_queue_area(&mut self, _: Domain, _: u32, _: SimDuration, _: SimTime) {}
 }
 
 /// A land contingent of `units` investigators of nation `nation` at `base`, with optional

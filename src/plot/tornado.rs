@@ -117,7 +117,10 @@ impl Figure for TornadoPlot {
                     .map_or(String::new(), |b| b.factor.clone()),
                 SegmentValue::Last => String::new(),
             })
-            .x_desc(format!("effect on {} (half the change over the range)", self.kpi))
+            .x_desc(format!(
+                "effect on {} (half the change over the range)",
+                self.kpi
+            ))
             .label_style(tick_font())
             .axis_desc_style(axis_font())
             .light_line_style(RGBColor(235, 235, 235))
@@ -142,7 +145,10 @@ impl Figure for TornadoPlot {
             )))?;
             if b.low.is_finite() && b.high.is_finite() {
                 chart.draw_series(std::iter::once(PathElement::new(
-                    vec![(b.low, SegmentValue::CenterOf(r)), (b.high, SegmentValue::CenterOf(r))],
+                    vec![
+                        (b.low, SegmentValue::CenterOf(r)),
+                        (b.high, SegmentValue::CenterOf(r)),
+                    ],
                     BLACK.stroke_width(2),
                 )))?;
             }

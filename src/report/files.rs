@@ -180,6 +180,13 @@ pub struct SummaryFile {
     pub interrupted: bool,
     /// Horizon \[days\].
     pub horizon_days: f64,
+    /// Warm-up left out of the KPIs \[days\] (0: none).
+    #[serde(default)]
+    pub warm_up_days: f64,
+    /// Warm-up suggested by MSER-5 on the hourly queue length of replication 0 \[days\]:
+    /// only for a heavily loaded run (mean utilisation ≥ 0.8), else null.
+    #[serde(default)]
+    pub suggested_warm_up_days: Option<f64>,
     /// Number of nations.
     pub nations: usize,
     /// Responder units per domain.

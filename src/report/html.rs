@@ -447,7 +447,13 @@ fn effects_section(h: &mut String, s: &SweepFile) {
     let Some(fit) = &s.factor_effects_fit else {
         return;
     };
-    let f = |x: f64| if x.is_nan() { "—".into() } else { format!("{x:+.3}") };
+    let f = |x: f64| {
+        if x.is_nan() {
+            "—".into()
+        } else {
+            format!("{x:+.3}")
+        }
+    };
     let _ = writeln!(
         h,
         "<section><h2>Factor effects</h2>\n<p class=\"note\">Effect of each factor on <b>{}</b>: {}. {} points, {} residual df, R² {}.</p>",
@@ -455,7 +461,11 @@ fn effects_section(h: &mut String, s: &SweepFile) {
         esc(&fit.method),
         fit.points,
         fit.residual_df,
-        if fit.r_squared.is_nan() { "—".into() } else { format!("{:.3}", fit.r_squared) }
+        if fit.r_squared.is_nan() {
+            "—".into()
+        } else {
+            format!("{:.3}", fit.r_squared)
+        }
     );
     h.push_str("<table><thead><tr><th>rank</th><th>factor</th><th>effect</th><th>95 % CI</th></tr></thead><tbody>\n");
     for e in &s.factor_effects {

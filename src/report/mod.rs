@@ -6,6 +6,7 @@ pub mod files;
 pub mod study;
 mod theatre;
 pub mod validation;
+pub mod warmup;
 
 pub mod html;
 
@@ -152,6 +153,8 @@ pub fn summary(sc: &Scenario, agg: &Aggregate, info: &RunInfo) -> SummaryFile {
         replications_requested: info.requested,
         interrupted: info.interrupted,
         horizon_days: sc.horizon_days(),
+        warm_up_days: sc.warm_up.secs() as f64 / crate::time::DAY.0 as f64,
+        suggested_warm_up_days: None,
         nations: sc.nations.len(),
         units_by_domain: PerDomain::from_array(sc.units_by_domain()),
         violations_per_day_expected: sc.violations_per_day(),
@@ -418,10 +421,9 @@ pub fn write_run_dir(
 ) -> Result<Aggregate> {
     create_dir(dir)?;
     let agg = Aggregate::of(results);
-    atomic_write(
-        &dir.join("summary.json"),
-        &files::to_pretty(&summary(sc, &agg, info))?,
-    )?;
+    let mut doc = summary(sc, &agg, info);
+    doc.suggested_warm_up_days = warmup::suggested_warm_up_days(&agg, timeline);
+    atomic_write(&dir.join("summary.json"), &files::to_pretty(&doc)?)?;
     atomic_write(
         &dir.join("replications.csv"),
         replications_csv(results).as_bytes(),

@@ -2,14 +2,14 @@
 //! per-option run outputs, and the tables printed on stdout.
 
 use super::files::{
-    ComparisonFile, EffectsFit, FactorEffect, FactorEntry, FactorValues, KpiTable, OptionEntry, PointEntry, PrecisionEntry,
-    SweepFile, to_pretty,
+    ComparisonFile, EffectsFit, FactorEffect, FactorEntry, FactorValues, KpiTable, OptionEntry,
+    PointEntry, PrecisionEntry, SweepFile, to_pretty,
 };
 use super::{RunInfo, atomic_write, csv_field, hex, kpi_tables, write_run_dir};
 use crate::error::Result;
 use crate::experiment::ByVariant;
-use crate::experiment::effects;
 use crate::experiment::compare::{Comparison, Direction, Verdict, compare};
+use crate::experiment::effects;
 use crate::experiment::plan::Plan;
 use crate::metrics::{Aggregate, KPI_NAMES, Kpi};
 use std::fmt::Write as _;
@@ -440,7 +440,11 @@ fn effects_table(plan: &Plan, e: &[FactorEffect], fit: Option<&EffectsFit>) -> S
         fit.residual_df,
         num(fit.r_squared, 3)
     );
-    let _ = writeln!(s, "{:>4}  {:<24} {:>12} {:>26}", "rank", "factor", "effect", "95% CI");
+    let _ = writeln!(
+        s,
+        "{:>4}  {:<24} {:>12} {:>26}",
+        "rank", "factor", "effect", "95% CI"
+    );
     for f in e {
         let _ = writeln!(
             s,

@@ -103,6 +103,10 @@ pub enum RawChange {
     /// are compared over the same horizon.
     #[serde(skip_deserializing)]
     SetHorizonDays(f64),
+    /// Set the warm-up \[days\] (`--warm-up-days`). Not accepted in study files: options are
+    /// compared over the same window.
+    #[serde(skip_deserializing)]
+    SetWarmUpDays(f64),
     /// Set a sector's base rate \[violations/day\] (validation cases).
     #[serde(skip_deserializing)]
     SetRatePerDay {
@@ -341,6 +345,7 @@ impl RawChange {
             RawChange::SetHqProcessing(d) => raw.command.hq_processing = d.clone(),
             RawChange::SetSeed(seed) => raw.seed = *seed,
             RawChange::SetHorizonDays(days) => raw.horizon_days = *days,
+            RawChange::SetWarmUpDays(days) => raw.warm_up_days = *days,
             RawChange::SetRatePerDay {
                 sector,
                 rate_per_day,

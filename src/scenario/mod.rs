@@ -339,6 +339,8 @@ pub struct Scenario {
     pub description: String,
     /// Simulated time per replication.
     pub horizon: SimDuration,
+    /// Start of the KPIs: what happens before it is left out (0 = no warm-up).
+    pub warm_up: SimDuration,
     /// Master seed.
     pub seed: u64,
     /// Default replications.

@@ -382,6 +382,10 @@ pub struct RawScenario {
     pub description: String,
     /// Simulated days per replication.
     pub horizon_days: f64,
+    /// Days at the start of each replication left out of the KPIs (default 0): violations
+    /// that occur before it are not counted, time averages start at it.
+    #[serde(default)]
+    pub warm_up_days: f64,
     /// Master seed.
     #[serde(default)]
     pub seed: u64,

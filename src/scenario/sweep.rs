@@ -237,7 +237,9 @@ impl Sweep {
                 .product(),
             RawDesign::LatinHypercube { points, .. } => f64::from(points),
             RawDesign::Nolh { stack } => nolh_size(sweep.factors.len(), stack)
-                .map_or(0.0, |(runs, _)| (stack as usize * runs - (stack as usize - 1)) as f64),
+                .map_or(0.0, |(runs, _)| {
+                    (stack as usize * runs - (stack as usize - 1)) as f64
+                }),
         };
         if n_points > MAX_POINTS as f64 {
             pr.add(

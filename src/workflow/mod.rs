@@ -366,7 +366,9 @@ pub fn write_outputs(
                 results.timelines[0].as_deref(),
                 info,
             )?;
-            report::summary_table(sc, &agg, info)
+            let suggested =
+                report::warmup::suggested_warm_up_days(&agg, results.timelines[0].as_deref());
+            report::summary_table(sc, &agg, info) + &report::warmup::warm_up_note(sc, suggested)
         }
         Kind::Compare => {
             let precision = precision.map(|p| (p.half_width, p.reached));

@@ -98,7 +98,9 @@ fn nolh_sweep_uses_the_published_design_and_ranks_factors() {
         .map(|p| {
             ranges
                 .iter()
-                .map(|(n, lo, hi, _)| (2.0 * p["factors"][n].as_f64().unwrap() - lo - hi) / (hi - lo))
+                .map(|(n, lo, hi, _)| {
+                    (2.0 * p["factors"][n].as_f64().unwrap() - lo - hi) / (hi - lo)
+                })
                 .collect()
         })
         .collect();
@@ -131,9 +133,14 @@ fn nolh_sweep_uses_the_published_design_and_ranks_factors() {
 
     // stdout: the ranking, in rank order.
     let text = stdout(&o);
-    let at = text.find("factor effects on response_time_mean_h").expect(&text);
+    let at = text
+        .find("factor effects on response_time_mean_h")
+        .expect(&text);
     let table = &text[at..];
-    let order: Vec<&str> = effects.iter().map(|e| e["factor"].as_str().unwrap()).collect();
+    let order: Vec<&str> = effects
+        .iter()
+        .map(|e| e["factor"].as_str().unwrap())
+        .collect();
     let pos: Vec<usize> = order
         .iter()
         .map(|n| table.find(&format!(" {n} ")).expect(n))
@@ -220,18 +227,146 @@ fn impossible_nolh_designs_are_refused_at_the_design() {
         assert_eq!(o.status.code(), Some(2), "{design}: {}", stderr(&o));
         let err = stderr(&o);
         assert!(err.contains(expected) && err.contains("design"), "{err}");
-        assert!(err.contains("nolh.ron:13:"), "located at the design line: {err}");
+        assert!(
+            err.contains("nolh.ron:13:"),
+            "located at the design line: {err}"
+        );
     }
     // 30 factors: more than the largest table has.
     let extra: String = (0..25)
         .map(|i| {
-            format!(
-                "\n        Factor(name: \"r{i}\", target: RateScale(All), min: 0.5, max: 1),"
-            )
+            format!("\n        Factor(name: \"r{i}\", target: RateScale(All), min: 0.5, max: 1),")
         })
         .collect();
     let file = nolh_sweep(dir.path(), "Nolh()", &extra);
     let o = forceplan(&["sweep", file.to_str().unwrap(), "--out", "/nonexistent/x"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(stderr(&o).contains("1 to 29 factors, got 30"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("1 to 29 factors, got 30"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// A copy of the M/M/2 scenario at 98 % load with `horizon_days` and `warm_up_days`.
+fn mm2(dir: &Path, horizon_days: u32, warm_up_days: f64) -> PathBuf {
+    let text = std::fs::read_to_string(repo("scenarios/validation/mm2-heavy.ron"))
+        .unwrap()
+        .replace(
+            "horizon_days: 365,",
+            &format!("horizon_days: {horizon_days},\n    warm_up_days: {warm_up_days},"),
+        );
+    let file = dir.join(format!("mm2-{horizon_days}-{warm_up_days}.ron"));
+    std::fs::write(&file, text).unwrap();
+    file
+}
+
+#[test]
+fn a_warm_up_removes_the_empty_start_bias_of_a_heavily_loaded_queue() {
+    // Erlang C for λ = 1.96/h, μ = 1/h, c = 2 (ρ = 0.98): Wq = 24.25 h.
+    let (_, wq) = forceplan::validation::erlang_c(1.96, 1.0, 2);
+    assert!((wq - 24.2525).abs() < 1e-3);
+    let dir = tempfile::tempdir().unwrap();
+    let wait = |file: &Path, name: &str| {
+        let out = dir.path().join(name);
+        let o = run_ok(file.to_str().unwrap(), &out, &["-n", "200", "--no-plots"]);
+        let s = json(&out.join("summary.json"));
+        let k = &s["kpis"]["queue_wait_mean_h"];
+        (
+            k["ci95_low"].as_f64().unwrap(),
+            k["mean"].as_f64().unwrap(),
+            k["ci95_high"].as_f64().unwrap(),
+            s,
+            stdout(&o),
+        )
+    };
+    // One year from an empty start: the mean wait is biased low, about 18 % (field notes
+    // §10); with 200 replications the 95 % CI half-width is about 8 % of Wq, so the CI lies
+    // wholly below Wq.
+    let (_, cold, cold_high, s, text) = wait(&repo("scenarios/validation/mm2-heavy.ron"), "cold");
+    assert!(
+        cold_high < wq,
+        "cold start: CI up to {cold_high} should lie below {wq}"
+    );
+    assert!(
+        (0.70 * wq..0.90 * wq).contains(&cold),
+        "cold start: {cold} should be 10-30 % below {wq}"
+    );
+    // The run is heavily loaded, so MSER-5 is computed on replication 0's hourly queue
+    // length. (On this one path it suggests no warm-up: a year is short against the
+    // queue's relaxation time at 98 % load, so one path's excursions hide the transient.)
+    assert!(s["kpis"]["utilisation"]["mean"].as_f64().unwrap() > 0.95);
+    assert_eq!(s["warm_up_days"], 0.0);
+    let suggested = s["suggested_warm_up_days"].as_f64();
+    assert!(
+        suggested.is_some_and(|d| (0.0..365.0).contains(&d)),
+        "suggested warm-up {suggested:?}"
+    );
+    assert!(text.contains("MSER-5 on the hourly queue length"), "{text}");
+    // One year of warm-up, one year measured: Erlang C lies inside a CI of the same width.
+    let (low, warm, high, s, _) = wait(&mm2(dir.path(), 730, 365.0), "warm");
+    assert_eq!(s["warm_up_days"], 365.0);
+    assert!(
+        low <= wq && wq <= high,
+        "with a warm-up: Wq {wq} outside [{low}, {high}]"
+    );
+    assert!(
+        high - low < 0.2 * wq,
+        "CI too wide to mean anything: [{low}, {high}]"
+    );
+    assert!((warm - wq).abs() < (cold - wq).abs());
+}
+
+#[test]
+fn warm_up_days_on_the_command_line_and_no_suggestion_for_a_light_load() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("light");
+    let o = run_ok(
+        "scenarios/tutorial.ron",
+        &out,
+        &["-n", "2", "--no-plots", "--warm-up-days", "10"],
+    );
+    let s = json(&out.join("summary.json"));
+    assert_eq!(s["warm_up_days"], 10.0);
+    assert!(s["kpis"]["utilisation"]["mean"].as_f64().unwrap() < 0.8);
+    assert!(s["suggested_warm_up_days"].is_null());
+    assert!(stdout(&o).contains("the first 10 days are left out of the KPIs"));
+    // Fewer violations are counted than without the warm-up (30 days → 20).
+    let full = dir.path().join("full");
+    run_ok("scenarios/tutorial.ron", &full, &["-n", "2", "--no-plots"]);
+    let n = |d: &Path| {
+        json(&d.join("summary.json"))["kpis"]["violations"]["mean"]
+            .as_f64()
+            .unwrap()
+    };
+    let (part, all) = (n(&out), n(&full));
+    assert!(part < 0.8 * all && part > 0.5 * all, "{part} of {all}");
+    // Out of range on the command line: refused.
+    let o = forceplan(&[
+        "run",
+        "scenarios/tutorial.ron",
+        "--warm-up-days",
+        "30",
+        "--out",
+        "/nonexistent/x",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("warm_up_days"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_warm_up_must_lie_inside_the_horizon() {
+    let dir = tempfile::tempdir().unwrap();
+    for w in [365.0, 400.0, -1.0] {
+        let file = mm2(dir.path(), 365, w);
+        let o = forceplan(&["run", file.to_str().unwrap(), "--out", "/nonexistent/x"]);
+        assert_eq!(o.status.code(), Some(2), "{w}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert!(
+            err.contains(":11:")
+                && err.contains("warm_up_days")
+                && err.contains("0 ≤ warm-up < horizon"),
+            "{err}"
+        );
+    }
 }

@@ -219,6 +219,7 @@ fn build(s: &Small) -> RawScenario {
         name: "prop".into(),
         description: String::new(),
         horizon_days: 10.0,
+        warm_up_days: 0.0,
         seed: 11,
         replications: Some(1),
         nations,

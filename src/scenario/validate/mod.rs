@@ -106,6 +106,18 @@ fn build(raw: &RawScenario, cx: &mut Problems, text: &str) -> Scenario {
     } else {
         0.0
     };
+    if !(raw.warm_up_days.is_finite()
+        && raw.warm_up_days >= 0.0
+        && raw.warm_up_days < horizon_days.max(f64::MIN_POSITIVE))
+    {
+        cx.add(
+            "warm_up_days",
+            format!(
+                "expected a number of days with 0 ≤ warm-up < horizon ({horizon_days} days), got {}",
+                raw.warm_up_days
+            ),
+        );
+    }
     let replications = raw.replications.unwrap_or(DEFAULT_REPLICATIONS);
     if replications == 0 || replications > MAX_REPLICATIONS {
         cx.add(
@@ -212,6 +224,7 @@ fn build(raw: &RawScenario, cx: &mut Problems, text: &str) -> Scenario {
         name: raw.name.clone(),
         description: raw.description.clone(),
         horizon: SimDuration::from_secs_f64(horizon_days * DAY_S),
+        warm_up: SimDuration::from_secs_f64(raw.warm_up_days.clamp(0.0, horizon_days) * DAY_S),
         seed: raw.seed,
         replications,
         nations,
