@@ -370,3 +370,26 @@ fn a_warm_up_must_lie_inside_the_horizon() {
         );
     }
 }
+
+#[test]
+fn the_shipped_nolh_sweep_runs_and_ranks_its_six_factors() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("lrn");
+    let o = forceplan(&[
+        "sweep",
+        "scenarios/sweeps/land-response-nolh.ron",
+        "-n",
+        "1",
+        "--no-plots",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let s = json(&out.join("sweep.json"));
+    assert_eq!(s["design"], "nolh");
+    assert_eq!(s["points"].as_array().unwrap().len(), 17);
+    let effects = s["factor_effects"].as_array().unwrap();
+    assert_eq!(effects.len(), 6);
+    assert!(effects.iter().all(|e| e["coefficient"].is_f64()));
+    assert_eq!(s["factor_effects_fit"]["residual_df"], 10);
+}
