@@ -48,6 +48,9 @@ impl Arrivals {
             }
         }
         let max_profile = sector.profile.iter().copied().fold(0.0, f64::max);
+        // Timed escalation windows (issue 12): the thinning bound covers the largest product
+        // of the windows open at once.
+        peak *= peak_window_product(sector);
         Arrivals {
             rng: streams.stream("violations", &sector.id),
             t_secs: 0.0,
@@ -77,12 +80,35 @@ impl Arrivals {
                 .take_while(|b| b.0 <= self.t_secs)
                 .any(|b| b.1 >= self.t_secs);
             let hour = ((self.t_secs / HOUR.0 as f64) as u64 % 24) as usize;
-            let rate = base * sector.profile[hour] * if in_burst { mult } else { 1.0 };
+            let rate = base
+                * sector.profile[hour]
+                * if in_burst { mult } else { 1.0 }
+                * window_factor(sector, self.t_secs);
             if self.rng.random::<f64>() * self.max_rate_per_s < rate {
                 return Some(SimTime(self.t_secs.round() as u64));
             }
         }
     }
+}
+
+/// The product of the multipliers of `sector`'s timed windows open at `t_secs` (1 if none).
+fn window_factor(sector: &Sector, t_secs: f64) -> f64 {
+    sector
+        .rate_windows
+        .iter()
+        .filter(|w| w.from.secs() as f64 <= t_secs && t_secs < w.until.secs() as f64)
+        .map(|w| w.multiplier)
+        .product()
+}
+
+/// The largest [`window_factor`] over time, at least 1: the product is piecewise constant
+/// and changes only where a window opens or closes.
+fn peak_window_product(sector: &Sector) -> f64 {
+    sector
+        .rate_windows
+        .iter()
+        .map(|w| window_factor(sector, w.from.secs() as f64))
+        .fold(1.0, f64::max)
 }
 
 impl<O: Observer> Sim<'_, O> {
