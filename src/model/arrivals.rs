@@ -240,6 +240,49 @@ mod tests {
         }
     }
 
+    /// Issue 12: a window at five times the rate for a week gives about five times the
+    /// arrivals in that week.
+    #[test]
+    fn a_rate_window_multiplies_arrivals_while_open() {
+        use crate::scenario::change::RawChange;
+        let text = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/tutorial.ron"),
+        )
+        .unwrap();
+        let window: RawChange = crate::scenario::parse_ron(
+            "Escalate(sectors: Sectors([\"odesa-approaches\"]), from: Days(7), until: Days(14), rate_multiplier: 5)",
+            "c.ron",
+        )
+        .unwrap();
+        let sc = crate::scenario::Source::parse(&text, "t.ron")
+            .unwrap()
+            .changed(&[window])
+            .unwrap()
+            .validate()
+            .unwrap();
+        let s = sc.sectors.iter().position(|x| x.id == "odesa-approaches").unwrap();
+        assert_eq!(sc.sectors[s].rate_windows.len(), 1);
+        let horizon = sc.horizon.secs() as f64;
+        let (mut inside, mut before) = (0.0, 0.0);
+        let reps = 40;
+        for rep in 0..reps {
+            let mut a = Arrivals::new(&sc, s, &Streams::new(sc.seed, rep));
+            while let Some(t) = a.next(&sc.sectors[s], horizon) {
+                let day = t.secs() / DAY.0;
+                if (7..14).contains(&day) {
+                    inside += 1.0;
+                } else if day < 7 {
+                    before += 1.0;
+                }
+            }
+        }
+        let ratio = inside / before;
+        assert!((4.5..5.5).contains(&ratio), "week 2 / week 1 = {ratio}");
+        // The expected count includes the window: 30 days + 4 extra weeks' days of rate.
+        let expected = sc.sectors[s].expected_over(sc.horizon);
+        assert!((expected - sc.sectors[s].expected_per_day() * (30.0 + 28.0)).abs() < 1e-6);
+    }
+
     #[test]
     fn escalation_only_adds_arrivals() {
         let sc = load("scenarios/coalition-2026.ron");

@@ -2,9 +2,15 @@
 //!
 //! Changes edit the [`RawScenario`] (ids, not indices), so the result is validated like any
 //! scenario file. A change that names something that does not exist is refused with the
-//! known ids, and the path of the offending field within the change.
+//! known ids, and the path of the offending field within the change. Changes to one
+//! contingent, nation or sensor by id are here; changes to a selection of the force
+//! (selectors, relative forms) in `whole`, timed events in `events`.
+
+mod events;
+mod whole;
 
 use super::raw::*;
+use super::select::{RawContingents, RawNations, RawSensors};
 use serde::Deserialize;
 
 /// One change to a scenario.
@@ -95,6 +101,131 @@ pub enum RawChange {
     SetDispatch(DispatchPolicy),
     /// Change the HQ processing delay.
     SetHqProcessing(RawDist),
+    /// Units of every selected contingent: exactly one of `set`, `add` (may be negative)
+    /// or `times` (rounded): `Units(of: Contingents(kind: [IsrDrone]), add: 1)`.
+    Units {
+        /// Which contingents.
+        of: RawContingents,
+        /// New number of units.
+        #[serde(default)]
+        set: Option<u32>,
+        /// Units added (negative: removed; the result must not be below 0).
+        #[serde(default)]
+        add: Option<i64>,
+        /// Factor on the units (≥ 0), rounded to the nearest whole number.
+        #[serde(default)]
+        times: Option<f64>,
+    },
+    /// Notice to move of every selected contingent: `set` a new one, or multiply every
+    /// duration of it by `times` (0: none).
+    NoticeToMove {
+        /// Which contingents.
+        of: RawContingents,
+        /// New notice to move.
+        #[serde(default)]
+        set: Option<RawDist>,
+        /// Factor on the notice (≥ 0).
+        #[serde(default)]
+        times: Option<f64>,
+    },
+    /// Transit speed \[km/h\] of every selected contingent: one of `set`, `add`, `times`.
+    Speed {
+        /// Which contingents.
+        of: RawContingents,
+        /// New speed \[km/h\].
+        #[serde(default)]
+        set: Option<f64>,
+        /// Added speed \[km/h\].
+        #[serde(default)]
+        add: Option<f64>,
+        /// Factor on the speed.
+        #[serde(default)]
+        times: Option<f64>,
+    },
+    /// Station every selected contingent at base `to`.
+    Move {
+        /// Which contingents.
+        of: RawContingents,
+        /// Base id.
+        to: String,
+    },
+    /// Remove every selected contingent.
+    Remove(RawContingents),
+    /// Approval delay of every selected nation: `set` a new one, or multiply it by `times`
+    /// (0: pre-delegated, no delay): `ApprovalDelay(of: Nations(), times: 0)`.
+    ApprovalDelay {
+        /// Which nations.
+        of: RawNations,
+        /// New delay.
+        #[serde(default)]
+        set: Option<RawDist>,
+        /// Factor on the delay (≥ 0).
+        #[serde(default)]
+        times: Option<f64>,
+    },
+    /// Drop every caveat of every selected nation: `DropCaveats(Nations())`.
+    DropCaveats(RawNations),
+    /// Add a caveat to every selected nation.
+    AddCaveats {
+        /// Which nations.
+        of: RawNations,
+        /// The caveat.
+        caveat: RawCaveat,
+    },
+    /// Detection probability of every selected sensor: `set` or `times` (capped at 1).
+    DetectionProbability {
+        /// Which sensors.
+        of: RawSensors,
+        /// New probability.
+        #[serde(default)]
+        set: Option<f64>,
+        /// Factor on the probability (the result must be a probability).
+        #[serde(default)]
+        times: Option<f64>,
+    },
+    /// Timed event: an escalation window, as in a scenario's `events`.
+    Escalate {
+        /// Which sectors (`All` or `Sectors([...])`).
+        sectors: RawCoverage,
+        /// Opens at (since the start).
+        from: RawDuration,
+        /// Closes at.
+        until: RawDuration,
+        /// Factor on the rate while open.
+        rate_multiplier: f64,
+    },
+    /// Timed event: contingents withdrawn on a date.
+    Withdraw {
+        /// Which contingents.
+        contingents: RawContingents,
+        /// When.
+        on: RawDuration,
+    },
+    /// Timed event: contingents deployed on a date (not available before).
+    Deploy {
+        /// Which contingents.
+        contingents: RawContingents,
+        /// When.
+        on: RawDuration,
+    },
+    /// Timed event: sensors out of service.
+    Outage {
+        /// Which sensors.
+        sensors: RawSensors,
+        /// From.
+        from: RawDuration,
+        /// Until.
+        until: RawDuration,
+    },
+    /// Timed event: drones grounded.
+    Ground {
+        /// Which drone fleets.
+        drones: RawContingents,
+        /// From.
+        from: RawDuration,
+        /// Until.
+        until: RawDuration,
+    },
     /// Set the master seed (`--seed`). Not accepted in study files: options share the
     /// base's seed, so that they are compared on common random numbers.
     #[serde(skip_deserializing)]
@@ -116,14 +247,15 @@ pub enum RawChange {
 /// A refused change: the field of the change at fault and why.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChangeError {
-    /// Field within the change (`contingent`, `to`, ...), empty for the change as a whole.
-    pub field: &'static str,
+    /// Field within the change (`contingent`, `to`, `of.nation[1]`, ...), empty for the
+    /// change as a whole.
+    pub field: String,
     /// What is wrong and what was expected.
     pub message: String,
 }
 
 fn unknown(
-    field: &'static str,
+    field: &str,
     what: &str,
     id: &str,
     known: impl Iterator<Item = String>,
@@ -135,7 +267,7 @@ fn unknown(
         ids.push(format!("… ({more} more)"));
     }
     ChangeError {
-        field,
+        field: field.to_string(),
         message: format!(
             "unknown {what} \"{id}\"; expected one of: {}",
             ids.join(", ")
@@ -219,7 +351,7 @@ impl RawChange {
             RawChange::AddContingent(c) => {
                 if raw.contingents.iter().any(|x| x.id == c.id) {
                     return Err(ChangeError {
-                        field: "id",
+                        field: "id".into(),
                         message: format!(
                             "a contingent \"{}\" exists already; ids must be unique",
                             c.id
@@ -249,7 +381,7 @@ impl RawChange {
                 nat.caveats.retain(|c| c != caveat);
                 if nat.caveats.len() == before {
                     return Err(ChangeError {
-                        field: "caveat",
+                        field: "caveat".into(),
                         message: format!(
                             "nation \"{n}\" has no caveat {caveat:?}; its caveats are {:?}",
                             nat.caveats
@@ -258,7 +390,10 @@ impl RawChange {
                 }
             }
             RawChange::DropAllCaveats(n) => nation(raw, n)
-                .map_err(|e| ChangeError { field: "", ..e })?
+                .map_err(|e| ChangeError {
+                    field: String::new(),
+                    ..e
+                })?
                 .caveats
                 .clear(),
             RawChange::SetApprovalDelay { nation: n, delay } => {
@@ -268,7 +403,7 @@ impl RawChange {
                 RawSensor::Satellite { revisit: r, .. } => *r = *revisit,
                 _ => {
                     return Err(ChangeError {
-                        field: "sensor",
+                        field: "sensor".into(),
                         message: format!(
                             "sensor \"{s}\" is not a satellite; only satellites have a revisit interval"
                         ),
@@ -295,7 +430,7 @@ impl RawChange {
             RawChange::AddSensor(s) => {
                 if raw.sensors.iter().any(|x| sensor_id(x) == sensor_id(s)) {
                     return Err(ChangeError {
-                        field: "",
+                        field: String::new(),
                         message: format!(
                             "a sensor \"{}\" exists already; ids must be unique",
                             sensor_id(s)
@@ -305,13 +440,16 @@ impl RawChange {
                 raw.sensors.push(s.clone());
             }
             RawChange::RemoveSensor(s) => {
-                sensor(raw, s).map_err(|e| ChangeError { field: "", ..e })?;
+                sensor(raw, s).map_err(|e| ChangeError {
+                    field: String::new(),
+                    ..e
+                })?;
                 raw.sensors.retain(|x| sensor_id(x) != s);
             }
             RawChange::ScaleRate { sectors, factor } => {
                 if !(factor.is_finite() && *factor >= 0.0) {
                     return Err(ChangeError {
-                        field: "factor",
+                        field: "factor".into(),
                         message: format!("expected a factor ≥ 0, got {factor}"),
                     });
                 }
@@ -337,6 +475,20 @@ impl RawChange {
                     }
                 }
             }
+            RawChange::Units { .. }
+            | RawChange::NoticeToMove { .. }
+            | RawChange::Speed { .. }
+            | RawChange::Move { .. }
+            | RawChange::Remove(_)
+            | RawChange::ApprovalDelay { .. }
+            | RawChange::DropCaveats(_)
+            | RawChange::AddCaveats { .. }
+            | RawChange::DetectionProbability { .. } => whole::apply(self, raw)?,
+            RawChange::Escalate { .. }
+            | RawChange::Withdraw { .. }
+            | RawChange::Deploy { .. }
+            | RawChange::Outage { .. }
+            | RawChange::Ground { .. } => events::apply(self, raw)?,
             RawChange::SetDispatch(p) => raw.command.dispatch = *p,
             RawChange::SetHqProcessing(d) => raw.command.hq_processing = d.clone(),
             RawChange::SetSeed(seed) => raw.seed = *seed,
@@ -378,6 +530,20 @@ pub enum RawFactorTarget {
     DetectionProbability(String),
     /// Factor on the violation rate of the listed sectors (or all).
     RateScale(RawCoverage),
+    /// Units of every selected contingent (rounded): `UnitsOf(Contingents(kind: [IsrDrone]))`.
+    UnitsOf(RawContingents),
+    /// Factor on the units of every selected contingent (each rounded).
+    UnitsTimes(RawContingents),
+    /// Speed of every selected contingent \[km/h\].
+    SpeedKmhOf(RawContingents),
+    /// Notice to move of every selected contingent, as a fixed delay \[min\].
+    NoticeToMoveMinutesOf(RawContingents),
+    /// Factor on the notice to move of every selected contingent.
+    NoticeToMoveTimes(RawContingents),
+    /// Approval delay of every selected nation, as a fixed delay \[min\].
+    ApprovalDelayMinutesOf(RawNations),
+    /// Detection probability of every selected sensor.
+    DetectionProbabilityOf(RawSensors),
 }
 
 impl RawFactorTarget {
@@ -412,11 +578,58 @@ impl RawFactorTarget {
                 sectors: sectors.clone(),
                 factor: value,
             },
+            RawFactorTarget::UnitsOf(of) => RawChange::Units {
+                of: of.clone(),
+                set: Some(value.round().clamp(0.0, f64::from(u32::MAX)) as u32),
+                add: None,
+                times: None,
+            },
+            RawFactorTarget::UnitsTimes(of) => RawChange::Units {
+                of: of.clone(),
+                set: None,
+                add: None,
+                times: Some(value),
+            },
+            RawFactorTarget::SpeedKmhOf(of) => RawChange::Speed {
+                of: of.clone(),
+                set: Some(value),
+                add: None,
+                times: None,
+            },
+            RawFactorTarget::NoticeToMoveMinutesOf(of) => RawChange::NoticeToMove {
+                of: of.clone(),
+                set: Some(RawDist::Fixed(RawDuration::Minutes(value))),
+                times: None,
+            },
+            RawFactorTarget::NoticeToMoveTimes(of) => RawChange::NoticeToMove {
+                of: of.clone(),
+                set: None,
+                times: Some(value),
+            },
+            RawFactorTarget::ApprovalDelayMinutesOf(of) => RawChange::ApprovalDelay {
+                of: of.clone(),
+                set: Some(RawDist::Fixed(RawDuration::Minutes(value))),
+                times: None,
+            },
+            RawFactorTarget::DetectionProbabilityOf(of) => RawChange::DetectionProbability {
+                of: of.clone(),
+                set: Some(value),
+                times: None,
+            },
         }
     }
 
     /// Whether values are whole numbers.
     pub fn is_integer(&self) -> bool {
-        matches!(self, RawFactorTarget::Units(_))
+        matches!(self, RawFactorTarget::Units(_) | RawFactorTarget::UnitsOf(_))
+    }
+
+    /// Whether values below 0 are meaningless (numbers of units, factors).
+    pub fn is_non_negative(&self) -> bool {
+        self.is_integer()
+            || matches!(
+                self,
+                RawFactorTarget::UnitsTimes(_) | RawFactorTarget::NoticeToMoveTimes(_)
+            )
     }
 }
