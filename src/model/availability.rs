@@ -127,3 +127,116 @@ impl<O: Observer> Sim<'_, O> {
         !self.contingent_in_service(c, now)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::model::record::SensorRef;
+    use crate::model::testkit::Records;
+    use crate::model::{Prepared, simulate};
+    use crate::scenario::change::RawChange;
+    use crate::scenario::{Scenario, Source};
+    use crate::time::{DAY, SimTime};
+    use std::path::Path;
+
+    fn tutorial_with(changes: &[&str]) -> Scenario {
+        let src = Source::read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/tutorial.ron"))
+            .unwrap();
+        let changes: Vec<RawChange> = changes
+            .iter()
+            .map(|c| crate::scenario::parse_ron(c, "c.ron").unwrap())
+            .collect();
+        src.changed(&changes).unwrap().validate().unwrap()
+    }
+
+    fn records(sc: Scenario) -> (Scenario, Vec<crate::model::ViolationRecord>) {
+        let p = Prepared::new(sc);
+        let mut obs = Records::default();
+        simulate(&p, 0, false, &mut obs);
+        let mut rs: Vec<_> = obs.0.into_iter().map(|(r, _)| r).collect();
+        rs.sort_by_key(|r| r.id);
+        (p.scenario, rs)
+    }
+
+    fn contingent(sc: &Scenario, id: &str) -> u32 {
+        sc.contingents.iter().position(|c| c.id == id).unwrap() as u32
+    }
+
+    #[test]
+    fn a_withdrawn_contingent_is_never_tasked_after_its_date() {
+        let day10 = SimTime::ZERO + crate::time::SimDuration(10 * DAY.0);
+        let (base, before) = records(tutorial_with(&[]));
+        let c = contingent(&base, "gbr-infantry");
+        let tasked_after = |rs: &[crate::model::ViolationRecord]| {
+            rs.iter()
+                .filter(|r| r.contingent == Some(c) && r.tasked.is_some_and(|t| t >= day10))
+                .count()
+        };
+        assert!(tasked_after(&before) > 0, "the case needs the infantry busy after day 10");
+        let (sc, after) = records(tutorial_with(&[
+            r#"Withdraw(contingents: Contingents(id: ["gbr-infantry"]), on: Days(10))"#,
+        ]));
+        assert_eq!(tasked_after(&after), 0);
+        assert!(after.iter().any(|r| r.contingent == Some(c)), "tasked before day 10");
+        // Common random numbers: the same violations occur.
+        assert_eq!(before.len(), after.len());
+        assert!(before.iter().zip(&after).all(|(a, b)| a.occurred == b.occurred));
+        // Deployed on day 10: never tasked before.
+        let (_, late) = records(tutorial_with(&[
+            r#"Deploy(contingents: Contingents(id: ["gbr-infantry"]), on: Days(10))"#,
+        ]));
+        assert!(late.iter().any(|r| r.contingent == Some(c)));
+        assert!(
+            late.iter()
+                .filter(|r| r.contingent == Some(c))
+                .all(|r| r.tasked.is_some_and(|t| t >= day10))
+        );
+        let _ = sc;
+    }
+
+    #[test]
+    fn a_sensor_in_outage_detects_nothing_in_its_window() {
+        let (from, until) = (
+            SimTime::ZERO + crate::time::SimDuration(5 * DAY.0),
+            SimTime::ZERO + crate::time::SimDuration(12 * DAY.0),
+        );
+        let in_window = |t: SimTime| from <= t && t < until;
+        let (sc, base) = records(tutorial_with(&[]));
+        let radar = sc
+            .fixed_sensors
+            .iter()
+            .position(|f| f.id == "odesa-coastal-radar")
+            .unwrap() as u32;
+        let sat = 0u32;
+        let seen_by = |rs: &[crate::model::ViolationRecord], s: SensorRef| {
+            rs.iter()
+                .filter(|r| r.sensor == Some(s) && r.detected.is_some_and(in_window))
+                .count()
+        };
+        assert!(seen_by(&base, SensorRef::Fixed(radar)) > 0);
+        assert!(seen_by(&base, SensorRef::Satellite(sat)) > 0);
+        let (_, out) = records(tutorial_with(&[
+            r#"Outage(sensors: Sensors(kind: [Radar, Satellite]), from: Days(5), until: Days(12))"#,
+        ]));
+        assert_eq!(seen_by(&out, SensorRef::Fixed(radar)), 0);
+        assert_eq!(seen_by(&out, SensorRef::Satellite(sat)), 0);
+        // Outside the window they see again.
+        assert!(out.iter().any(|r| r.sensor == Some(SensorRef::Fixed(radar))));
+        assert_eq!(base.len(), out.len());
+    }
+
+    #[test]
+    fn grounded_drones_launch_no_sortie() {
+        let (sc, base) = records(tutorial_with(&[]));
+        let c = contingent(&sc, "gbr-isr-drones");
+        let by_drones = |rs: &[crate::model::ViolationRecord]| {
+            rs.iter()
+                .filter(|r| r.sensor == Some(SensorRef::Drone(c)))
+                .count()
+        };
+        assert!(by_drones(&base) > 0);
+        let (_, grounded) = records(tutorial_with(&[
+            "Ground(drones: Contingents(kind: [IsrDrone]), from: Days(0), until: Days(30))",
+        ]));
+        assert_eq!(by_drones(&grounded), 0);
+    }
+}
