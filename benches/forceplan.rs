@@ -147,6 +147,7 @@ fn study(c: &mut Criterion) {
         seed: None,
         replications: Some(10),
         kpi: None,
+        horizon_days: None,
     };
     // The study over a 30-day version of its scenario: both files sealed, the scenario's
     // horizon changed in its text (a study file cannot change the horizon).

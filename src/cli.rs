@@ -57,6 +57,17 @@ fn replications_arg(s: &str) -> std::result::Result<u64, String> {
     }
 }
 
+/// Parses `--horizon-days`: a number of days in (0, 36,500], as a scenario's `horizon_days`.
+fn horizon_arg(s: &str) -> std::result::Result<f64, String> {
+    let max = forceplan::scenario::validate::MAX_HORIZON_DAYS;
+    match s.parse::<f64>() {
+        Ok(d) if d.is_finite() && d > 0.0 && d <= max => Ok(d),
+        _ => Err(format!(
+            "expected a number of days in (0, {max}] (as a scenario's `horizon_days`), got \"{s}\""
+        )),
+    }
+}
+
 /// Parses `--threads`: 0 (one per core) to [`forceplan::experiment::MAX_THREADS`].
 fn threads_arg(s: &str) -> std::result::Result<usize, String> {
     let max = forceplan::experiment::MAX_THREADS;
@@ -88,6 +99,10 @@ struct Common {
     /// Master seed (default: the scenario's).
     #[arg(long)]
     seed: Option<u64>,
+    /// Simulated days per replication, instead of the scenario's `horizon_days` (every
+    /// option or design point runs this long).
+    #[arg(long, value_name = "DAYS", value_parser = horizon_arg)]
+    horizon_days: Option<f64>,
     /// Worker threads, at most 1024 (default: all cores; never more than the replications).
     #[arg(long, short = 't', default_value_t = 0, value_parser = threads_arg)]
     threads: usize,
@@ -415,11 +430,15 @@ fn experiment(
 ) -> Result<()> {
     let stop = stop_on_signals();
     let source = match (&common.resume, file) {
-        (Some(dir), None) if common.seed.is_none() && common.replications.is_none() => {
+        (Some(dir), None)
+            if common.seed.is_none()
+                && common.replications.is_none()
+                && common.horizon_days.is_none() =>
+        {
             Source::Resume(dir.clone())
         }
         (Some(_), _) => {
-            return Err(forceplan::Error::Usage("--resume DIR takes everything from DIR: give no input file, --seed, --replications, --shard or --precision".into()).into());
+            return Err(forceplan::Error::Usage("--resume DIR takes everything from DIR: give no input file, --seed, --replications, --horizon-days, --shard or --precision".into()).into());
         }
         (None, Some(path)) => Source::File {
             path: path.to_path_buf(),
@@ -427,6 +446,7 @@ fn experiment(
                 seed: common.seed,
                 replications: common.replications,
                 kpi,
+                horizon_days: common.horizon_days,
             },
         },
         (None, None) => {

@@ -21,6 +21,7 @@ fuzz_target!(|data: &[u8]| {
         seed: None,
         replications: None,
         kpi: None,
+        horizon_days: None,
     };
     let result = Plan::load(Kind::Compare, "fuzz/study.ron", inputs, params);
     if verbose() {

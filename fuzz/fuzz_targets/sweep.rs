@@ -24,6 +24,7 @@ fuzz_target!(|data: &[u8]| {
         seed: None,
         replications: None,
         kpi: None,
+        horizon_days: None,
     };
     let result = Plan::load(Kind::Sweep, "fuzz/sweep.ron", inputs, params);
     if verbose() {

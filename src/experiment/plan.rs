@@ -88,6 +88,8 @@ pub struct Params {
     pub replications: Option<u64>,
     /// KPI override.
     pub kpi: Option<String>,
+    /// Horizon override \[days\] (`--horizon-days`): every variant runs this long.
+    pub horizon_days: Option<f64>,
 }
 
 /// A validated experiment.
@@ -137,6 +139,9 @@ impl Plan {
             )
             .as_bytes(),
         );
+        if let Some(days) = self.params.horizon_days {
+            bytes.extend_from_slice(format!("\0horizon_days={days}").as_bytes());
+        }
         fnv1a(&bytes)
     }
 
@@ -175,7 +180,12 @@ fn kpi_problem(name: &str) -> Option<String> {
 
 /// The changes the command-line parameters make to the base scenario.
 fn overrides(params: &Params) -> Vec<RawChange> {
-    params.seed.map(RawChange::SetSeed).into_iter().collect()
+    params
+        .seed
+        .map(RawChange::SetSeed)
+        .into_iter()
+        .chain(params.horizon_days.map(RawChange::SetHorizonDays))
+        .collect()
 }
 
 fn load_run(file: &str, mut inputs: Inputs, params: Params) -> Result<Plan> {

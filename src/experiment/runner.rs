@@ -317,6 +317,7 @@ mod tests {
             seed: None,
             replications: Some(replications),
             kpi: None,
+            horizon_days: None,
         };
         Plan::load(kind, file, Inputs::from_disk(), params).expect("test inputs load")
     }

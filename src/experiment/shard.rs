@@ -196,7 +196,7 @@ impl ItemRecord {
 }
 
 /// Command-line parameters as recorded in a partial-results file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ParamsEntry {
     /// Seed override.
     pub seed: Option<u64>,
@@ -204,6 +204,9 @@ pub struct ParamsEntry {
     pub replications: Option<u64>,
     /// KPI override.
     pub kpi: Option<String>,
+    /// Horizon override \[days\] (absent when not given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub horizon_days: Option<f64>,
 }
 
 /// `partial.json` of a shard, and the manifest of a checkpoint (with `trace` and no items).
@@ -265,6 +268,7 @@ impl PartialFile {
                 seed: plan.params.seed,
                 replications: plan.params.replications,
                 kpi: plan.params.kpi.clone(),
+                horizon_days: plan.params.horizon_days,
             },
             inputs: plan
                 .inputs
@@ -391,6 +395,7 @@ pub fn from_file(source: &str, file: PartialFile) -> Result<Partial> {
             seed: file.params.seed,
             replications: file.params.replications,
             kpi: file.params.kpi,
+            horizon_days: file.params.horizon_days,
         },
         inputs: file.inputs,
         events: file.events,

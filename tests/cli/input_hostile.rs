@@ -93,6 +93,7 @@ fn negative_units_level_in_a_sweep_is_refused_where_written() {
         seed: None,
         replications: None,
         kpi: None,
+        horizon_days: None,
     };
     let err = Plan::load(
         Kind::Sweep,

@@ -82,6 +82,7 @@ fn checkpoint_of_a_two_replication_run(out: &Path) -> (Checkpoint, ItemResult) {
             seed: None,
             replications: Some(2),
             kpi: None,
+            horizon_days: None,
         },
     )
     .unwrap();
@@ -167,6 +168,7 @@ fn a_stopped_precision_run_resumes_to_the_same_comparison() {
             seed: None,
             replications: Some(2),
             kpi: None,
+            horizon_days: None,
         },
     };
     let whole = dir.path().join("whole");

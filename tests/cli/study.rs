@@ -183,6 +183,7 @@ fn paired_differences_beat_unpaired_ones_and_violations_are_common() {
             seed: None,
             replications: None,
             kpi: None,
+            horizon_days: None,
         },
     )
     .unwrap();
@@ -493,6 +494,7 @@ fn shipped_studies_and_sweeps_validate() {
                 seed: None,
                 replications: None,
                 kpi: None,
+                horizon_days: None,
             },
         );
         let plan = plan.unwrap_or_else(|e| panic!("{f}: {e}"));
