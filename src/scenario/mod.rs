@@ -6,6 +6,7 @@
 //! ids are resolved to indices. The engine only ever sees a [`Scenario`].
 
 pub mod change;
+pub mod diff;
 pub mod inputs;
 mod load;
 pub mod problems;
