@@ -220,6 +220,7 @@ fn load_study(file: &str, mut inputs: Inputs, params: Params) -> Result<Plan> {
     let default_reps = u64::from(study.replications().unwrap_or(study.base().replications));
     let (replications, kpi) = check_params(&params, default_reps, study.kpi())?;
     let (name, description) = (study.name().to_string(), study.description().to_string());
+    let named_baseline = study.baseline_option().map(str::to_string);
     let (base, options) = study.into_scenarios();
     let seed = base.seed;
     let mut variants = vec![Variant {
@@ -236,6 +237,14 @@ fn load_study(file: &str, mut inputs: Inputs, params: Params) -> Result<Plan> {
             prepared: Prepared::new(sc),
             factors: vec![],
         });
+    }
+    // A named baseline (issue 12) goes first, the base scenario as written after it.
+    if let Some(b) = named_baseline
+        && let Some(i) = variants.iter().position(|v| v.name == b)
+    {
+        let chosen = variants.remove(i);
+        variants[0].name = crate::scenario::study::BASE_SCENARIO.into();
+        variants.insert(0, chosen);
     }
     Ok(Plan {
         kind: Kind::Compare,

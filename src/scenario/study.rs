@@ -40,7 +40,12 @@ pub struct RawStudy {
     /// KPI to rank by (default `response_time_p90_h`).
     #[serde(default)]
     pub kpi: Option<String>,
-    /// Options; the base is always compared as `baseline`.
+    /// The option the others are compared with (default: the base scenario as written,
+    /// `"baseline"`). When an option is named, the base scenario as written runs as the
+    /// option `"base-scenario"`.
+    #[serde(default)]
+    pub baseline: Option<String>,
+    /// Options; the base is compared as `baseline` unless `baseline` names an option.
     pub options: Vec<RawForceOption>,
 }
 
@@ -84,7 +89,11 @@ pub struct Study {
     options: Vec<ForceOption>,
     replications: Option<u32>,
     kpi: Option<String>,
+    baseline: Option<String>,
 }
+
+/// The name of the base scenario as written when a study names an option as its baseline.
+pub const BASE_SCENARIO: &str = "base-scenario";
 
 /// Says what is wrong with a KPI name, `None` if it names a KPI. Studies and sweeps name
 /// KPIs, which the layers above the scenario define.
@@ -167,6 +176,33 @@ impl Study {
         {
             pr.add("kpi", message);
         }
+        let baseline = match study.baseline.as_deref() {
+            None | Some("baseline") => None,
+            Some(b) if study.options.iter().any(|o| o.name == b) => {
+                if study.options.iter().any(|o| o.name == BASE_SCENARIO) {
+                    pr.add(
+                        "baseline",
+                        format!("with a named baseline the base scenario runs as \"{BASE_SCENARIO}\": rename the option of that name"),
+                    );
+                }
+                Some(b.to_string())
+            }
+            Some(b) => {
+                pr.add(
+                    "baseline",
+                    format!(
+                        "unknown option \"{b}\"; expected \"baseline\" (the base scenario) or one of: {}",
+                        study
+                            .options
+                            .iter()
+                            .map(|o| format!("\"{}\"", o.name))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                );
+                None
+            }
+        };
         pr.finish(file, &text)?;
         Ok(Study {
             name: study.name,
@@ -175,7 +211,13 @@ impl Study {
             options,
             replications: study.replications,
             kpi: study.kpi,
+            baseline,
         })
+    }
+
+    /// The option the others are compared with, when the study names one (not the base).
+    pub fn baseline_option(&self) -> Option<&str> {
+        self.baseline.as_deref()
     }
 
     /// Name: the default output directory.
