@@ -313,7 +313,17 @@ fn validate_plan(kind: Kind, path: &Path, json: bool) -> Result<()> {
             .filter(|w| !base_warnings.iter().any(|b| b.message == w.message))
             .collect();
         for w in &warnings {
-            eprintln!("{file}: warning: {} \"{}\": {}: {}", if kind == Kind::Sweep { "point" } else { "option" }, v.name, w.path, w.message);
+            eprintln!(
+                "{file}: warning: {} \"{}\": {}: {}",
+                if kind == Kind::Sweep {
+                    "point"
+                } else {
+                    "option"
+                },
+                v.name,
+                w.path,
+                w.message
+            );
         }
         let written = changes
             .iter()
@@ -322,7 +332,11 @@ fn validate_plan(kind: Kind, path: &Path, json: bool) -> Result<()> {
             .unwrap_or_default();
         entries.push((v, diff, written, warnings));
     }
-    let what = if kind == Kind::Sweep { "sweep" } else { "study" };
+    let what = if kind == Kind::Sweep {
+        "sweep"
+    } else {
+        "study"
+    };
     if json {
         let items: Vec<serde_json::Value> = entries
             .iter()
@@ -378,12 +392,20 @@ fn validate_plan(kind: Kind, path: &Path, json: bool) -> Result<()> {
     if kind == Kind::Sweep {
         outln!("  design:       {}, {} points", plan.design, entries.len());
         for f in &plan.factors {
-            outln!("  factor:       {} = {} in [{}, {}]", f.name, f.target, f.min, f.max);
+            outln!(
+                "  factor:       {} = {} in [{}, {}]",
+                f.name,
+                f.target,
+                f.min,
+                f.max
+            );
         }
     } else {
         outln!(
             "  compared with \"{}\"",
-            plan.variants.first().map_or("baseline", |b| b.name.as_str())
+            plan.variants
+                .first()
+                .map_or("baseline", |b| b.name.as_str())
         );
     }
     const SHOWN: usize = 20;
@@ -397,7 +419,14 @@ fn validate_plan(kind: Kind, path: &Path, json: bool) -> Result<()> {
                 .collect();
             outln!("  point {}: {}", v.name, values.join(", "));
         } else {
-            outln!("  option \"{}\": {}", v.name, v.description.split_whitespace().collect::<Vec<_>>().join(" "));
+            outln!(
+                "  option \"{}\": {}",
+                v.name,
+                v.description
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            );
             for c in written {
                 outln!("      change:  {c}");
             }
@@ -411,7 +440,10 @@ fn validate_plan(kind: Kind, path: &Path, json: bool) -> Result<()> {
         }
     }
     if entries.len() > SHOWN {
-        outln!("  … {} more (all of them with --json)", entries.len() - SHOWN);
+        outln!(
+            "  … {} more (all of them with --json)",
+            entries.len() - SHOWN
+        );
     }
     Ok(())
 }

@@ -260,7 +260,11 @@ mod tests {
             .unwrap()
             .validate()
             .unwrap();
-        let s = sc.sectors.iter().position(|x| x.id == "odesa-approaches").unwrap();
+        let s = sc
+            .sectors
+            .iter()
+            .position(|x| x.id == "odesa-approaches")
+            .unwrap();
         assert_eq!(sc.sectors[s].rate_windows.len(), 1);
         let horizon = sc.horizon.secs() as f64;
         let (mut inside, mut before) = (0.0, 0.0);

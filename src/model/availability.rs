@@ -139,8 +139,9 @@ mod tests {
     use std::path::Path;
 
     fn tutorial_with(changes: &[&str]) -> Scenario {
-        let src = Source::read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/tutorial.ron"))
-            .unwrap();
+        let src =
+            Source::read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/tutorial.ron"))
+                .unwrap();
         let changes: Vec<RawChange> = changes
             .iter()
             .map(|c| crate::scenario::parse_ron(c, "c.ron").unwrap())
@@ -171,15 +172,26 @@ mod tests {
                 .filter(|r| r.contingent == Some(c) && r.tasked.is_some_and(|t| t >= day10))
                 .count()
         };
-        assert!(tasked_after(&before) > 0, "the case needs the infantry busy after day 10");
+        assert!(
+            tasked_after(&before) > 0,
+            "the case needs the infantry busy after day 10"
+        );
         let (sc, after) = records(tutorial_with(&[
             r#"Withdraw(contingents: Contingents(id: ["gbr-infantry"]), on: Days(10))"#,
         ]));
         assert_eq!(tasked_after(&after), 0);
-        assert!(after.iter().any(|r| r.contingent == Some(c)), "tasked before day 10");
+        assert!(
+            after.iter().any(|r| r.contingent == Some(c)),
+            "tasked before day 10"
+        );
         // Common random numbers: the same violations occur.
         assert_eq!(before.len(), after.len());
-        assert!(before.iter().zip(&after).all(|(a, b)| a.occurred == b.occurred));
+        assert!(
+            before
+                .iter()
+                .zip(&after)
+                .all(|(a, b)| a.occurred == b.occurred)
+        );
         // Deployed on day 10: never tasked before.
         let (_, late) = records(tutorial_with(&[
             r#"Deploy(contingents: Contingents(id: ["gbr-infantry"]), on: Days(10))"#,
@@ -220,7 +232,10 @@ mod tests {
         assert_eq!(seen_by(&out, SensorRef::Fixed(radar)), 0);
         assert_eq!(seen_by(&out, SensorRef::Satellite(sat)), 0);
         // Outside the window they see again.
-        assert!(out.iter().any(|r| r.sensor == Some(SensorRef::Fixed(radar))));
+        assert!(
+            out.iter()
+                .any(|r| r.sensor == Some(SensorRef::Fixed(radar)))
+        );
         assert_eq!(base.len(), out.len());
     }
 

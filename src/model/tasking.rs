@@ -82,8 +82,7 @@ impl<O: Observer> Sim<'_, O> {
         let now = sched.now();
         match self.p.dispatch.choose(pair, pos, lead, |st| {
             avail[st as usize] > 0 && self.station_in_service(st, now) // timed events
-        })
-        {
+        }) {
             Some(choice) => {
                 let c = self
                     .p

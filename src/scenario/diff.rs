@@ -103,11 +103,27 @@ impl Scenario {
             baseline_units_by_domain: base.units_by_domain(),
             units_by_domain: self.units_by_domain(),
             units_by_nation,
-            contingents_added: mine.iter().filter(|c| !theirs.contains(c)).cloned().collect(),
-            contingents_removed: theirs.iter().filter(|c| !mine.contains(c)).cloned().collect(),
+            contingents_added: mine
+                .iter()
+                .filter(|c| !theirs.contains(c))
+                .cloned()
+                .collect(),
+            contingents_removed: theirs
+                .iter()
+                .filter(|c| !mine.contains(c))
+                .cloned()
+                .collect(),
             contingents_changed,
-            bases_now_used: now.iter().filter(|b| !before.contains(b)).cloned().collect(),
-            bases_no_longer_used: before.iter().filter(|b| !now.contains(b)).cloned().collect(),
+            bases_now_used: now
+                .iter()
+                .filter(|b| !before.contains(b))
+                .cloned()
+                .collect(),
+            bases_no_longer_used: before
+                .iter()
+                .filter(|b| !now.contains(b))
+                .cloned()
+                .collect(),
             rate_windows: (windows(self), windows(base)),
             violations_per_day: (self.violations_per_day(), base.violations_per_day()),
             has_outages: !self.availability.is_empty(),

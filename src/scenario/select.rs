@@ -135,9 +135,24 @@ impl RawContingents {
     /// Indices of the matching contingents of `raw`, in file order; an unknown id, nation or
     /// base, or a selection that matches nothing, is refused.
     pub fn resolve(&self, raw: &RawScenario) -> Result<Vec<usize>, NoMatch> {
-        check_ids("id", "contingent", &self.id, raw.contingents.iter().map(|c| c.id.as_str()))?;
-        check_ids("nation", "nation", &self.nation, raw.nations.iter().map(|n| n.code.as_str()))?;
-        check_ids("base", "base", &self.base, raw.bases.iter().map(|b| b.id.as_str()))?;
+        check_ids(
+            "id",
+            "contingent",
+            &self.id,
+            raw.contingents.iter().map(|c| c.id.as_str()),
+        )?;
+        check_ids(
+            "nation",
+            "nation",
+            &self.nation,
+            raw.nations.iter().map(|n| n.code.as_str()),
+        )?;
+        check_ids(
+            "base",
+            "base",
+            &self.base,
+            raw.bases.iter().map(|b| b.id.as_str()),
+        )?;
         let out: Vec<usize> = (0..raw.contingents.len())
             .filter(|&i| self.matches(&raw.contingents[i]))
             .collect();
@@ -187,7 +202,12 @@ impl RawNations {
 
     /// Indices of the matching nations of `raw`; an unknown code is refused.
     pub fn resolve(&self, raw: &RawScenario) -> Result<Vec<usize>, NoMatch> {
-        check_ids("code", "nation", &self.code, raw.nations.iter().map(|n| n.code.as_str()))?;
+        check_ids(
+            "code",
+            "nation",
+            &self.code,
+            raw.nations.iter().map(|n| n.code.as_str()),
+        )?;
         let out: Vec<usize> = (0..raw.nations.len())
             .filter(|&i| self.matches(&raw.nations[i]))
             .collect();
@@ -213,8 +233,18 @@ impl RawSensors {
     /// Indices of the matching sensors of `raw`; an unknown id or nation, or a selection
     /// that matches nothing, is refused.
     pub fn resolve(&self, raw: &RawScenario) -> Result<Vec<usize>, NoMatch> {
-        check_ids("id", "sensor", &self.id, raw.sensors.iter().map(|s| sensor_parts(s).0))?;
-        check_ids("nation", "nation", &self.nation, raw.nations.iter().map(|n| n.code.as_str()))?;
+        check_ids(
+            "id",
+            "sensor",
+            &self.id,
+            raw.sensors.iter().map(|s| sensor_parts(s).0),
+        )?;
+        check_ids(
+            "nation",
+            "nation",
+            &self.nation,
+            raw.nations.iter().map(|n| n.code.as_str()),
+        )?;
         let out: Vec<usize> = (0..raw.sensors.len())
             .filter(|&i| self.matches(&raw.sensors[i]))
             .collect();

@@ -400,7 +400,10 @@ mod tests {
 
     #[test]
     fn file_kinds_and_change_texts() {
-        assert_eq!(file_kind("// x\n/* y */ #![enable(implicit_some)]\nStudy(name: \"a\")"), FileKind::Study);
+        assert_eq!(
+            file_kind("// x\n/* y */ #![enable(implicit_some)]\nStudy(name: \"a\")"),
+            FileKind::Study
+        );
         assert_eq!(file_kind("Sweep("), FileKind::Sweep);
         assert_eq!(file_kind("(name: \"x\")"), FileKind::Scenario);
         assert_eq!(file_kind("Scenario("), FileKind::Scenario);

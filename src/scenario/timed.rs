@@ -125,9 +125,7 @@ impl Availability {
 
     /// Whether contingent `c`'s units may be tasked at `t`.
     pub fn contingent_in_service(&self, c: usize, t: SimTime) -> bool {
-        self.contingent_out
-            .get(c)
-            .is_none_or(|v| !within(v, t))
+        self.contingent_out.get(c).is_none_or(|v| !within(v, t))
     }
 
     /// Whether contingent `c` is ever out of service.
@@ -155,7 +153,13 @@ mod tests {
     #[test]
     fn intervals_merge_and_are_found() {
         let t = SimTime;
-        let m = merged(vec![(t(5), t(9)), (t(0), t(2)), (t(2), t(3)), (t(7), t(12)), (t(4), t(4))]);
+        let m = merged(vec![
+            (t(5), t(9)),
+            (t(0), t(2)),
+            (t(2), t(3)),
+            (t(7), t(12)),
+            (t(4), t(4)),
+        ]);
         assert_eq!(m, vec![(t(0), t(3)), (t(5), t(12))]);
         assert!(within(&m, t(0)) && within(&m, t(11)) && !within(&m, t(3)) && !within(&m, t(12)));
         assert_eq!(end_of(&m, t(6)), Some(t(12)));

@@ -103,12 +103,14 @@ impl Scenario {
         let mut out = Vec::new();
         for (s, sector) in self.sectors.iter().enumerate() {
             let fixed = self.fixed_sensors.iter().any(|f| {
-                f.domains.contains(sector.domain) && sector.geometry.distance_km(f.pos) <= f.range_km
+                f.domains.contains(sector.domain)
+                    && sector.geometry.distance_km(f.pos) <= f.range_km
             });
             let sat = self.satellites.iter().any(|x| x.sectors.contains(&s));
-            let drones = self.contingents.iter().any(|c| {
-                c.units > 0 && c.isr.as_ref().is_some_and(|i| i.sectors.contains(&s))
-            });
+            let drones = self
+                .contingents
+                .iter()
+                .any(|c| c.units > 0 && c.isr.as_ref().is_some_and(|i| i.sectors.contains(&s)));
             if !(fixed || sat || drones) && sector.rate_per_day > 0.0 {
                 out.push(Warning {
                     path: format!("sectors[{s}]"),
@@ -147,7 +149,8 @@ impl Scenario {
                         d != c
                             && self.contingents[d].isr.is_none()
                             && self.contingents[d].domain == self.contingents[c].domain
-                            && self.contingents[d].capabilities.0 & self.contingents[c].capabilities.0
+                            && self.contingents[d].capabilities.0
+                                & self.contingents[c].capabilities.0
                                 == self.contingents[c].capabilities.0
                             && self.may_answer(d, t, s)
                             && {

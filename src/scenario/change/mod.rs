@@ -254,12 +254,7 @@ pub struct ChangeError {
     pub message: String,
 }
 
-fn unknown(
-    field: &str,
-    what: &str,
-    id: &str,
-    known: impl Iterator<Item = String>,
-) -> ChangeError {
+fn unknown(field: &str, what: &str, id: &str, known: impl Iterator<Item = String>) -> ChangeError {
     let mut ids: Vec<String> = known.map(|k| format!("\"{k}\"")).collect();
     let more = ids.len().saturating_sub(25);
     ids.truncate(25);
@@ -621,7 +616,10 @@ impl RawFactorTarget {
 
     /// Whether values are whole numbers.
     pub fn is_integer(&self) -> bool {
-        matches!(self, RawFactorTarget::Units(_) | RawFactorTarget::UnitsOf(_))
+        matches!(
+            self,
+            RawFactorTarget::Units(_) | RawFactorTarget::UnitsOf(_)
+        )
     }
 
     /// Whether values below 0 are meaningless (numbers of units, factors).

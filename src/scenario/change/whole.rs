@@ -248,7 +248,12 @@ mod tests {
     }
 
     fn units(src: &Source, id: &str) -> u32 {
-        src.raw().contingents.iter().find(|c| c.id == id).unwrap().units
+        src.raw()
+            .contingents
+            .iter()
+            .find(|c| c.id == id)
+            .unwrap()
+            .units
     }
 
     #[test]
@@ -264,20 +269,29 @@ mod tests {
                 r#"Units(of: Contingents(nation: ["GBR", "IRL"], domain: [Land]), times: 2)"#,
             )])
             .unwrap();
-        assert_eq!((units(&s, "gbr-infantry"), units(&s, "irl-monitors")), (12, 4));
+        assert_eq!(
+            (units(&s, "gbr-infantry"), units(&s, "irl-monitors")),
+            (12, 4)
+        );
         assert_eq!(units(&s, "gbr-maritime-helicopter"), 2);
         let s = t
-            .changed(&[change(r#"Units(of: Contingents(base: ["kulbakino"]), set: 5)"#)])
+            .changed(&[change(
+                r#"Units(of: Contingents(base: ["kulbakino"]), set: 5)"#,
+            )])
             .unwrap();
         assert_eq!(units(&s, "gbr-maritime-helicopter"), 5);
         assert_eq!(units(&s, "gbr-isr-drones"), 5);
         assert_eq!(units(&s, "rou-corvettes"), 2);
         let s = t
-            .changed(&[change("Units(of: Contingents(capability: [MineClearance]), add: -1)")])
+            .changed(&[change(
+                "Units(of: Contingents(capability: [MineClearance]), add: -1)",
+            )])
             .unwrap();
         assert_eq!(units(&s, "rou-minehunter"), 0);
         // Every contingent.
-        let s = t.changed(&[change("Units(of: Contingents(), times: 0)")]).unwrap();
+        let s = t
+            .changed(&[change("Units(of: Contingents(), times: 0)")])
+            .unwrap();
         assert!(s.raw().contingents.iter().all(|c| c.units == 0));
     }
 
@@ -330,7 +344,10 @@ mod tests {
             panic!("expected problems")
         };
         assert_eq!(problems.len(), 2, "{problems:?}");
-        assert!(problems[0].message.contains("matches no contingent"), "{problems:?}");
+        assert!(
+            problems[0].message.contains("matches no contingent"),
+            "{problems:?}"
+        );
         assert_eq!(problems[0].at.map(|a| (a.line, a.col)), Some((5, 15)));
         assert!(problems[1].message.contains("unknown nation \"XXX\""));
         assert_eq!(problems[1].path, "options[0].changes[1].of.nation[1]");
@@ -341,7 +358,10 @@ mod tests {
     fn exactly_one_form_and_no_negative_units() {
         let t = tutorial();
         for (c, want) in [
-            ("Units(of: Contingents(), add: 1, times: 2)", "exactly one of set, add, times"),
+            (
+                "Units(of: Contingents(), add: 1, times: 2)",
+                "exactly one of set, add, times",
+            ),
             ("Units(of: Contingents(), add: -7)", "would give contingent"),
             ("Speed(of: Contingents(), times: -1)", "factor ≥ 0"),
             (r#"Move(of: Contingents(), to: "nowhere")"#, "unknown base"),

@@ -16,13 +16,11 @@ fn at(cx: &mut Problems, path: &str, d: RawDuration) -> SimTime {
     SimTime::ZERO + SimDuration::from_secs_f64(cx.duration(path, d))
 }
 
-fn window(
-    cx: &mut Problems,
-    p: &str,
-    from: RawDuration,
-    until: RawDuration,
-) -> Option<Interval> {
-    let (a, b) = (at(cx, &format!("{p}.from"), from), at(cx, &format!("{p}.until"), until));
+fn window(cx: &mut Problems, p: &str, from: RawDuration, until: RawDuration) -> Option<Interval> {
+    let (a, b) = (
+        at(cx, &format!("{p}.from"), from),
+        at(cx, &format!("{p}.until"), until),
+    );
     if a >= b {
         cx.add(
             format!("{p}.until"),
@@ -95,7 +93,10 @@ pub(super) fn events(cx: &mut Problems, raw: &RawScenario, sectors: &mut [Sector
                             }
                         }
                         if ids.is_empty() {
-                            cx.add(format!("{p}.sectors"), "name at least one sector, or write All");
+                            cx.add(
+                                format!("{p}.sectors"),
+                                "name at least one sector, or write All",
+                            );
                         }
                         v
                     }
@@ -144,7 +145,11 @@ pub(super) fn events(cx: &mut Problems, raw: &RawScenario, sectors: &mut [Sector
                     Err(e) => cx.add(sub(&format!("{p}.sensors"), &e.field), e.message),
                 }
             }
-            RawEvent::Ground { drones, from, until } => {
+            RawEvent::Ground {
+                drones,
+                from,
+                until,
+            } => {
                 let w = window(cx, &p, *from, *until);
                 match drones.resolve(raw) {
                     Ok(list) => {
