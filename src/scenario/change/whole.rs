@@ -183,7 +183,7 @@ pub(super) fn apply(ch: &RawChange, raw: &mut RawScenario) -> Result<(), ChangeE
                 let n = &mut raw.nations[n];
                 n.approval_delay = match (set, f) {
                     (Some(d), _) => Some(d.clone()),
-                    (_, Some(f)) if f == 0.0 => None,
+                    (_, Some(0.0)) => None,
                     (_, Some(f)) => n.approval_delay.as_ref().map(|d| scaled_dist(d, f)),
                     _ => unreachable!("one_of checked"),
                 };
