@@ -173,6 +173,9 @@ enum Command {
         /// KPI to rank options by (default: the study's, else response_time_p90_h).
         #[arg(long)]
         kpi: Option<String>,
+        /// Also compare every pair of options (paired differences, Bonferroni over all pairs).
+        #[arg(long)]
+        all_pairs: bool,
     },
     /// Run a parameter sweep (grid or Latin hypercube) with common random numbers.
     Sweep {
@@ -229,23 +232,30 @@ pub fn main() -> Result<()> {
             scenario,
             common,
             trace,
-        } => experiment(Kind::Run, scenario.as_deref(), common, None, trace, None),
+        } => experiment(Kind::Run, scenario.as_deref(), common, None, trace, None).map(|_| ()),
         Command::Compare {
             study,
             common,
             precision,
             max_replications,
             kpi,
-        } => experiment(
-            Kind::Compare,
-            study.as_deref(),
-            common,
-            kpi,
-            false,
-            precision.map(|h| (h, max_replications)),
-        ),
+            all_pairs,
+        } => {
+            let out = experiment(
+                Kind::Compare,
+                study.as_deref(),
+                common,
+                kpi,
+                false,
+                precision.map(|h| (h, max_replications)),
+            )?;
+            match out {
+                Some(dir) if all_pairs => print_all_pairs(&dir),
+                _ => Ok(()),
+            }
+        }
         Command::Sweep { sweep, common, kpi } => {
-            experiment(Kind::Sweep, sweep.as_deref(), common, kpi, false, None)
+            experiment(Kind::Sweep, sweep.as_deref(), common, kpi, false, None).map(|_| ())
         }
         Command::Merge { dirs, out, force } => merge(&dirs, out, force),
         Command::ValidateModel {
@@ -614,7 +624,7 @@ fn experiment(
     kpi: Option<String>,
     trace: bool,
     precision: Option<(f64, u64)>,
-) -> Result<()> {
+) -> Result<Option<PathBuf>> {
     let stop = stop_on_signals();
     let source = match (&common.resume, file) {
         (Some(dir), None)
@@ -709,7 +719,83 @@ fn experiment(
                 print_finish(&f);
             }
             outln!("\nresults written to {}/", out.display());
+            return Ok(Some(out));
         }
+    }
+    Ok(None)
+}
+
+/// `compare --all-pairs`: every pair of options of the comparison in `dir`, from the
+/// replications each option wrote (paired by replication, Bonferroni over all pairs).
+fn print_all_pairs(dir: &Path) -> Result<()> {
+    use forceplan::experiment::compare::{all_pairs, pairwise};
+    use forceplan::metrics::{Kpi, Kpis, ReplicationResult};
+    let c: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("comparison.json"))?)?;
+    let kpi_name = c["kpi"].as_str().unwrap_or_default().to_string();
+    let k = Kpi::from_name(&kpi_name)
+        .ok_or_else(|| anyhow::anyhow!("comparison.json names no known KPI"))?;
+    let names: Vec<String> = c["options"]
+        .as_array()
+        .map(|o| {
+            o.iter()
+                .filter_map(|x| x["name"].as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut results = Vec::new();
+    for n in &names {
+        let text = std::fs::read_to_string(dir.join("options").join(n).join("replications.csv"))?;
+        let mut lines = text.lines();
+        let header: Vec<&str> = lines.next().unwrap_or_default().split(',').collect();
+        let col = header
+            .iter()
+            .position(|h| *h == kpi_name)
+            .ok_or_else(|| anyhow::anyhow!("replications.csv of {n} has no column {kpi_name}"))?;
+        let rows = lines
+            .map(|l| {
+                let f: Vec<&str> = l.split(',').collect();
+                let mut kpis = Kpis {
+                    values: [f64::NAN; forceplan::metrics::KPI_COUNT],
+                };
+                kpis.values[k as usize] =
+                    f.get(col).and_then(|x| x.parse().ok()).unwrap_or(f64::NAN);
+                ReplicationResult {
+                    replication: f.first().and_then(|x| x.parse().ok()).unwrap_or(0),
+                    events: 0,
+                    kpis,
+                    by_domain: [kpis; 3],
+                    by_nation: Vec::new(),
+                    by_sector: Vec::new(),
+                    response_hist: [Vec::new(), Vec::new(), Vec::new()],
+                }
+            })
+            .collect::<Vec<_>>();
+        results.push(rows);
+    }
+    let pairs = all_pairs(names.len());
+    let diffs = pairwise(&results, &pairs, k);
+    outln!(
+        "\nall {} pairs, {kpi_name}: paired differences (b − a) with {:.1}% intervals (Bonferroni over all pairs keeps 95% family-wise):",
+        pairs.len(),
+        100.0 * (1.0 - forceplan::experiment::compare::ALPHA / pairs.len().max(1) as f64)
+    );
+    outln!(
+        "{:<28} {:<28} {:>26}  verdict for b",
+        "a",
+        "b",
+        "b - a [CI]"
+    );
+    for (&(a, b), d) in pairs.iter().zip(&diffs) {
+        outln!(
+            "{:<28} {:<28} {:>+9.3} [{:+.3}, {:+.3}]  {}",
+            names[a],
+            names[b],
+            d.mean,
+            d.ci_low,
+            d.ci_high,
+            d.verdict.key()
+        );
     }
     Ok(())
 }

@@ -181,11 +181,28 @@ fn a_named_baseline_is_compared_with_every_other_option() {
         "compare",
         &file,
         "--no-plots",
+        "--all-pairs",
         "--out",
         out.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let c = json(&out.join("comparison.json"));
+    // --all-pairs: three pairs, Bonferroni over three; a pair with the baseline has the
+    // comparison's paired mean.
+    let text = stdout(&o);
+    assert!(text.contains("all 3 pairs, response_time_p90_h"), "{text}");
+    assert!(text.contains("with 98.3% intervals"), "{text}");
+    for opt in c["options"].as_array().unwrap().iter().skip(1) {
+        let mean = opt["vs_baseline"]["response_time_p90_h"]["mean"]
+            .as_f64()
+            .unwrap();
+        let name = opt["name"].as_str().unwrap();
+        let line = text
+            .lines()
+            .find(|l| l.starts_with("more-drones ") && l.contains(&format!(" {name} ")))
+            .unwrap_or_else(|| panic!("no pair line for {name}: {text}"));
+        assert!(line.contains(&format!("{mean:+.3}")), "{line} vs {mean}");
+    }
     let names: Vec<&str> = c["options"]
         .as_array()
         .unwrap()
