@@ -148,6 +148,7 @@ fn study(c: &mut Criterion) {
         replications: Some(10),
         kpi: None,
         warm_up_days: None,
+        horizon_days: None,
     };
     // The study over a 30-day version of its scenario: both files sealed, the scenario's
     // horizon changed in its text (a study file cannot change the horizon).

@@ -57,6 +57,17 @@ fn replications_arg(s: &str) -> std::result::Result<u64, String> {
     }
 }
 
+/// Parses `--horizon-days`: a number of days in (0, 36,500], as a scenario's `horizon_days`.
+fn horizon_arg(s: &str) -> std::result::Result<f64, String> {
+    let max = forceplan::scenario::validate::MAX_HORIZON_DAYS;
+    match s.parse::<f64>() {
+        Ok(d) if d.is_finite() && d > 0.0 && d <= max => Ok(d),
+        _ => Err(format!(
+            "expected a number of days in (0, {max}] (as a scenario's `horizon_days`), got \"{s}\""
+        )),
+    }
+}
+
 /// Parses `--threads`: 0 (one per core) to [`forceplan::experiment::MAX_THREADS`].
 fn threads_arg(s: &str) -> std::result::Result<usize, String> {
     let max = forceplan::experiment::MAX_THREADS;
@@ -92,6 +103,10 @@ struct Common {
     /// scenario's `warm_up_days` (0 ≤ DAYS < horizon).
     #[arg(long, value_name = "DAYS")]
     warm_up_days: Option<f64>,
+    /// Simulated days per replication, instead of the scenario's `horizon_days` (every
+    /// option or design point runs this long).
+    #[arg(long, value_name = "DAYS", value_parser = horizon_arg)]
+    horizon_days: Option<f64>,
     /// Worker threads, at most 1024 (default: all cores; never more than the replications).
     #[arg(long, short = 't', default_value_t = 0, value_parser = threads_arg)]
     threads: usize,
@@ -115,9 +130,10 @@ struct Common {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Parse and validate a scenario and print a summary of the force.
+    /// Parse and validate a scenario, study or sweep file and print a summary of the force
+    /// (for a study or sweep: each option or design point as a difference from the baseline).
     Validate {
-        /// Scenario file (RON).
+        /// Scenario, study or sweep file (RON).
         scenario: PathBuf,
         /// Print one JSON object instead of text.
         #[arg(long)]
@@ -161,6 +177,9 @@ enum Command {
         /// KPI to rank options by (default: the study's, else response_time_p90_h).
         #[arg(long)]
         kpi: Option<String>,
+        /// Also compare every pair of options (paired differences, Bonferroni over all pairs).
+        #[arg(long)]
+        all_pairs: bool,
     },
     /// Run a parameter sweep (grid or Latin hypercube) with common random numbers.
     Sweep {
@@ -217,23 +236,30 @@ pub fn main() -> Result<()> {
             scenario,
             common,
             trace,
-        } => experiment(Kind::Run, scenario.as_deref(), common, None, trace, None),
+        } => experiment(Kind::Run, scenario.as_deref(), common, None, trace, None).map(|_| ()),
         Command::Compare {
             study,
             common,
             precision,
             max_replications,
             kpi,
-        } => experiment(
-            Kind::Compare,
-            study.as_deref(),
-            common,
-            kpi,
-            false,
-            precision.map(|h| (h, max_replications)),
-        ),
+            all_pairs,
+        } => {
+            let out = experiment(
+                Kind::Compare,
+                study.as_deref(),
+                common,
+                kpi,
+                false,
+                precision.map(|h| (h, max_replications)),
+            )?;
+            match out {
+                Some(dir) if all_pairs => print_all_pairs(&dir),
+                _ => Ok(()),
+            }
+        }
         Command::Sweep { sweep, common, kpi } => {
-            experiment(Kind::Sweep, sweep.as_deref(), common, kpi, false, None)
+            experiment(Kind::Sweep, sweep.as_deref(), common, kpi, false, None).map(|_| ())
         }
         Command::Merge { dirs, out, force } => merge(&dirs, out, force),
         Command::ValidateModel {
@@ -255,7 +281,194 @@ pub fn main() -> Result<()> {
     }
 }
 
+/// `forceplan validate` of a study or sweep file: every problem located as for scenarios,
+/// then each option or design point with its changes and its force as a difference from
+/// the baseline, and the warnings its changes add.
+fn validate_plan(kind: Kind, path: &Path, json: bool) -> Result<()> {
+    use forceplan::experiment::plan::{Inputs, Plan};
+    let file = path.display().to_string();
+    let params = Params {
+        seed: None,
+        replications: None,
+        kpi: None,
+        horizon_days: None,
+        warm_up_days: None,
+    };
+    let plan = Plan::load(kind, &file, Inputs::from_disk(), params)?;
+    let base = match kind {
+        Kind::Sweep => {
+            let kpi_check = |k: &str| {
+                forceplan::metrics::Kpi::from_name(k)
+                    .is_none()
+                    .then(|| format!("unknown KPI \"{k}\""))
+            };
+            scenario::sweep::Sweep::load(&file, &mut Inputs::from_disk(), &[], &kpi_check)?
+                .base()
+                .clone()
+        }
+        _ => plan.variants[0].prepared.scenario.clone(),
+    };
+    let base_warnings = base.warnings();
+    for w in &base_warnings {
+        eprintln!("{file}: warning: base scenario: {}: {}", w.path, w.message);
+    }
+    let text = scenario::read_text(path)?;
+    let changes = scenario::study::option_changes(&text, &file);
+    let compared: Vec<_> = match kind {
+        Kind::Sweep => plan.variants.iter().collect(),
+        _ => plan.variants.iter().skip(1).collect(),
+    };
+    let mut entries = Vec::new();
+    for v in &compared {
+        let sc = &v.prepared.scenario;
+        let diff = sc.diff_from(&base);
+        let warnings: Vec<_> = sc
+            .warnings()
+            .into_iter()
+            .filter(|w| !base_warnings.iter().any(|b| b.message == w.message))
+            .collect();
+        for w in &warnings {
+            eprintln!(
+                "{file}: warning: {} \"{}\": {}: {}",
+                if kind == Kind::Sweep {
+                    "point"
+                } else {
+                    "option"
+                },
+                v.name,
+                w.path,
+                w.message
+            );
+        }
+        let written = changes
+            .iter()
+            .find(|(n, _)| n == &v.name)
+            .map(|(_, c)| c.clone())
+            .unwrap_or_default();
+        entries.push((v, diff, written, warnings));
+    }
+    let what = if kind == Kind::Sweep {
+        "sweep"
+    } else {
+        "study"
+    };
+    if json {
+        let items: Vec<serde_json::Value> = entries
+            .iter()
+            .map(|(v, diff, written, warnings)| {
+                let mut o = serde_json::json!({
+                    "name": v.name,
+                    "description": v.description,
+                    "difference": diff,
+                    "warnings": warnings.iter().map(|w| serde_json::json!({"path": w.path, "message": w.message})).collect::<Vec<_>>(),
+                });
+                if kind == Kind::Sweep {
+                    o["factors"] = plan
+                        .factors
+                        .iter()
+                        .zip(&v.factors)
+                        .map(|(f, x)| (f.name.clone(), serde_json::json!(x)))
+                        .collect::<serde_json::Map<_, _>>()
+                        .into();
+                } else {
+                    o["changes"] = serde_json::json!(written);
+                }
+                o
+            })
+            .collect();
+        let v = serde_json::json!({
+            "file": file,
+            "kind": what,
+            "valid": true,
+            "name": plan.name,
+            "baseline": plan.variants.first().filter(|_| kind != Kind::Sweep).map_or("baseline".to_string(), |b| b.name.clone()),
+            "base_scenario": base.name,
+            "units": base.total_units(),
+            "units_by_domain": { "air": base.units_by_domain()[0], "sea": base.units_by_domain()[1], "land": base.units_by_domain()[2] },
+            "base_warnings": base_warnings.iter().map(|w| serde_json::json!({"path": w.path, "message": w.message})).collect::<Vec<_>>(),
+            "factors": plan.factors.iter().map(|f| serde_json::json!({"name": f.name, "target": f.target, "min": f.min, "max": f.max})).collect::<Vec<_>>(),
+            "design": plan.design,
+            if kind == Kind::Sweep { "points" } else { "options" }: items,
+        });
+        outln!("{}", serde_json::to_string_pretty(&v)?);
+        return Ok(());
+    }
+    let u = base.units_by_domain();
+    outln!("{file} is valid: {what} \"{}\"", plan.name);
+    outln!(
+        "  base:         scenario \"{}\", {} contingents, {} units (air {}, sea {}, land {})",
+        base.name,
+        base.contingents.len(),
+        base.total_units(),
+        u[0],
+        u[1],
+        u[2]
+    );
+    if kind == Kind::Sweep {
+        outln!("  design:       {}, {} points", plan.design, entries.len());
+        for f in &plan.factors {
+            outln!(
+                "  factor:       {} = {} in [{}, {}]",
+                f.name,
+                f.target,
+                f.min,
+                f.max
+            );
+        }
+    } else {
+        outln!(
+            "  compared with \"{}\"",
+            plan.variants
+                .first()
+                .map_or("baseline", |b| b.name.as_str())
+        );
+    }
+    const SHOWN: usize = 20;
+    for (v, diff, written, _) in entries.iter().take(SHOWN) {
+        if kind == Kind::Sweep {
+            let values: Vec<String> = plan
+                .factors
+                .iter()
+                .zip(&v.factors)
+                .map(|(f, x)| format!("{} = {x}", f.name))
+                .collect();
+            outln!("  point {}: {}", v.name, values.join(", "));
+        } else {
+            outln!(
+                "  option \"{}\": {}",
+                v.name,
+                v.description
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            );
+            for c in written {
+                outln!("      change:  {c}");
+            }
+        }
+        let lines = diff.lines();
+        if lines.is_empty() {
+            outln!("      force:   as the baseline");
+        }
+        for l in lines {
+            outln!("      force:   {l}");
+        }
+    }
+    if entries.len() > SHOWN {
+        outln!(
+            "  … {} more (all of them with --json)",
+            entries.len() - SHOWN
+        );
+    }
+    Ok(())
+}
+
 fn validate(path: &Path, json: bool) -> Result<()> {
+    match scenario::study::file_kind(&scenario::read_text(path)?) {
+        scenario::study::FileKind::Study => return validate_plan(Kind::Compare, path, json),
+        scenario::study::FileKind::Sweep => return validate_plan(Kind::Sweep, path, json),
+        scenario::study::FileKind::Scenario => {}
+    }
     let sc = scenario::load(path)?;
     for w in sc.warnings() {
         eprintln!("{}: warning: {}: {}", path.display(), w.path, w.message);
@@ -416,18 +629,19 @@ fn experiment(
     kpi: Option<String>,
     trace: bool,
     precision: Option<(f64, u64)>,
-) -> Result<()> {
+) -> Result<Option<PathBuf>> {
     let stop = stop_on_signals();
     let source = match (&common.resume, file) {
         (Some(dir), None)
             if common.seed.is_none()
                 && common.replications.is_none()
+                && common.horizon_days.is_none()
                 && common.warm_up_days.is_none() =>
         {
             Source::Resume(dir.clone())
         }
         (Some(_), _) => {
-            return Err(forceplan::Error::Usage("--resume DIR takes everything from DIR: give no input file, --seed, --replications, --warm-up-days, --shard or --precision".into()).into());
+            return Err(forceplan::Error::Usage("--resume DIR takes everything from DIR: give no input file, --seed, --replications, --horizon-days, --warm-up-days, --shard or --precision".into()).into());
         }
         (None, Some(path)) => Source::File {
             path: path.to_path_buf(),
@@ -436,6 +650,7 @@ fn experiment(
                 replications: common.replications,
                 kpi,
                 warm_up_days: common.warm_up_days,
+                horizon_days: common.horizon_days,
             },
         },
         (None, None) => {
@@ -511,7 +726,83 @@ fn experiment(
                 print_finish(&f);
             }
             outln!("\nresults written to {}/", out.display());
+            return Ok(Some(out));
         }
+    }
+    Ok(None)
+}
+
+/// `compare --all-pairs`: every pair of options of the comparison in `dir`, from the
+/// replications each option wrote (paired by replication, Bonferroni over all pairs).
+fn print_all_pairs(dir: &Path) -> Result<()> {
+    use forceplan::experiment::compare::{all_pairs, pairwise};
+    use forceplan::metrics::{Kpi, Kpis, ReplicationResult};
+    let c: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("comparison.json"))?)?;
+    let kpi_name = c["kpi"].as_str().unwrap_or_default().to_string();
+    let k = Kpi::from_name(&kpi_name)
+        .ok_or_else(|| anyhow::anyhow!("comparison.json names no known KPI"))?;
+    let names: Vec<String> = c["options"]
+        .as_array()
+        .map(|o| {
+            o.iter()
+                .filter_map(|x| x["name"].as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut results = Vec::new();
+    for n in &names {
+        let text = std::fs::read_to_string(dir.join("options").join(n).join("replications.csv"))?;
+        let mut lines = text.lines();
+        let header: Vec<&str> = lines.next().unwrap_or_default().split(',').collect();
+        let col = header
+            .iter()
+            .position(|h| *h == kpi_name)
+            .ok_or_else(|| anyhow::anyhow!("replications.csv of {n} has no column {kpi_name}"))?;
+        let rows = lines
+            .map(|l| {
+                let f: Vec<&str> = l.split(',').collect();
+                let mut kpis = Kpis {
+                    values: [f64::NAN; forceplan::metrics::KPI_COUNT],
+                };
+                kpis.values[k as usize] =
+                    f.get(col).and_then(|x| x.parse().ok()).unwrap_or(f64::NAN);
+                ReplicationResult {
+                    replication: f.first().and_then(|x| x.parse().ok()).unwrap_or(0),
+                    events: 0,
+                    kpis,
+                    by_domain: [kpis; 3],
+                    by_nation: Vec::new(),
+                    by_sector: Vec::new(),
+                    response_hist: [Vec::new(), Vec::new(), Vec::new()],
+                }
+            })
+            .collect::<Vec<_>>();
+        results.push(rows);
+    }
+    let pairs = all_pairs(names.len());
+    let diffs = pairwise(&results, &pairs, k);
+    outln!(
+        "\nall {} pairs, {kpi_name}: paired differences (b − a) with {:.1}% intervals (Bonferroni over all pairs keeps 95% family-wise):",
+        pairs.len(),
+        100.0 * (1.0 - forceplan::experiment::compare::ALPHA / pairs.len().max(1) as f64)
+    );
+    outln!(
+        "{:<28} {:<28} {:>26}  verdict for b",
+        "a",
+        "b",
+        "b - a [CI]"
+    );
+    for (&(a, b), d) in pairs.iter().zip(&diffs) {
+        outln!(
+            "{:<28} {:<28} {:>+9.3} [{:+.3}, {:+.3}]  {}",
+            names[a],
+            names[b],
+            d.mean,
+            d.ci_low,
+            d.ci_high,
+            d.verdict.key()
+        );
     }
     Ok(())
 }

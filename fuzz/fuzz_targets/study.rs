@@ -22,6 +22,7 @@ fuzz_target!(|data: &[u8]| {
         replications: None,
         kpi: None,
         warm_up_days: None,
+        horizon_days: None,
     };
     let result = Plan::load(Kind::Compare, "fuzz/study.ron", inputs, params);
     if verbose() {

@@ -25,6 +25,7 @@ fuzz_target!(|data: &[u8]| {
         replications: None,
         kpi: None,
         warm_up_days: None,
+        horizon_days: None,
     };
     let result = Plan::load(Kind::Sweep, "fuzz/sweep.ron", inputs, params);
     if verbose() {

@@ -207,6 +207,28 @@ pub fn half_widths(results: &[Vec<ReplicationResult>], k: usize) -> Vec<f64> {
         .collect()
 }
 
+/// Every pair `(a, b)`, `a < b`, of `n` options: what `compare --all-pairs` compares.
+pub fn all_pairs(n: usize) -> Vec<(usize, usize)> {
+    (0..n)
+        .flat_map(|a| (a + 1..n).map(move |b| (a, b)))
+        .collect()
+}
+
+/// The paired difference `b − a` of KPI `k` for each pair `(a, b)` of `results` (one list
+/// per option, sorted by replication), with Bonferroni-corrected intervals over all the
+/// pairs, so that every verdict holds together at 1 − [`ALPHA`].
+pub fn pairwise(
+    results: &[Vec<ReplicationResult>],
+    pairs: &[(usize, usize)],
+    k: Kpi,
+) -> Vec<Difference> {
+    let confidence = 1.0 - ALPHA / pairs.len().max(1) as f64;
+    pairs
+        .iter()
+        .map(|&(a, b)| paired(&results[b], &results[a], k, confidence))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -90,6 +90,8 @@ pub struct Params {
     pub kpi: Option<String>,
     /// Warm-up override \[days\] (`--warm-up-days`): KPIs of every variant start there.
     pub warm_up_days: Option<f64>,
+    /// Horizon override \[days\] (`--horizon-days`): every variant runs this long.
+    pub horizon_days: Option<f64>,
 }
 
 /// A validated experiment.
@@ -139,6 +141,9 @@ impl Plan {
             )
             .as_bytes(),
         );
+        if let Some(days) = self.params.horizon_days {
+            bytes.extend_from_slice(format!("\0horizon_days={days}").as_bytes());
+        }
         if let Some(days) = self.params.warm_up_days {
             bytes.extend_from_slice(format!("\0warm_up_days={days}").as_bytes());
         }
@@ -184,6 +189,7 @@ fn overrides(params: &Params) -> Vec<RawChange> {
         .seed
         .map(RawChange::SetSeed)
         .into_iter()
+        .chain(params.horizon_days.map(RawChange::SetHorizonDays))
         .chain(params.warm_up_days.map(RawChange::SetWarmUpDays))
         .collect()
 }
@@ -220,6 +226,7 @@ fn load_study(file: &str, mut inputs: Inputs, params: Params) -> Result<Plan> {
     let default_reps = u64::from(study.replications().unwrap_or(study.base().replications));
     let (replications, kpi) = check_params(&params, default_reps, study.kpi())?;
     let (name, description) = (study.name().to_string(), study.description().to_string());
+    let named_baseline = study.baseline_option().map(str::to_string);
     let (base, options) = study.into_scenarios();
     let seed = base.seed;
     let mut variants = vec![Variant {
@@ -236,6 +243,14 @@ fn load_study(file: &str, mut inputs: Inputs, params: Params) -> Result<Plan> {
             prepared: Prepared::new(sc),
             factors: vec![],
         });
+    }
+    // A named baseline (issue 12) goes first, the base scenario as written after it.
+    if let Some(b) = named_baseline
+        && let Some(i) = variants.iter().position(|v| v.name == b)
+    {
+        let chosen = variants.remove(i);
+        variants[0].name = crate::scenario::study::BASE_SCENARIO.into();
+        variants.insert(0, chosen);
     }
     Ok(Plan {
         kind: Kind::Compare,

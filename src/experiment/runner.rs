@@ -318,6 +318,7 @@ mod tests {
             replications: Some(replications),
             kpi: None,
             warm_up_days: None,
+            horizon_days: None,
         };
         Plan::load(kind, file, Inputs::from_disk(), params).expect("test inputs load")
     }

@@ -207,6 +207,9 @@ pub struct ParamsEntry {
     /// Warm-up override \[days\] (absent when not given).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warm_up_days: Option<f64>,
+    /// Horizon override \[days\] (absent when not given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub horizon_days: Option<f64>,
 }
 
 /// `partial.json` of a shard, and the manifest of a checkpoint (with `trace` and no items).
@@ -269,6 +272,7 @@ impl PartialFile {
                 replications: plan.params.replications,
                 kpi: plan.params.kpi.clone(),
                 warm_up_days: plan.params.warm_up_days,
+                horizon_days: plan.params.horizon_days,
             },
             inputs: plan
                 .inputs
@@ -396,6 +400,7 @@ pub fn from_file(source: &str, file: PartialFile) -> Result<Partial> {
             replications: file.params.replications,
             kpi: file.params.kpi,
             warm_up_days: file.params.warm_up_days,
+            horizon_days: file.params.horizon_days,
         },
         inputs: file.inputs,
         events: file.events,

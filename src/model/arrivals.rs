@@ -48,6 +48,9 @@ impl Arrivals {
             }
         }
         let max_profile = sector.profile.iter().copied().fold(0.0, f64::max);
+        // Timed escalation windows (issue 12): the thinning bound covers the largest product
+        // of the windows open at once.
+        peak *= peak_window_product(sector);
         Arrivals {
             rng: streams.stream("violations", &sector.id),
             t_secs: 0.0,
@@ -77,12 +80,35 @@ impl Arrivals {
                 .take_while(|b| b.0 <= self.t_secs)
                 .any(|b| b.1 >= self.t_secs);
             let hour = ((self.t_secs / HOUR.0 as f64) as u64 % 24) as usize;
-            let rate = base * sector.profile[hour] * if in_burst { mult } else { 1.0 };
+            let rate = base
+                * sector.profile[hour]
+                * if in_burst { mult } else { 1.0 }
+                * window_factor(sector, self.t_secs);
             if self.rng.random::<f64>() * self.max_rate_per_s < rate {
                 return Some(SimTime(self.t_secs.round() as u64));
             }
         }
     }
+}
+
+/// The product of the multipliers of `sector`'s timed windows open at `t_secs` (1 if none).
+fn window_factor(sector: &Sector, t_secs: f64) -> f64 {
+    sector
+        .rate_windows
+        .iter()
+        .filter(|w| w.from.secs() as f64 <= t_secs && t_secs < w.until.secs() as f64)
+        .map(|w| w.multiplier)
+        .product()
+}
+
+/// The largest [`window_factor`] over time, at least 1: the product is piecewise constant
+/// and changes only where a window opens or closes.
+fn peak_window_product(sector: &Sector) -> f64 {
+    sector
+        .rate_windows
+        .iter()
+        .map(|w| window_factor(sector, w.from.secs() as f64))
+        .fold(1.0, f64::max)
 }
 
 impl<O: Observer> Sim<'_, O> {
@@ -212,6 +238,53 @@ mod tests {
             }
             assert!(checked > 0, "{path} has a sector without escalation");
         }
+    }
+
+    /// Issue 12: a window at five times the rate for a week gives about five times the
+    /// arrivals in that week.
+    #[test]
+    fn a_rate_window_multiplies_arrivals_while_open() {
+        use crate::scenario::change::RawChange;
+        let text = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/tutorial.ron"),
+        )
+        .unwrap();
+        let window: RawChange = crate::scenario::parse_ron(
+            "Escalate(sectors: Sectors([\"odesa-approaches\"]), from: Days(7), until: Days(14), rate_multiplier: 5)",
+            "c.ron",
+        )
+        .unwrap();
+        let sc = crate::scenario::Source::parse(&text, "t.ron")
+            .unwrap()
+            .changed(&[window])
+            .unwrap()
+            .validate()
+            .unwrap();
+        let s = sc
+            .sectors
+            .iter()
+            .position(|x| x.id == "odesa-approaches")
+            .unwrap();
+        assert_eq!(sc.sectors[s].rate_windows.len(), 1);
+        let horizon = sc.horizon.secs() as f64;
+        let (mut inside, mut before) = (0.0, 0.0);
+        let reps = 40;
+        for rep in 0..reps {
+            let mut a = Arrivals::new(&sc, s, &Streams::new(sc.seed, rep));
+            while let Some(t) = a.next(&sc.sectors[s], horizon) {
+                let day = t.secs() / DAY.0;
+                if (7..14).contains(&day) {
+                    inside += 1.0;
+                } else if day < 7 {
+                    before += 1.0;
+                }
+            }
+        }
+        let ratio = inside / before;
+        assert!((4.5..5.5).contains(&ratio), "week 2 / week 1 = {ratio}");
+        // The expected count includes the window: 30 days + 4 extra weeks' days of rate.
+        let expected = sc.sectors[s].expected_over(sc.horizon);
+        assert!((expected - sc.sectors[s].expected_per_day() * (30.0 + 28.0)).abs() < 1e-6);
     }
 
     #[test]

@@ -84,7 +84,7 @@ impl<O: Observer> Sim<'_, O> {
         };
         for &f in &self.p.fixed_by_sector[s] {
             let fs = &sc.fixed_sensors[f as usize];
-            if fs.pos.distance_km(pos) > fs.range_km {
+            if self.fixed_sensor_out(f as usize, now) || fs.pos.distance_km(pos) > fs.range_km {
                 continue;
             }
             let mut rng = KeyedRng::new(seed, self.p.fixed_keys[f as usize]);
@@ -193,7 +193,9 @@ impl<O: Observer> Sim<'_, O> {
             delay: sat.processing,
             sensor: SensorRef::Satellite(si as u32),
         };
-        self.sweep(world, sched, s, look);
+        if !self.satellite_out(si, now) {
+            self.sweep(world, sched, s, look); // not during an outage (timed events)
+        }
         if now + sat.revisit <= self.horizon {
             sched.after(sat.revisit, Ev::SatPass(track));
         }

@@ -30,6 +30,8 @@ struct StationKey {
     endurance_h_bits: u64,
     /// Capabilities (bit set).
     capabilities: u8,
+    /// 1 + the contingent's index if it has timed availability (its own station), else 0.
+    timed: usize,
 }
 
 /// A station in a pair's candidate list.
@@ -110,6 +112,11 @@ impl DispatchIndex {
                 speed_kmh_bits: speed.to_bits(),
                 endurance_h_bits: endurance.to_bits(),
                 capabilities: c.capabilities.0,
+                timed: if sc.availability.contingent_has_events(ci) {
+                    ci + 1
+                } else {
+                    0
+                },
             };
             let st = *key_to_station.entry(key).or_insert_with(|| {
                 station_contingents.push(Vec::new());

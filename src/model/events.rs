@@ -35,6 +35,8 @@ pub enum Ev {
     DroneOffStation(Entity),
     /// A drone lands.
     DroneHome(Entity),
+    /// A contingent comes (back) into service (timed events).
+    InService(u32),
     /// The hourly timeline sample.
     Sample,
 }

@@ -21,10 +21,15 @@ impl<O: Observer> Handler for Sim<'_, O> {
             Ev::Home(unit) => self.home(world, sched, unit),
             Ev::Ready(unit) => self.ready(world, sched, unit),
             Ev::SatPass(track) => self.satellite_pass(world, sched, track),
-            Ev::DroneLaunch(d) => Self::drone_launch(world, sched, d),
+            Ev::DroneLaunch(d) => {
+                if !self.hold_grounded_launch(world, sched, d) {
+                    Self::drone_launch(world, sched, d)
+                }
+            }
             Ev::DroneOnStation(d) => self.drone_on_station(world, sched, d),
             Ev::DroneOffStation(d) => self.drone_off_station(world, sched, d),
             Ev::DroneHome(d) => self.drone_home(world, sched, d),
+            Ev::InService(c) => self.in_service(world, sched, c as usize),
             Ev::Sample => self.sample(world, sched),
         }
     }

@@ -20,6 +20,7 @@
 //! `metrics::replicate` runs a replication with the KPI collector.
 
 mod arrivals;
+mod availability;
 pub mod components;
 mod detection;
 pub mod dispatch;
@@ -73,6 +74,8 @@ pub struct Prepared {
     k_turnaround: u64,
     /// Contingent of each responder unit, by global unit number.
     unit_contingent: Vec<u32>,
+    /// Stations whose contingent has timed availability (issue 12).
+    outages: availability::Outages,
 }
 
 impl Prepared {
@@ -103,8 +106,10 @@ impl Prepared {
                 isr.sectors.iter().for_each(|&s| watched[s] = true);
             }
         }
+        let dispatch = DispatchIndex::new(sc);
         Prepared {
-            dispatch: DispatchIndex::new(sc),
+            outages: availability::Outages::new(sc, &dispatch),
+            dispatch,
             fixed_by_sector,
             watched,
             fixed_keys: sc
@@ -241,6 +246,7 @@ impl<'a, O: Observer> Sim<'a, O> {
         self.spawn_drones(world, sched);
         self.spawn_satellite_tracks(world, sched, streams);
         self.schedule_first_arrivals(sched);
+        self.schedule_service_starts(sched); // timed events (availability)
         self.schedule_sampling(sched);
     }
 

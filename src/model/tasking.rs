@@ -79,11 +79,10 @@ impl<O: Observer> Sim<'_, O> {
         };
         let lead = self.sc.sectors[s].lead_nation;
         let avail = &self.station_available;
-        match self
-            .p
-            .dispatch
-            .choose(pair, pos, lead, |st| avail[st as usize] > 0)
-        {
+        let now = sched.now();
+        match self.p.dispatch.choose(pair, pos, lead, |st| {
+            avail[st as usize] > 0 && self.station_in_service(st, now) // timed events
+        }) {
             Some(choice) => {
                 let c = self
                     .p
@@ -242,14 +241,20 @@ impl<O: Observer> Sim<'_, O> {
 
     /// A unit becomes available: it takes the most urgent waiting violation it may answer
     /// and reach, or joins its contingent's pool.
-    fn make_available(&mut self, world: &mut World, sched: &mut Scheduler<Ev>, unit: Entity) {
+    pub(super) fn make_available(
+        &mut self,
+        world: &mut World,
+        sched: &mut Scheduler<Ev>,
+        unit: Entity,
+    ) {
         let c = world.get::<Unit>(unit).expect("unit exists").contingent as usize;
         let station = self
             .p
             .dispatch
             .station_of(c)
             .expect("responder units have a station");
-        if !self.queues.is_empty() {
+        let idle = self.unit_out_of_service(world, unit, sched.now()); // timed events
+        if !idle && !self.queues.is_empty() {
             let is_waiting = |e: Entity| {
                 world
                     .get::<Violation>(e)

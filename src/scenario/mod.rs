@@ -6,20 +6,23 @@
 //! ids are resolved to indices. The engine only ever sees a [`Scenario`].
 
 pub mod change;
+pub mod diff;
 pub mod inputs;
 mod load;
 pub mod problems;
 pub mod raw;
+pub mod select;
 pub mod span;
 pub mod study;
 pub mod sweep;
+pub mod timed;
 pub mod validate;
 pub mod vocab;
 pub mod warnings;
 
 use crate::dist::Dist;
 use crate::geo::{Geometry, LatLon};
-use crate::time::SimDuration;
+use crate::time::{SimDuration, SimTime};
 
 pub use load::{MAX_INPUT_BYTES, Source, from_str, load, parse_ron, read_text};
 pub use problems::Problems;
@@ -105,6 +108,17 @@ pub struct Base {
     pub kind: BaseKind,
 }
 
+/// A timed change of a sector's violation rate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RateWindow {
+    /// Opens at [s since start].
+    pub from: SimTime,
+    /// Closes at (exclusive) [s since start].
+    pub until: SimTime,
+    /// Rate multiplier while open (> 0).
+    pub multiplier: f64,
+}
+
 /// Escalation bursts of a sector.
 #[readonly::make]
 #[derive(Debug, Clone)]
@@ -135,6 +149,9 @@ pub struct Sector {
     pub profile: [f64; 24],
     /// Escalation bursts.
     pub escalation: Option<Escalation>,
+    /// Timed escalation windows (from the scenario's events and study changes), sorted by `from`;
+    /// while a window is open the sector's rate is multiplied by its `multiplier`.
+    pub rate_windows: Vec<RateWindow>,
     /// Violation types with their cumulative probability, for sampling.
     pub mix: Vec<(usize, f64)>,
     /// Lead nation (index into [`Scenario::nations`]).
@@ -161,6 +178,30 @@ impl Sector {
             .as_ref()
             .map_or(0.0, |e| (e.multiplier - 1.0) * e.active_share());
         self.rate_per_day * (1.0 + boost)
+    }
+
+    /// Expected violations over `[0, horizon)`, escalation bursts and timed windows included:
+    /// each window adds `(multiplier − 1)` times the rate over its part of the horizon.
+    pub fn expected_over(&self, horizon: SimDuration) -> f64 {
+        let days = horizon.secs() as f64 / DAY_S;
+        let end = SimTime::ZERO + horizon;
+        let extra_days: f64 = self
+            .rate_windows
+            .iter()
+            .map(|w| {
+                let open = w.until.min(end).since(w.from).secs() as f64 / DAY_S;
+                (w.multiplier - 1.0) * open
+            })
+            .sum();
+        self.expected_per_day() * (days + extra_days).max(0.0)
+    }
+
+    /// The largest timed-window multiplier (1 without windows, never below 1).
+    pub fn peak_window(&self) -> f64 {
+        self.rate_windows
+            .iter()
+            .map(|w| w.multiplier)
+            .fold(1.0, f64::max)
     }
 
     /// Probability that a violation of this sector is of type `t`.
@@ -361,6 +402,8 @@ pub struct Scenario {
     pub contingents: Vec<Contingent>,
     /// Command chain.
     pub command: Command,
+    /// What is out of service when (timed events).
+    pub availability: timed::Availability,
     /// FNV-1a hash of the scenario text, to tie results to their input.
     pub source_hash: u64,
 }
@@ -371,9 +414,19 @@ impl Scenario {
         self.horizon.secs() as f64 / DAY_S
     }
 
-    /// Expected violations per day over all sectors, escalation included.
+    /// Expected violations per day over all sectors, escalation included (timed escalation
+    /// windows averaged over the horizon).
     pub fn violations_per_day(&self) -> f64 {
-        self.sectors.iter().map(Sector::expected_per_day).sum()
+        let base: f64 = self.sectors.iter().map(Sector::expected_per_day).sum();
+        let days = self.horizon_days();
+        if days <= 0.0 || self.sectors.iter().all(|s| s.rate_windows.is_empty()) {
+            return base;
+        }
+        self.sectors
+            .iter()
+            .map(|s| s.expected_over(self.horizon))
+            .sum::<f64>()
+            / days
     }
 
     /// Units per domain, in [`Domain::ALL`] order.

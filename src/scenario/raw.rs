@@ -407,4 +407,7 @@ pub struct RawScenario {
     pub contingents: Vec<RawContingent>,
     /// Command chain.
     pub command: RawCommand,
+    /// Timed events: escalation windows, deployments and withdrawals, outages.
+    #[serde(default)]
+    pub events: Vec<super::timed::RawEvent>,
 }

@@ -198,11 +198,11 @@ impl Sweep {
                     ),
                 );
             }
-            if f.target.is_integer() && f.min < 0.0 {
+            if f.target.is_non_negative() && f.min < 0.0 {
                 pr.add(
                     format!("factors[{i}].min"),
                     format!(
-                        "{:?} sets a number of units, which cannot be negative; expected min ≥ 0, got {}",
+                        "{:?} sets a number of units or a factor, which cannot be negative; expected min ≥ 0, got {}",
                         f.target, f.min
                     ),
                 );

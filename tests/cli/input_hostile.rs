@@ -94,6 +94,7 @@ fn negative_units_level_in_a_sweep_is_refused_where_written() {
         replications: None,
         kpi: None,
         warm_up_days: None,
+        horizon_days: None,
     };
     let err = Plan::load(
         Kind::Sweep,

@@ -21,6 +21,8 @@
 //! - [`validation_suite`]: `validate-model` and the committed `VALIDATION.md`;
 //! - [`plots`]: plot files are valid PNG/SVG and draw what the results hold;
 //! - [`report`]: `report.html` is self-contained and loads in headless Chromium;
+//! - [`language`]: the planning language of issue 12 (selectors, timed events,
+//!   `--horizon-days`, `validate` on studies and sweeps, named baselines, the study tutorial);
 //! - [`results_integrity`]: shard partials and checkpoints are checked (checksums, items bit
 //!   for bit, items outside the plan) before a merge or a resume uses them.
 
@@ -32,6 +34,7 @@ mod determinism;
 mod hostile;
 mod input_hostile;
 mod interrupt;
+mod language;
 mod layers;
 mod plots;
 mod properties;

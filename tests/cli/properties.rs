@@ -246,6 +246,7 @@ fn build(s: &Small) -> RawScenario {
             route_factor_land: 1.3,
             route_factor_sea: 1.15,
         },
+        events: Vec::new(),
     }
 }
 

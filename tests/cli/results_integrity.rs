@@ -83,6 +83,7 @@ fn checkpoint_of_a_two_replication_run(out: &Path) -> (Checkpoint, ItemResult) {
             replications: Some(2),
             kpi: None,
             warm_up_days: None,
+            horizon_days: None,
         },
     )
     .unwrap();
@@ -169,6 +170,7 @@ fn a_stopped_precision_run_resumes_to_the_same_comparison() {
             replications: Some(2),
             kpi: None,
             warm_up_days: None,
+            horizon_days: None,
         },
     };
     let whole = dir.path().join("whole");

@@ -184,6 +184,7 @@ fn paired_differences_beat_unpaired_ones_and_violations_are_common() {
             replications: None,
             kpi: None,
             warm_up_days: None,
+            horizon_days: None,
         },
     )
     .unwrap();
@@ -495,6 +496,7 @@ fn shipped_studies_and_sweeps_validate() {
                 replications: None,
                 kpi: None,
                 warm_up_days: None,
+                horizon_days: None,
             },
         );
         let plan = plan.unwrap_or_else(|e| panic!("{f}: {e}"));

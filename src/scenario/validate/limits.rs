@@ -49,7 +49,12 @@ pub(super) fn check(
         );
     }
     let per_day: f64 = sectors.iter().map(Sector::expected_per_day).sum();
-    let per_replication = per_day * horizon_days;
+    let horizon = SimDuration::from_secs_f64(horizon_days * DAY_S);
+    let per_replication = if sectors.iter().all(|s| s.rate_windows.is_empty()) {
+        per_day * horizon_days
+    } else {
+        sectors.iter().map(|s| s.expected_over(horizon)).sum()
+    };
     if per_replication > MAX_VIOLATIONS_PER_REPLICATION {
         cx.add("sectors", format!("{per_replication:.3e} violations expected per replication ({per_day:.3e}/day over {horizon_days} days) exceed the limit of {MAX_VIOLATIONS_PER_REPLICATION:.0e}: lower the rates or the horizon"));
     }
@@ -75,7 +80,7 @@ fn open_at_once(horizon_days: f64, sectors: &[Sector], types: &[ViolationType]) 
     sectors
         .iter()
         .map(|s| {
-            let per_s = s.expected_per_day() / DAY_S;
+            let per_s = s.expected_per_day() * s.peak_window() / DAY_S;
             let (observable_s, needing) =
                 types
                     .iter()
@@ -90,7 +95,13 @@ fn open_at_once(horizon_days: f64, sectors: &[Sector], types: &[ViolationType]) 
             per_s * (observable_s + needing * horizon_s)
         })
         .sum::<f64>()
-        .min(sectors.iter().map(Sector::expected_per_day).sum::<f64>() * horizon_days)
+        .min(
+            sectors
+                .iter()
+                .map(|s| s.expected_per_day() * s.peak_window())
+                .sum::<f64>()
+                * horizon_days,
+        )
 }
 
 #[cfg(test)]

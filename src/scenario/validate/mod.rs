@@ -5,12 +5,14 @@
 //! `limits` (what a replication may cost).
 
 mod command;
+mod events;
 mod force;
 mod limits;
 mod sectors;
 mod sensors;
 mod values;
 
+pub use events::MAX_WINDOW_MULTIPLIER;
 pub use sectors::MAX_POLYGON_VERTICES;
 
 use super::problems::Problems;
@@ -191,7 +193,7 @@ fn build(raw: &RawScenario, cx: &mut Problems, text: &str) -> Scenario {
     let nations = force::nations(cx, raw, &type_ids, &sector_ids);
     let bases = force::bases(cx, raw);
     let types = sectors::violation_types(cx, raw);
-    let sectors: Vec<Sector> = raw
+    let mut sectors: Vec<Sector> = raw
         .sectors
         .iter()
         .enumerate()
@@ -200,6 +202,7 @@ fn build(raw: &RawScenario, cx: &mut Problems, text: &str) -> Scenario {
     let (satellites, fixed_sensors) =
         sensors::sensors(cx, raw, horizon_days, &nation_ids, &sector_ids);
     let command = command::command(cx, &raw.command);
+    let availability = events::events(cx, raw, &mut sectors);
     let contingents: Vec<Contingent> = raw
         .contingents
         .iter()
@@ -235,6 +238,7 @@ fn build(raw: &RawScenario, cx: &mut Problems, text: &str) -> Scenario {
         fixed_sensors,
         contingents,
         command,
+        availability,
         source_hash: fnv1a(text.as_bytes()),
     }
 }

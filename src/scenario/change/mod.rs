@@ -2,9 +2,18 @@
 //!
 //! Changes edit the [`RawScenario`] (ids, not indices), so the result is validated like any
 //! scenario file. A change that names something that does not exist is refused with the
-//! known ids, and the path of the offending field within the change.
+//! known ids, and the path of the offending field within the change. Changes to one
+//! contingent, nation or sensor by id are here; changes to a selection of the force
+//! (selectors, relative forms) in `whole`, timed events in `events`.
+
+mod events;
+mod factor;
+mod whole;
+
+pub use factor::RawFactorTarget;
 
 use super::raw::*;
+use super::select::{RawContingents, RawNations, RawSensors};
 use serde::Deserialize;
 
 /// One change to a scenario.
@@ -95,6 +104,131 @@ pub enum RawChange {
     SetDispatch(DispatchPolicy),
     /// Change the HQ processing delay.
     SetHqProcessing(RawDist),
+    /// Units of every selected contingent: exactly one of `set`, `add` (may be negative)
+    /// or `times` (rounded): `Units(of: Contingents(kind: [IsrDrone]), add: 1)`.
+    Units {
+        /// Which contingents.
+        of: RawContingents,
+        /// New number of units.
+        #[serde(default)]
+        set: Option<u32>,
+        /// Units added (negative: removed; the result must not be below 0).
+        #[serde(default)]
+        add: Option<i64>,
+        /// Factor on the units (≥ 0), rounded to the nearest whole number.
+        #[serde(default)]
+        times: Option<f64>,
+    },
+    /// Notice to move of every selected contingent: `set` a new one, or multiply every
+    /// duration of it by `times` (0: none).
+    NoticeToMove {
+        /// Which contingents.
+        of: RawContingents,
+        /// New notice to move.
+        #[serde(default)]
+        set: Option<RawDist>,
+        /// Factor on the notice (≥ 0).
+        #[serde(default)]
+        times: Option<f64>,
+    },
+    /// Transit speed \[km/h\] of every selected contingent: one of `set`, `add`, `times`.
+    Speed {
+        /// Which contingents.
+        of: RawContingents,
+        /// New speed \[km/h\].
+        #[serde(default)]
+        set: Option<f64>,
+        /// Added speed \[km/h\].
+        #[serde(default)]
+        add: Option<f64>,
+        /// Factor on the speed.
+        #[serde(default)]
+        times: Option<f64>,
+    },
+    /// Station every selected contingent at base `to`.
+    Move {
+        /// Which contingents.
+        of: RawContingents,
+        /// Base id.
+        to: String,
+    },
+    /// Remove every selected contingent.
+    Remove(RawContingents),
+    /// Approval delay of every selected nation: `set` a new one, or multiply it by `times`
+    /// (0: pre-delegated, no delay): `ApprovalDelay(of: Nations(), times: 0)`.
+    ApprovalDelay {
+        /// Which nations.
+        of: RawNations,
+        /// New delay.
+        #[serde(default)]
+        set: Option<RawDist>,
+        /// Factor on the delay (≥ 0).
+        #[serde(default)]
+        times: Option<f64>,
+    },
+    /// Drop every caveat of every selected nation: `DropCaveats(Nations())`.
+    DropCaveats(RawNations),
+    /// Add a caveat to every selected nation.
+    AddCaveats {
+        /// Which nations.
+        of: RawNations,
+        /// The caveat.
+        caveat: RawCaveat,
+    },
+    /// Detection probability of every selected sensor: `set` or `times` (capped at 1).
+    DetectionProbability {
+        /// Which sensors.
+        of: RawSensors,
+        /// New probability.
+        #[serde(default)]
+        set: Option<f64>,
+        /// Factor on the probability (the result must be a probability).
+        #[serde(default)]
+        times: Option<f64>,
+    },
+    /// Timed event: an escalation window, as in a scenario's `events`.
+    Escalate {
+        /// Which sectors (`All` or `Sectors([...])`).
+        sectors: RawCoverage,
+        /// Opens at (since the start).
+        from: RawDuration,
+        /// Closes at.
+        until: RawDuration,
+        /// Factor on the rate while open.
+        rate_multiplier: f64,
+    },
+    /// Timed event: contingents withdrawn on a date.
+    Withdraw {
+        /// Which contingents.
+        contingents: RawContingents,
+        /// When.
+        on: RawDuration,
+    },
+    /// Timed event: contingents deployed on a date (not available before).
+    Deploy {
+        /// Which contingents.
+        contingents: RawContingents,
+        /// When.
+        on: RawDuration,
+    },
+    /// Timed event: sensors out of service.
+    Outage {
+        /// Which sensors.
+        sensors: RawSensors,
+        /// From.
+        from: RawDuration,
+        /// Until.
+        until: RawDuration,
+    },
+    /// Timed event: drones grounded.
+    Ground {
+        /// Which drone fleets.
+        drones: RawContingents,
+        /// From.
+        from: RawDuration,
+        /// Until.
+        until: RawDuration,
+    },
     /// Set the master seed (`--seed`). Not accepted in study files: options share the
     /// base's seed, so that they are compared on common random numbers.
     #[serde(skip_deserializing)]
@@ -120,18 +254,14 @@ pub enum RawChange {
 /// A refused change: the field of the change at fault and why.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChangeError {
-    /// Field within the change (`contingent`, `to`, ...), empty for the change as a whole.
-    pub field: &'static str,
+    /// Field within the change (`contingent`, `to`, `of.nation[1]`, ...), empty for the
+    /// change as a whole.
+    pub field: String,
     /// What is wrong and what was expected.
     pub message: String,
 }
 
-fn unknown(
-    field: &'static str,
-    what: &str,
-    id: &str,
-    known: impl Iterator<Item = String>,
-) -> ChangeError {
+fn unknown(field: &str, what: &str, id: &str, known: impl Iterator<Item = String>) -> ChangeError {
     let mut ids: Vec<String> = known.map(|k| format!("\"{k}\"")).collect();
     let more = ids.len().saturating_sub(25);
     ids.truncate(25);
@@ -139,7 +269,7 @@ fn unknown(
         ids.push(format!("… ({more} more)"));
     }
     ChangeError {
-        field,
+        field: field.to_string(),
         message: format!(
             "unknown {what} \"{id}\"; expected one of: {}",
             ids.join(", ")
@@ -223,7 +353,7 @@ impl RawChange {
             RawChange::AddContingent(c) => {
                 if raw.contingents.iter().any(|x| x.id == c.id) {
                     return Err(ChangeError {
-                        field: "id",
+                        field: "id".into(),
                         message: format!(
                             "a contingent \"{}\" exists already; ids must be unique",
                             c.id
@@ -253,7 +383,7 @@ impl RawChange {
                 nat.caveats.retain(|c| c != caveat);
                 if nat.caveats.len() == before {
                     return Err(ChangeError {
-                        field: "caveat",
+                        field: "caveat".into(),
                         message: format!(
                             "nation \"{n}\" has no caveat {caveat:?}; its caveats are {:?}",
                             nat.caveats
@@ -262,7 +392,10 @@ impl RawChange {
                 }
             }
             RawChange::DropAllCaveats(n) => nation(raw, n)
-                .map_err(|e| ChangeError { field: "", ..e })?
+                .map_err(|e| ChangeError {
+                    field: String::new(),
+                    ..e
+                })?
                 .caveats
                 .clear(),
             RawChange::SetApprovalDelay { nation: n, delay } => {
@@ -272,7 +405,7 @@ impl RawChange {
                 RawSensor::Satellite { revisit: r, .. } => *r = *revisit,
                 _ => {
                     return Err(ChangeError {
-                        field: "sensor",
+                        field: "sensor".into(),
                         message: format!(
                             "sensor \"{s}\" is not a satellite; only satellites have a revisit interval"
                         ),
@@ -299,7 +432,7 @@ impl RawChange {
             RawChange::AddSensor(s) => {
                 if raw.sensors.iter().any(|x| sensor_id(x) == sensor_id(s)) {
                     return Err(ChangeError {
-                        field: "",
+                        field: String::new(),
                         message: format!(
                             "a sensor \"{}\" exists already; ids must be unique",
                             sensor_id(s)
@@ -309,13 +442,16 @@ impl RawChange {
                 raw.sensors.push(s.clone());
             }
             RawChange::RemoveSensor(s) => {
-                sensor(raw, s).map_err(|e| ChangeError { field: "", ..e })?;
+                sensor(raw, s).map_err(|e| ChangeError {
+                    field: String::new(),
+                    ..e
+                })?;
                 raw.sensors.retain(|x| sensor_id(x) != s);
             }
             RawChange::ScaleRate { sectors, factor } => {
                 if !(factor.is_finite() && *factor >= 0.0) {
                     return Err(ChangeError {
-                        field: "factor",
+                        field: "factor".into(),
                         message: format!("expected a factor ≥ 0, got {factor}"),
                     });
                 }
@@ -341,6 +477,20 @@ impl RawChange {
                     }
                 }
             }
+            RawChange::Units { .. }
+            | RawChange::NoticeToMove { .. }
+            | RawChange::Speed { .. }
+            | RawChange::Move { .. }
+            | RawChange::Remove(_)
+            | RawChange::ApprovalDelay { .. }
+            | RawChange::DropCaveats(_)
+            | RawChange::AddCaveats { .. }
+            | RawChange::DetectionProbability { .. } => whole::apply(self, raw)?,
+            RawChange::Escalate { .. }
+            | RawChange::Withdraw { .. }
+            | RawChange::Deploy { .. }
+            | RawChange::Outage { .. }
+            | RawChange::Ground { .. } => events::apply(self, raw)?,
             RawChange::SetDispatch(p) => raw.command.dispatch = *p,
             RawChange::SetHqProcessing(d) => raw.command.hq_processing = d.clone(),
             RawChange::SetSeed(seed) => raw.seed = *seed,
@@ -362,66 +512,5 @@ impl RawChange {
             },
         }
         Ok(())
-    }
-}
-
-/// A numeric field of a scenario that a sweep varies.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub enum RawFactorTarget {
-    /// Units of a contingent (rounded to a whole number).
-    Units(String),
-    /// Speed of a contingent \[km/h\].
-    SpeedKmh(String),
-    /// Notice to move of a contingent, as a fixed delay \[min\].
-    NoticeToMoveMinutes(String),
-    /// Approval delay of a nation, as a fixed delay \[min\].
-    ApprovalDelayMinutes(String),
-    /// Revisit interval of a satellite \[h\].
-    RevisitHours(String),
-    /// Detection probability of a sensor.
-    DetectionProbability(String),
-    /// Factor on the violation rate of the listed sectors (or all).
-    RateScale(RawCoverage),
-}
-
-impl RawFactorTarget {
-    /// The change that sets this target to `value`.
-    pub fn change(&self, value: f64) -> RawChange {
-        match self {
-            RawFactorTarget::Units(c) => RawChange::SetUnits {
-                contingent: c.clone(),
-                units: value.round().clamp(0.0, f64::from(u32::MAX)) as u32,
-            },
-            RawFactorTarget::SpeedKmh(c) => RawChange::SetSpeed {
-                contingent: c.clone(),
-                speed_kmh: value,
-            },
-            RawFactorTarget::NoticeToMoveMinutes(c) => RawChange::SetNoticeToMove {
-                contingent: c.clone(),
-                notice: RawDist::Fixed(RawDuration::Minutes(value)),
-            },
-            RawFactorTarget::ApprovalDelayMinutes(n) => RawChange::SetApprovalDelay {
-                nation: n.clone(),
-                delay: Some(RawDist::Fixed(RawDuration::Minutes(value))),
-            },
-            RawFactorTarget::RevisitHours(s) => RawChange::SetRevisit {
-                sensor: s.clone(),
-                revisit: RawDuration::Hours(value),
-            },
-            RawFactorTarget::DetectionProbability(s) => RawChange::SetDetectionProbability {
-                sensor: s.clone(),
-                probability: value,
-            },
-            RawFactorTarget::RateScale(sectors) => RawChange::ScaleRate {
-                sectors: sectors.clone(),
-                factor: value,
-            },
-        }
-    }
-
-    /// Whether values are whole numbers.
-    pub fn is_integer(&self) -> bool {
-        matches!(self, RawFactorTarget::Units(_))
     }
 }
