@@ -223,6 +223,9 @@ mod tests {
             by_nation: vec![],
             by_sector: vec![],
             response_hist: Default::default(),
+            by_type: vec![],
+            by_sector_type: vec![],
+            type_times: vec![],
         }
     }
 

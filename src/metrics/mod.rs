@@ -136,6 +136,40 @@ pub struct ReplicationResult {
     /// Response times per domain as counts in [`HIST_BIN_H`]-wide bins from 0 to
     /// [`HIST_MAX_H`], the last bin holding everything longer.
     pub response_hist: [Vec<u32>; 3],
+    /// Per violation type, in scenario order: every KPI (NaN where a KPI has no meaning for
+    /// a type: utilisation, ISR coverage, queue length).
+    pub by_type: Vec<Kpis>,
+    /// Per (sector, type) pair of [`sector_type_pairs`], in that order: every KPI.
+    pub by_sector_type: Vec<Kpis>,
+    /// Per violation type, in scenario order: the response times of its violations that need
+    /// a response, binned like `response_hist`.
+    pub type_times: Vec<TypeTimes>,
+}
+
+/// Response times of one violation type in one replication, as sparse `(bin, count)` pairs
+/// of [`HIST_BIN_H`]-wide bins (bin [`HIST_BINS`]` − 1` holds everything from [`HIST_MAX_H`] on).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TypeTimes {
+    /// Answered: occurrence to a unit on scene, by bin, bins ascending.
+    pub answered: Vec<(u32, u32)>,
+    /// Still open at the horizon (right-censored): occurrence to the horizon, by bin.
+    pub open: Vec<(u32, u32)>,
+    /// Closed without a unit on scene (never answered: infinitely late).
+    pub never: u32,
+}
+
+/// The (sector, type) pairs that can occur: for each sector in scenario order, each type of
+/// its mix with a positive share, in scenario type order.
+pub fn sector_type_pairs(sc: &crate::scenario::Scenario) -> Vec<(usize, usize)> {
+    let mut v = Vec::new();
+    for (s, sec) in sc.sectors.iter().enumerate() {
+        for t in 0..sc.violation_types.len() {
+            if sec.type_share(t) > 0.0 {
+                v.push((s, t));
+            }
+        }
+    }
+    v
 }
 
 /// Width of a response-time histogram bin \[h\] (5 minutes).
@@ -160,6 +194,76 @@ pub struct Aggregate {
     pub by_sector: Vec<Vec<stats::Summary>>,
     /// Response-time histograms per domain, summed over replications.
     pub response_hist: [Vec<u64>; 3],
+    /// Per violation type, every KPI, in [`Kpi::ALL`] order.
+    pub by_type: Vec<Vec<stats::Summary>>,
+    /// Per (sector, type) pair of [`sector_type_pairs`], every KPI.
+    pub by_sector_type: Vec<Vec<stats::Summary>>,
+    /// Per violation type, response times pooled over replications.
+    pub type_times: Vec<PooledTimes>,
+}
+
+/// Response times of one violation type pooled over replications, dense over
+/// [`HIST_BINS`] bins.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PooledTimes {
+    /// Answered, per bin.
+    pub answered: Vec<u64>,
+    /// Still open at the horizon, per bin of their age at the horizon.
+    pub open: Vec<u64>,
+    /// Never answered.
+    pub never: u64,
+}
+
+impl PooledTimes {
+    /// No violations.
+    pub fn empty() -> PooledTimes {
+        PooledTimes {
+            answered: vec![0; HIST_BINS],
+            open: vec![0; HIST_BINS],
+            never: 0,
+        }
+    }
+
+    /// Adds one replication's times.
+    pub fn add(&mut self, t: &TypeTimes) {
+        for &(b, c) in &t.answered {
+            self.answered[b as usize] += u64::from(c);
+        }
+        for &(b, c) in &t.open {
+            self.open[b as usize] += u64::from(c);
+        }
+        self.never += u64::from(t.never);
+    }
+
+    /// Adds another pooled set (e.g. the types of one domain).
+    pub fn add_pooled(&mut self, o: &PooledTimes) {
+        for (a, b) in self.answered.iter_mut().zip(&o.answered) {
+            *a += b;
+        }
+        for (a, b) in self.open.iter_mut().zip(&o.open) {
+            *a += b;
+        }
+        self.never += o.never;
+    }
+
+    /// Violations counted (that need a response).
+    pub fn total(&self) -> u64 {
+        self.answered.iter().sum::<u64>() + self.open.iter().sum::<u64>() + self.never
+    }
+}
+
+fn kpi_columns(
+    results: &[ReplicationResult],
+    n: usize,
+    f: impl Fn(&ReplicationResult, usize) -> &Kpis,
+) -> Vec<Vec<stats::Summary>> {
+    (0..n)
+        .map(|i| {
+            (0..KPI_COUNT)
+                .map(|k| stats::Summary::of(results.iter().map(|r| f(r, i).values[k])))
+                .collect()
+        })
+        .collect()
 }
 
 impl Aggregate {
@@ -199,6 +303,25 @@ impl Aggregate {
                     (0..SECTOR_FIGURES.len())
                         .map(|k| col(&|r| r.by_sector[s][k]))
                         .collect()
+                })
+                .collect(),
+            by_type: kpi_columns(
+                results,
+                results.first().map_or(0, |r| r.by_type.len()),
+                |r, i| &r.by_type[i],
+            ),
+            by_sector_type: kpi_columns(
+                results,
+                results.first().map_or(0, |r| r.by_sector_type.len()),
+                |r, i| &r.by_sector_type[i],
+            ),
+            type_times: (0..results.first().map_or(0, |r| r.type_times.len()))
+                .map(|t| {
+                    let mut p = PooledTimes::empty();
+                    for r in results {
+                        p.add(&r.type_times[t]);
+                    }
+                    p
                 })
                 .collect(),
         }

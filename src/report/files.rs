@@ -203,6 +203,45 @@ pub struct SummaryFile {
     pub by_nation: Vec<NationEntry>,
     /// Per sector, in scenario order.
     pub by_sector: Vec<SectorEntry>,
+    /// Per violation type, in scenario order (absent from files of older versions).
+    #[serde(default)]
+    pub by_type: Vec<TypeEntry>,
+    /// Per (sector, violation type) pair that can occur, sector by sector.
+    #[serde(default)]
+    pub by_sector_type: Vec<SectorTypeEntry>,
+}
+
+/// One violation type in `summary.json`: every KPI over its own violations.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TypeEntry {
+    /// Type id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Domain key.
+    pub domain: String,
+    /// Severity key.
+    pub severity: String,
+    /// Its own response-time target \[h\]; `None` for monitor-only types.
+    pub target_h: Option<f64>,
+    /// KPIs over its violations (utilisation, ISR coverage and queue length are `null`).
+    pub kpis: KpiStats,
+}
+
+/// One (sector, violation type) pair in `summary.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SectorTypeEntry {
+    /// Sector id.
+    pub sector: String,
+    /// Violation type id.
+    #[serde(rename = "type")]
+    pub vtype: String,
+    /// Domain key.
+    pub domain: String,
+    /// The type's response-time target \[h\]; `None` for monitor-only types.
+    pub target_h: Option<f64>,
+    /// KPIs over the pair's violations.
+    pub kpis: KpiStats,
 }
 
 /// The precision target of a comparison run with `--precision`.

@@ -34,7 +34,7 @@ pub fn esc(s: &str) -> String {
 }
 
 /// `mean ±half-width` of a statistic (`—` when the file has none or it is undefined).
-fn cell(v: Option<&Summary>, digits: usize, percent: bool) -> String {
+pub(crate) fn cell(v: Option<&Summary>, digits: usize, percent: bool) -> String {
     let k = if percent { 100.0 } else { 1.0 };
     let Some(v) = v else {
         return "—".into();
@@ -278,6 +278,7 @@ pub fn render(dir: &Path, with_plots: bool) -> Result<String> {
     }
     if let Some(s) = &summary {
         kpi_section(&mut h, s);
+        super::html_answers::types_section(&mut h, s);
     }
 
     // Plots.

@@ -1,6 +1,7 @@
 //! Reports: the summary table, `summary.json`, CSV files, all written atomically;
 //! [`study`] adds the comparison and sweep outputs.
 
+pub mod breakdown;
 pub mod checkpoint;
 pub mod files;
 pub mod study;
@@ -8,6 +9,7 @@ mod theatre;
 pub mod validation;
 
 pub mod html;
+mod html_answers;
 
 pub use theatre::theatre;
 
@@ -167,11 +169,13 @@ pub fn summary(sc: &Scenario, agg: &Aggregate, info: &RunInfo) -> SummaryFile {
         by_domain,
         by_nation,
         by_sector,
+        by_type: breakdown::type_entries(sc, agg),
+        by_sector_type: breakdown::sector_type_entries(sc, agg),
     }
 }
 
 /// A number for CSV: empty when undefined, shortest round-trip text otherwise.
-fn num(x: f64) -> String {
+pub(crate) fn num(x: f64) -> String {
     if x.is_nan() {
         String::new()
     } else {
@@ -408,7 +412,8 @@ fn cell(s: &Summary, digits: usize) -> String {
 
 /// Writes the outputs of one scenario's replications into `dir`: `summary.json`,
 /// `replications.csv`, `by_nation.csv`, `by_sector.csv`, `replications_by_sector.csv`,
-/// `response_times.csv` and (when given) `timeline.csv`. Returns the statistics.
+/// `response_times.csv`, (when given) `timeline.csv`, and the per-type files of
+/// [`breakdown::write_type_files`]. Returns the statistics.
 pub fn write_run_dir(
     dir: &Path,
     sc: &Scenario,
@@ -445,6 +450,7 @@ pub fn write_run_dir(
     if let Some(t) = timeline {
         atomic_write(&dir.join("timeline.csv"), timeline_csv(t).as_bytes())?;
     }
+    breakdown::write_type_files(dir, sc, &agg, results)?;
     Ok(agg)
 }
 
@@ -511,6 +517,7 @@ pub fn summary_table(sc: &Scenario, agg: &Aggregate, info: &RunInfo) -> String {
             cell(&cov, 3)
         );
     }
+    s.push_str(&breakdown::type_table(sc, agg));
     // Nations carrying the most tasks.
     let mut nations: Vec<(usize, f64)> = agg
         .by_nation

@@ -22,7 +22,10 @@
 //! - [`report`]: `report.html` is self-contained and loads in headless Chromium;
 //! - [`results_integrity`]: shard partials and checkpoints are checked (checksums, items bit
 //!   for bit, items outside the plan) before a merge or a resume uses them.
+//! - [`answers`]: results per violation type and sector, scoped KPI names, honest percentiles
+//!   and findings, checked against a `--trace` run.
 
+mod answers;
 mod bounds;
 mod common;
 mod crn;

@@ -1,0 +1,122 @@
+//! Answers, not raw data: results per violation type and per (sector, type) pair in
+//! `summary.json`, the CSV files, the console and `report.html`, checked against the
+//! violations of a `--trace` run recomputed here.
+
+use crate::common::{json, run_ok, stdout};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Per type from `violations.csv`: (violations, needing a response, answered, within
+/// target) summed over replications.
+fn trace_counts(dir: &Path) -> BTreeMap<String, [u64; 4]> {
+    let text = std::fs::read_to_string(dir.join("violations.csv")).unwrap();
+    let mut lines = text.lines();
+    let head: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |n: &str| head.iter().position(|h| *h == n).unwrap();
+    let (ty, needs, target, rt) = (
+        col("type"),
+        col("needs_response"),
+        col("target_h"),
+        col("response_time_h"),
+    );
+    let mut m: BTreeMap<String, [u64; 4]> = BTreeMap::new();
+    for l in lines {
+        let f: Vec<&str> = l.split(',').collect();
+        let e = m.entry(f[ty].to_string()).or_default();
+        e[0] += 1;
+        if f[needs] == "true" {
+            e[1] += 1;
+            if !f[rt].is_empty() {
+                e[2] += 1;
+                let (r, t): (f64, f64) = (f[rt].parse().unwrap(), f[target].parse().unwrap());
+                if r <= t {
+                    e[3] += 1;
+                }
+            }
+        }
+    }
+    m
+}
+
+#[test]
+fn by_type_figures_match_the_trace() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    let o = run_ok(
+        "scenarios/tutorial.ron",
+        &out,
+        &["-n", "2", "--trace", "--no-plots"],
+    );
+    let counts = trace_counts(&out);
+    let s = json(&out.join("summary.json"));
+    let by_type = s["by_type"].as_array().unwrap();
+    assert_eq!(by_type.len(), counts.len());
+    let n = 2.0;
+    for t in by_type {
+        let id = t["id"].as_str().unwrap();
+        let c = counts[id];
+        let k = &t["kpis"];
+        let mean = |name: &str| k[name]["mean"].as_f64();
+        assert_eq!(mean("violations"), Some(c[0] as f64 / n), "{id}");
+        assert_eq!(mean("needing_response"), Some(c[1] as f64 / n), "{id}");
+        if c[1] > 0 {
+            // Replications here have the same number needing a response only by chance,
+            // so compare the mean of per-replication shares with a tolerance on the pooled one.
+            let within = mean("within_target_share").unwrap();
+            let pooled = c[3] as f64 / c[1] as f64;
+            assert!((within - pooled).abs() < 0.15, "{id}: {within} vs {pooled}");
+            assert!(t["target_h"].as_f64().unwrap() > 0.0);
+        } else {
+            assert!(t["target_h"].is_null(), "{id}");
+            assert!(k["within_target_share"]["mean"].is_null(), "{id}");
+        }
+    }
+    // The pairs add up to their type.
+    for t in by_type {
+        let id = t["id"].as_str().unwrap();
+        let sum: f64 = s["by_sector_type"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["type"] == id)
+            .map(|p| p["kpis"]["violations"]["mean"].as_f64().unwrap())
+            .sum();
+        assert!((sum - counts[id][0] as f64 / n).abs() < 1e-9, "{id}");
+    }
+    // by_type.csv holds the same means.
+    let csv = std::fs::read_to_string(out.join("by_type.csv")).unwrap();
+    let head: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let vcol = head.iter().position(|h| *h == "violations_mean").unwrap();
+    for l in csv.lines().skip(1) {
+        let f: Vec<&str> = l.split(',').collect();
+        let v: f64 = f[vcol].parse().unwrap();
+        assert_eq!(v, counts[f[0]][0] as f64 / n, "{l}");
+    }
+    // response_times_by_type.csv: answered per bin plus the final row of those never
+    // answered add up to every violation needing a response.
+    let rt = std::fs::read_to_string(out.join("response_times_by_type.csv")).unwrap();
+    assert!(rt.starts_with("type,domain,target_h,bin_start_h,bin_end_h,count\n"));
+    let mut per: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+    for l in rt.lines().skip(1) {
+        let f: Vec<&str> = l.split(',').collect();
+        let e = per.entry(f[0].to_string()).or_default();
+        let c: u64 = f[5].parse().unwrap();
+        if f[3] == "inf" {
+            assert_eq!(f[4], "");
+            e.1 += c;
+        } else {
+            e.0 += c;
+        }
+    }
+    for (id, (answered, not)) in per {
+        assert_eq!(answered, counts[&id][2], "{id}");
+        assert_eq!(answered + not, counts[&id][1], "{id}");
+    }
+    // The console and the report show the types against their own targets.
+    let text = stdout(&o);
+    assert!(text.contains("per violation type"), "{text}");
+    assert!(text.contains("incursion"), "{text}");
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("Violation types against their own targets"));
+    assert!(html.contains("p90 against target"));
+}
