@@ -225,7 +225,7 @@ pub fn run(
                 plan.variants.len(),
                 results.iter().filter(|r| r.item.replication < n).cloned(),
             );
-            let worst = half_widths(&grouped.results, plan.kpi.index())
+            let worst = half_widths(&grouped.results, &plan.kpi)
                 .into_iter()
                 .fold(0.0, f64::max);
             let reached = worst <= p.half_width;

@@ -23,6 +23,7 @@
 
 mod collector;
 pub mod kpi;
+pub mod scope;
 pub mod stats;
 
 pub use crate::model::record::{SensorRef, TimelineSample, ViolationRecord};

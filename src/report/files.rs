@@ -270,6 +270,38 @@ pub struct OptionEntry {
     pub by_domain: PerDomain<KpiStats>,
     /// Paired differences against the baseline; `None` for the baseline.
     pub vs_baseline: Option<KpiTable<Difference>>,
+    /// Statistics of the ranked KPI (`ranked_by`, possibly scoped).
+    #[serde(default)]
+    pub ranked: Option<Summary>,
+    /// Paired difference of the ranked KPI against the baseline; `None` for the baseline.
+    #[serde(default)]
+    pub ranked_vs_baseline: Option<Difference>,
+    /// Paired differences per domain, violation type and sector; `None` for the baseline.
+    #[serde(default)]
+    pub breakdown_vs_baseline: Option<BreakdownEntry>,
+}
+
+/// Paired differences (option − baseline, same replication indices) of the parts of the
+/// theatre, in each KPI's own unit (`_h`: hours).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BreakdownEntry {
+    /// Per domain, every KPI.
+    pub by_domain: PerDomain<KpiTable<Difference>>,
+    /// Per violation type, every KPI.
+    pub by_type: Vec<PartDifferences>,
+    /// Per sector, the KPIs kept per sector.
+    pub by_sector: Vec<PartDifferences>,
+}
+
+/// The paired differences of one violation type or sector.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PartDifferences {
+    /// Type or sector id.
+    pub id: String,
+    /// The type's response-time target \[h\] (`None` for sectors and monitor-only types).
+    pub target_h: Option<f64>,
+    /// Differences per KPI.
+    pub differences: KpiTable<Difference>,
 }
 
 /// `comparison.json`: force options compared against the baseline.
@@ -312,6 +344,10 @@ pub struct ComparisonFile {
     pub threads: usize,
     /// Options, the baseline first.
     pub options: Vec<OptionEntry>,
+    /// The KPI ranked, with its scope (e.g. `response_time_p90_h[type=land-incursion]`);
+    /// `kpi` is its KPI without the scope.
+    #[serde(default)]
+    pub ranked_by: String,
 }
 
 /// Factor values of a sweep point, written as an object keyed by factor name in the order
@@ -385,6 +421,23 @@ pub struct PointEntry {
     pub kpis: KpiStats,
     /// KPIs per domain.
     pub by_domain: PerDomain<KpiStats>,
+    /// Statistics of the sweep's KPI with its scope (`ranked_by`).
+    #[serde(default)]
+    pub ranked: Option<Summary>,
+    /// Per violation type, every KPI (absent from files of older versions).
+    #[serde(default)]
+    pub by_type: Vec<TypeStats>,
+}
+
+/// KPI statistics of one violation type at a sweep point.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TypeStats {
+    /// Type id.
+    pub id: String,
+    /// Its response-time target \[h\]; `None` for monitor-only types.
+    pub target_h: Option<f64>,
+    /// KPIs over its violations.
+    pub kpis: KpiStats,
 }
 
 /// `sweep.json`: the KPIs over a design of factor values.
@@ -421,6 +474,9 @@ pub struct SweepFile {
     pub threads: usize,
     /// The points.
     pub points: Vec<PointEntry>,
+    /// The KPI of the summary table with its scope; `kpi` is its KPI without the scope.
+    #[serde(default)]
+    pub ranked_by: String,
 }
 
 /// A base in `theatre.json`.

@@ -379,17 +379,29 @@ fn detail_sections(h: &mut String, s: &SummaryFile) {
 
 fn comparison_section(h: &mut String, c: &ComparisonFile) {
     let kpi = c.kpi;
+    let ranked_by = if c.ranked_by.is_empty() {
+        kpi_label(kpi)
+    } else if c.ranked_by == kpi.name() {
+        kpi_label(kpi)
+    } else {
+        c.ranked_by.clone()
+    };
     let _ = writeln!(
         h,
         "<section><h2>Verdicts</h2>\n<p class=\"note\">Decision KPI: <b>{}</b>. Paired differences against the baseline (common random numbers), {} comparisons, {} correction: each interval at {:.1} % confidence. “better” / “worse” only when the interval excludes zero.</p>",
-        esc(&kpi_label(kpi)),
+        esc(&ranked_by),
         c.comparisons,
         esc(&c.correction),
         c.per_comparison_confidence * 100.0
     );
     h.push_str("<table><thead><tr><th>option</th><th>rank</th><th>KPI mean ±95 % CI</th><th>difference vs baseline</th><th>interval</th><th>verdict</th></tr></thead><tbody>\n");
     for o in &c.options {
-        let (diff, ci, verdict) = match o.vs_baseline.as_ref().and_then(|v| v.get(kpi)) {
+        let stats = o.ranked.as_ref().or(o.kpis.get(kpi));
+        let diff = o
+            .ranked_vs_baseline
+            .as_ref()
+            .or(o.vs_baseline.as_ref().and_then(|v| v.get(kpi)));
+        let (diff, ci, verdict) = match diff {
             Some(d) => (
                 format!("{:+.3}", d.mean),
                 format!("[{:+.3}, {:+.3}]", d.ci_low, d.ci_high),
@@ -408,7 +420,7 @@ fn comparison_section(h: &mut String, c: &ComparisonFile) {
             esc(&o.name),
             esc(&o.description),
             o.rank,
-            cell(o.kpis.get(kpi), 3, false),
+            cell(stats, 3, false),
             esc(&diff),
             esc(&ci),
             class,
@@ -416,6 +428,7 @@ fn comparison_section(h: &mut String, c: &ComparisonFile) {
         );
     }
     h.push_str("</tbody></table></section>\n");
+    super::html_answers::type_differences_section(h, c);
 }
 
 fn sweep_section(h: &mut String, s: &SweepFile) {

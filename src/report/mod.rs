@@ -5,6 +5,7 @@ pub mod breakdown;
 pub mod checkpoint;
 pub mod files;
 pub mod study;
+pub mod study_breakdown;
 mod theatre;
 pub mod validation;
 

@@ -120,3 +120,89 @@ fn by_type_figures_match_the_trace() {
     assert!(html.contains("Violation types against their own targets"));
     assert!(html.contains("p90 against target"));
 }
+
+#[test]
+fn scoped_kpis_rank_comparisons_and_unknown_ones_exit_2_with_the_list() {
+    use crate::common::{forceplan, stderr};
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("c");
+    let o = forceplan(&[
+        "compare",
+        "scenarios/studies/basing.ron",
+        "-n",
+        "3",
+        "--no-plots",
+        "--kpi",
+        "response_time_p90_h[type=land-incursion]",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(
+        text.contains("ranked by response_time_p90_h[type=land-incursion]"),
+        "{text}"
+    );
+    assert!(
+        text.contains("per violation type, option − baseline"),
+        "{text}"
+    );
+    let c = json(&out.join("comparison.json"));
+    assert_eq!(c["ranked_by"], "response_time_p90_h[type=land-incursion]");
+    assert_eq!(c["kpi"], "response_time_p90_h");
+    // The ranked figure is the type's p90 of each option's own summary.
+    for o in c["options"].as_array().unwrap() {
+        let name = o["name"].as_str().unwrap();
+        let s = json(&out.join("options").join(name).join("summary.json"));
+        let t = s["by_type"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["id"] == "land-incursion")
+            .unwrap();
+        assert_eq!(
+            o["ranked"]["mean"], t["kpis"]["response_time_p90_h"]["mean"],
+            "{name}"
+        );
+        if name != "baseline" {
+            let b = &o["breakdown_vs_baseline"];
+            assert_eq!(
+                b["by_type"].as_array().unwrap().len(),
+                s["by_type"].as_array().unwrap().len()
+            );
+            assert!(b["by_sector"].as_array().unwrap().len() > 0);
+            assert!(b["by_domain"]["land"]["response_time_p90_h"]["mean"].is_number());
+        }
+    }
+    let csv = std::fs::read_to_string(out.join("comparison_breakdown.csv")).unwrap();
+    assert!(csv.starts_with("option,part,id,kpi,diff_mean"));
+    assert!(csv.contains(",type,land-incursion,response_time_p90_h,"));
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("Per violation type, against the baseline"));
+
+    // Unknown KPIs, ids and unsupported scopes: exit 2 with the valid names.
+    for (kpi, expect) in [
+        ("p90", "response_time_p90_h"),
+        ("response_time_p90_h[type=nope]", "land-incursion"),
+        ("utilisation[nation=XXX]", "POL"),
+        ("utilisation[type=land-incursion]", "not measured per type"),
+    ] {
+        let o = forceplan(&[
+            "compare",
+            "scenarios/studies/basing.ron",
+            "-n",
+            "2",
+            "--no-plots",
+            "--kpi",
+            kpi,
+            "--out",
+            dir.path().join("x").to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(2), "{kpi}: {}", stderr(&o));
+        assert!(stderr(&o).contains(expect), "{kpi}: {}", stderr(&o));
+    }
+    // --help lists the KPI names.
+    let o = forceplan(&["compare", "--help"]);
+    assert!(stdout(&o).contains("within_target_share"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("[type=ID"), "{}", stdout(&o));
+}
