@@ -106,7 +106,8 @@ pub fn paired_by(
     } else {
         diffs.iter().sum::<f64>() / n as f64
     };
-    if n < 2 {
+    // An infinite difference (a percentile one side never reached) has no interval.
+    if n < 2 || !mean.is_finite() {
         return Difference {
             mean,
             std: f64::NAN,
@@ -280,11 +281,19 @@ pub fn compare(results: &[Vec<ReplicationResult>], kpi: &ScopedKpi) -> Compariso
     }
 }
 
-/// The 95 % CI half-width of the (possibly scoped) KPI `k` for each variant.
+/// The 95 % CI half-width of the (possibly scoped) KPI `k` for each variant; infinite when
+/// a replication's value is (a percentile not reached), so that no precision is reached.
 pub fn half_widths(results: &[Vec<ReplicationResult>], k: &ScopedKpi) -> Vec<f64> {
     results
         .iter()
-        .map(|r| Summary::of(r.iter().map(|x| k.value(x))).half_width())
+        .map(|r| {
+            let s = Summary::of(r.iter().map(|x| k.value(x)));
+            if s.mean.is_infinite() {
+                f64::INFINITY
+            } else {
+                s.half_width()
+            }
+        })
         .collect()
 }
 
@@ -307,6 +316,7 @@ mod tests {
             by_type: vec![],
             by_sector_type: vec![],
             type_times: vec![],
+            sector_contingent: vec![],
         }
     }
 

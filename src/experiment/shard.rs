@@ -96,6 +96,9 @@ pub struct ItemRecord {
     /// Per violation type: `(bin, count)` of answered and of open violations, and the
     /// number never answered.
     pub type_times: Vec<(Vec<(u32, u32)>, Vec<(u32, u32)>, u32)>,
+    /// Who answered where: `(sector × contingents + contingent, tasks, response seconds,
+    /// responses)`.
+    pub sector_contingent: Vec<(u32, u32, u64, u32)>,
 }
 
 fn bits<const N: usize>(x: [f64; N]) -> [u64; N] {
@@ -151,6 +154,7 @@ impl ItemRecord {
                 .iter()
                 .map(|t| (t.answered.clone(), t.open.clone(), t.never))
                 .collect(),
+            sector_contingent: res.sector_contingent.clone(),
         }
     }
 
@@ -214,6 +218,7 @@ impl ItemRecord {
                     .map(|k| Kpis { values: unbits(*k) })
                     .collect(),
                 type_times,
+                sector_contingent: self.sector_contingent.clone(),
             },
             timeline: self.timeline.as_ref().map(|t| {
                 t.iter()

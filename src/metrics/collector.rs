@@ -2,6 +2,7 @@
 //! queue length into the KPIs of one replication, as the model's [`Observer`]; and
 //! [`replicate`], which runs one replication with a collector.
 
+use super::km::km_quantile;
 use super::stats;
 use super::{
     HIST_BIN_H, HIST_BINS, Kpi, Kpis, NationFigures, ReplicationResult, SECTOR_KPIS,
@@ -119,7 +120,15 @@ impl Group {
 
     fn kpis(&mut self, utilisation: f64, coverage: f64) -> Kpis {
         self.response_h.sort_unstable_by(f64::total_cmp);
+        self.open_h.sort_unstable_by(f64::total_cmp);
         let rt = &self.response_h;
+        let km = |p: f64| {
+            if self.needing == 0 {
+                f64::NAN
+            } else {
+                km_quantile(rt, &self.open_h, self.never, p)
+            }
+        };
         let mean_rt = if rt.is_empty() {
             f64::NAN
         } else {
@@ -141,14 +150,17 @@ impl Group {
                 mean_h(self.stage_s[4], self.stage_n[4]),
                 mean_h(self.stage_s[5], self.stage_n[5]),
                 mean_rt,
-                stats::quantile_sorted(rt, 0.50),
-                stats::quantile_sorted(rt, 0.90),
-                stats::quantile_sorted(rt, 0.95),
+                km(0.50),
+                km(0.90),
+                km(0.95),
                 ratio(self.within_target, self.needing),
                 self.unanswered as f64,
                 utilisation,
                 coverage,
                 ratio(self.unanswerable, self.needing),
+                stats::quantile_sorted(rt, 0.50),
+                stats::quantile_sorted(rt, 0.90),
+                stats::quantile_sorted(rt, 0.95),
             ],
         }
     }
@@ -166,6 +178,8 @@ pub struct Collector {
     /// `sector × types + type` → index into `pairs` (`u32::MAX`: a pair that cannot occur).
     pair_of: Vec<u32>,
     horizon_s: u64,
+    /// Per `sector × contingents + contingent`: tasks, response seconds, responses.
+    sector_contingent: Vec<(u32, u64, u32)>,
     nation_tasks: Vec<u64>,
     nation_responded: Vec<u64>,
     nation_response_s: Vec<u64>,
@@ -195,6 +209,7 @@ impl Collector {
             pairs: vec![Group::default(); pairs.len()],
             pair_of,
             horizon_s: sc.horizon.secs(),
+            sector_contingent: vec![(0, 0, 0); sc.sectors.len() * sc.contingents.len()],
             nation_tasks: vec![0; sc.nations.len()],
             nation_responded: vec![0; sc.nations.len()],
             nation_response_s: vec![0; sc.nations.len()],
@@ -216,6 +231,21 @@ impl Collector {
         // A record of a pair outside the mix cannot happen; keep it out rather than panic.
         if let Some(g) = self.pairs.get_mut(pair as usize) {
             g.add(r, at_end, h);
+        }
+        if let Some(c) = r.contingent
+            && r.tasked.is_some()
+        {
+            let n_c = self.sector_contingent.len() / self.sectors.len().max(1);
+            if let Some(cell) = self
+                .sector_contingent
+                .get_mut(r.sector as usize * n_c + c as usize)
+            {
+                cell.0 += 1;
+                if let Some(rt) = r.response_time() {
+                    cell.1 += rt.secs();
+                    cell.2 += 1;
+                }
+            }
         }
         if let Some(n) = r.nation {
             let n = n as usize;
@@ -365,6 +395,13 @@ impl Collector {
                 by_type,
                 by_sector_type,
                 type_times,
+                sector_contingent: self
+                    .sector_contingent
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| c.0 > 0)
+                    .map(|(i, c)| (i as u32, c.0, c.1, c.2))
+                    .collect(),
             },
             self.trace,
         )

@@ -18,10 +18,15 @@
 //!   could ever answer (no eligible station within range): they are not queued;
 //! - `utilisation`: busy unit-time (tasking to available again) over responder units × horizon;
 //!   ISR drones are counted in `isr_coverage_share` instead;
-//! - percentiles interpolate linearly between order statistics (R type 7);
+//! - `response_time_p50_h`, `_p90_h`, `_p95_h` are taken over **every** violation that needs
+//!   a response ([`km`]): one never answered is infinitely late, one still open at the horizon
+//!   is right-censored at its age then (Kaplan–Meier); a percentile the answered share never
+//!   reaches is `+∞`, written `null`. The `_answered_h` variants are over answered violations
+//!   only and interpolate linearly between order statistics (R type 7);
 //! - a KPI with nothing to measure (no responses in a domain) is NaN, written as `null`.
 
 mod collector;
+pub mod km;
 pub mod kpi;
 pub mod scope;
 pub mod stats;
@@ -145,6 +150,9 @@ pub struct ReplicationResult {
     /// Per violation type, in scenario order: the response times of its violations that need
     /// a response, binned like `response_hist`.
     pub type_times: Vec<TypeTimes>,
+    /// Who answers where: `(sector × contingents + contingent, tasks, summed response time
+    /// \[s\] of those that reached the scene, responses)`, non-zero cells only, ascending.
+    pub sector_contingent: Vec<(u32, u32, u64, u32)>,
 }
 
 /// Response times of one violation type in one replication, as sparse `(bin, count)` pairs
@@ -201,6 +209,9 @@ pub struct Aggregate {
     pub by_sector_type: Vec<Vec<stats::Summary>>,
     /// Per violation type, response times pooled over replications.
     pub type_times: Vec<PooledTimes>,
+    /// Per (sector, contingent) cell `sector × contingents + contingent` with any task:
+    /// tasks, summed response time \[s\] and responses, summed over replications.
+    pub sector_contingent: std::collections::BTreeMap<u32, (u64, u64, u64)>,
 }
 
 /// Response times of one violation type pooled over replications, dense over
@@ -213,6 +224,8 @@ pub struct PooledTimes {
     pub open: Vec<u64>,
     /// Never answered.
     pub never: u64,
+    /// Answered within the type's target (from each replication's within-target share).
+    pub within_target: u64,
 }
 
 impl PooledTimes {
@@ -222,6 +235,7 @@ impl PooledTimes {
             answered: vec![0; HIST_BINS],
             open: vec![0; HIST_BINS],
             never: 0,
+            within_target: 0,
         }
     }
 
@@ -245,6 +259,7 @@ impl PooledTimes {
             *a += b;
         }
         self.never += o.never;
+        self.within_target += o.within_target;
     }
 
     /// Violations counted (that need a response).
@@ -321,10 +336,27 @@ impl Aggregate {
                     let mut p = PooledTimes::empty();
                     for r in results {
                         p.add(&r.type_times[t]);
+                        let k = &r.by_type[t];
+                        let within = k[Kpi::WithinTargetShare] * k[Kpi::NeedingResponse];
+                        if within.is_finite() {
+                            p.within_target += within.round() as u64;
+                        }
                     }
                     p
                 })
                 .collect(),
+            sector_contingent: {
+                let mut m = std::collections::BTreeMap::new();
+                for r in results {
+                    for &(cell, tasks, rt_s, n) in &r.sector_contingent {
+                        let e: &mut (u64, u64, u64) = m.entry(cell).or_default();
+                        e.0 += u64::from(tasks);
+                        e.1 += rt_s;
+                        e.2 += u64::from(n);
+                    }
+                }
+                m
+            },
         }
     }
 

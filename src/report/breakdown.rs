@@ -3,7 +3,7 @@
 //! `response_times_by_type.csv` and the console table of the types, each against its own
 //! response-time target.
 
-use super::files::{SectorTypeEntry, TypeEntry};
+use super::files::{ContingentEntry, SectorContingentEntry, SectorTypeEntry, TypeEntry};
 use super::{atomic_write, csv_field, kpi_stats, num};
 use crate::error::Result;
 use crate::metrics::stats::Summary;
@@ -52,6 +52,76 @@ pub fn sector_type_entries(sc: &Scenario, agg: &Aggregate) -> Vec<SectorTypeEntr
             kpis: kpi_stats(stats),
         })
         .collect()
+}
+
+/// The `by_contingent` entries of `summary.json`: every responder contingent (ISR drones left
+/// out) with its tasks per replication.
+pub fn contingent_entries(sc: &Scenario, agg: &Aggregate) -> Vec<ContingentEntry> {
+    let n_c = sc.contingents.len() as u32;
+    let reps = agg.replications.max(1) as f64;
+    sc.contingents
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.isr.is_none())
+        .map(|(i, c)| {
+            let tasks: u64 = agg
+                .sector_contingent
+                .iter()
+                .filter(|(cell, _)| **cell % n_c.max(1) == i as u32)
+                .map(|(_, v)| v.0)
+                .sum();
+            ContingentEntry {
+                id: c.id.clone(),
+                nation: sc.nations[c.nation].code.clone(),
+                domain: c.domain.key().into(),
+                units: u64::from(c.units),
+                tasks_per_replication: tasks as f64 / reps,
+            }
+        })
+        .collect()
+}
+
+/// The `by_sector_contingent` entries of `summary.json`: who answers each sector.
+pub fn sector_contingent_entries(sc: &Scenario, agg: &Aggregate) -> Vec<SectorContingentEntry> {
+    let n_c = sc.contingents.len().max(1);
+    let reps = agg.replications.max(1) as f64;
+    agg.sector_contingent
+        .iter()
+        .filter_map(|(&cell, &(tasks, rt_s, responses))| {
+            let (s, c) = (cell as usize / n_c, cell as usize % n_c);
+            let (sec, con) = (sc.sectors.get(s)?, sc.contingents.get(c)?);
+            Some(SectorContingentEntry {
+                sector: sec.id.clone(),
+                contingent: con.id.clone(),
+                nation: sc.nations[con.nation].code.clone(),
+                tasks_per_replication: tasks as f64 / reps,
+                response_time_mean_h: if responses == 0 {
+                    f64::NAN
+                } else {
+                    rt_s as f64 / responses as f64 / crate::time::HOUR.0 as f64
+                },
+            })
+        })
+        .collect()
+}
+
+/// `by_sector_contingent.csv`: who answers each sector, tasks per replication and the mean
+/// response time of their responses there.
+pub fn by_sector_contingent_csv(sc: &Scenario, agg: &Aggregate) -> String {
+    let mut s =
+        String::from("sector,contingent,nation,tasks_per_replication,response_time_mean_h\n");
+    for e in sector_contingent_entries(sc, agg) {
+        let _ = writeln!(
+            s,
+            "{},{},{},{},{}",
+            csv_field(&e.sector),
+            csv_field(&e.contingent),
+            csv_field(&e.nation),
+            num(e.tasks_per_replication),
+            num(e.response_time_mean_h)
+        );
+    }
+    s
 }
 
 fn stats_header(s: &mut String) {
@@ -182,6 +252,10 @@ pub fn write_type_files(
         by_sector_type_csv(sc, agg).as_bytes(),
     )?;
     atomic_write(
+        &dir.join("by_sector_contingent.csv"),
+        by_sector_contingent_csv(sc, agg).as_bytes(),
+    )?;
+    atomic_write(
         &dir.join("replications_by_type.csv"),
         replications_by_type_csv(sc, results).as_bytes(),
     )?;
@@ -191,46 +265,51 @@ pub fn write_type_files(
     )
 }
 
-fn cell(s: &Summary, digits: usize) -> String {
-    if s.mean.is_nan() {
-        "—".into()
-    } else if s.half_width().is_nan() {
-        format!("{:.*}", digits, s.mean)
-    } else {
-        format!("{:.*} ±{:.*}", digits, s.mean, digits, s.half_width())
-    }
-}
-
 /// The console table of the violation types that need a response, each against its own
-/// target: violations needing a response per replication, share within target, p90 and
-/// how far the p90 is from the target.
+/// target: violations needing a response per replication, and pooled over replications the
+/// share within target (Wilson interval), the p90 (Kaplan–Meier, or "not reached") and how far
+/// it is from the target.
 pub fn type_table(sc: &Scenario, agg: &Aggregate) -> String {
+    let pooled = super::pooled::section(sc, agg);
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "\n{:<28} {:>8} {:>10} {:>16} {:>16} {:>16}",
-        "per violation type", "target", "need/rep", "within target", "p90 [h]", "p90 vs target"
+        "\n{:<28} {:>8} {:>9} {:>26} {:>30} {:>18}",
+        "per violation type (pooled)",
+        "target",
+        "need/rep",
+        "within target",
+        "p90 [h]",
+        "p90 vs target"
     );
-    for ((t, vt), stats) in sc.violation_types.iter().enumerate().zip(&agg.by_type) {
-        let Some(target) = target_h(sc, t) else {
+    for p in &pooled.by_type {
+        let (Some(target), Some(t)) = (
+            p.target_h,
+            sc.violation_types.iter().position(|v| v.id == p.id),
+        ) else {
             continue;
         };
-        let p90 = stats[Kpi::ResponseTimeP90H.index()];
-        let versus = if p90.mean.is_nan() {
+        let e = &p.figures;
+        let p90 = e.response_time_p90_h.estimate;
+        let versus = if e.needing_response == 0 {
             "—".to_string()
-        } else if p90.mean > target {
-            format!("over by {:.0} min", (p90.mean - target) * 60.0)
+        } else if !p90.is_finite() || p90 > target {
+            if p90.is_finite() {
+                format!("OVER by {:.0} min", (p90 - target) * 60.0)
+            } else {
+                "OVER".to_string()
+            }
         } else {
-            format!("within by {:.0} min", (target - p90.mean) * 60.0)
+            format!("within by {:.0} min", (target - p90) * 60.0)
         };
         let _ = writeln!(
             s,
-            "{:<28} {:>6.2} h {:>10.1} {:>16} {:>16} {:>16}",
-            vt.id,
+            "{:<28} {:>6.2} h {:>9.1} {:>26} {:>30} {:>18}",
+            p.id,
             target,
-            stats[Kpi::NeedingResponse.index()].mean,
-            cell(&stats[Kpi::WithinTargetShare.index()], 3),
-            cell(&p90, 2),
+            agg.by_type[t][Kpi::NeedingResponse.index()].mean,
+            super::pooled::share_text(&e.within_target_share),
+            super::pooled::quantile_text(&e.response_time_p90_h, e),
             versus
         );
     }

@@ -209,6 +209,124 @@ pub struct SummaryFile {
     /// Per (sector, violation type) pair that can occur, sector by sector.
     #[serde(default)]
     pub by_sector_type: Vec<SectorTypeEntry>,
+    /// Figures pooled over replications: counts, Wilson intervals of shares, Kaplan–Meier
+    /// percentiles with their intervals (absent from files of older versions).
+    #[serde(default)]
+    pub pooled: Option<PooledSection>,
+    /// Per contingent of responders (ISR drones left out), in scenario order.
+    #[serde(default)]
+    pub by_contingent: Vec<ContingentEntry>,
+    /// Who answers each sector: every (sector, contingent) pair with a task in any
+    /// replication, sector by sector.
+    #[serde(default)]
+    pub by_sector_contingent: Vec<SectorContingentEntry>,
+}
+
+/// One responder contingent in `summary.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ContingentEntry {
+    /// Contingent id.
+    pub id: String,
+    /// Nation code.
+    pub nation: String,
+    /// Domain key.
+    pub domain: String,
+    /// Units.
+    pub units: u64,
+    /// Tasks per replication (mean over replications).
+    pub tasks_per_replication: f64,
+}
+
+/// Tasks of one contingent in one sector in `summary.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SectorContingentEntry {
+    /// Sector id.
+    pub sector: String,
+    /// Contingent id.
+    pub contingent: String,
+    /// Nation code.
+    pub nation: String,
+    /// Tasks per replication (mean over replications).
+    pub tasks_per_replication: f64,
+    /// Mean response time of its responses there, pooled over replications \[h\].
+    #[serde(deserialize_with = "nan_if_null")]
+    pub response_time_mean_h: f64,
+}
+
+/// A share pooled over replications with its Wilson score 95 % interval.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct ShareInterval {
+    /// Successes over trials, summed over replications (`null` with no trials).
+    #[serde(deserialize_with = "nan_if_null")]
+    pub estimate: f64,
+    /// Lower end of the Wilson 95 % interval.
+    #[serde(deserialize_with = "nan_if_null")]
+    pub wilson95_low: f64,
+    /// Upper end.
+    #[serde(deserialize_with = "nan_if_null")]
+    pub wilson95_high: f64,
+}
+
+/// A response-time percentile of the pooled Kaplan–Meier curve \[h\]: `null` where not
+/// reached (see the answered share beside it) or where nothing needed a response.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct QuantileInterval {
+    /// The end of the 5-minute bin in which the share answered reaches the level.
+    #[serde(deserialize_with = "nan_if_null")]
+    pub estimate: f64,
+    /// Lower end of the 95 % interval (Greenwood standard error, Brookmeyer–Crowley).
+    #[serde(deserialize_with = "nan_if_null")]
+    pub ci95_low: f64,
+    /// Upper end (`null`: not bounded within the horizon).
+    #[serde(deserialize_with = "nan_if_null")]
+    pub ci95_high: f64,
+}
+
+/// Figures of violations needing a response, pooled over replications.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct PooledEntry {
+    /// Violations needing a response, all replications.
+    pub needing_response: u64,
+    /// Of those, answered (a unit on scene).
+    pub answered: u64,
+    /// Still open when the horizon ended (right-censored).
+    pub open_at_end: u64,
+    /// Closed without a unit on scene (infinitely late).
+    pub never_answered: u64,
+    /// Answered share.
+    pub answered_share: ShareInterval,
+    /// Share answered within each violation's own target.
+    pub within_target_share: ShareInterval,
+    /// Median response time \[h\].
+    pub response_time_p50_h: QuantileInterval,
+    /// 90th percentile \[h\].
+    pub response_time_p90_h: QuantileInterval,
+    /// 95th percentile \[h\].
+    pub response_time_p95_h: QuantileInterval,
+}
+
+/// One violation type's pooled figures.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PooledTypeEntry {
+    /// Type id.
+    pub id: String,
+    /// Its response-time target \[h\].
+    pub target_h: Option<f64>,
+    /// The figures.
+    pub figures: PooledEntry,
+}
+
+/// `summary.json`'s `pooled`: the theatre, each domain and each type that needs a response.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PooledSection {
+    /// How the figures are made.
+    pub method: String,
+    /// The theatre.
+    pub theatre: PooledEntry,
+    /// Per domain.
+    pub by_domain: PerDomain<PooledEntry>,
+    /// Per violation type that needs a response, in scenario order.
+    pub by_type: Vec<PooledTypeEntry>,
 }
 
 /// One violation type in `summary.json`: every KPI over its own violations.

@@ -238,6 +238,9 @@ pub fn render(dir: &Path, with_plots: bool) -> Result<String> {
         let _ = writeln!(h, "<p class=\"lead\">{}</p>", esc(desc));
     }
     h.push_str("</header>\n");
+    if let Some(s) = &summary {
+        super::html_answers::findings_section(&mut h, s);
+    }
 
     // Run facts.
     h.push_str("<section><h2>Run</h2><dl class=\"facts\">\n");
@@ -279,6 +282,8 @@ pub fn render(dir: &Path, with_plots: bool) -> Result<String> {
     if let Some(s) = &summary {
         kpi_section(&mut h, s);
         super::html_answers::types_section(&mut h, s);
+        super::html_answers::isr_section(&mut h, s);
+        super::html_answers::sector_contingent_section(&mut h, s);
     }
 
     // Plots.

@@ -1,46 +1,51 @@
-//! The sections of `report.html` that answer a planner's questions from `summary.json`: the
-//! violation types, each against its own response-time target.
+//! The sections of `report.html` that answer a planner's questions: the findings, the
+//! violation types each against its own response-time target, ISR coverage per sector, and
+//! per option of a comparison the differences per type.
 
 use super::files::SummaryFile;
 use super::html::{cell, esc};
+use super::pooled::{quantile_text, share_text};
 use crate::metrics::Kpi;
 use std::fmt::Write as _;
 
-/// The table of the violation types that need a response, each against its own target.
+/// The table of the violation types that need a response, each against its own target,
+/// pooled over replications (Wilson intervals for shares, Kaplan–Meier percentiles).
 pub(super) fn types_section(h: &mut String, s: &SummaryFile) {
-    if s.by_type.is_empty() {
+    let Some(pooled) = &s.pooled else {
         return;
-    }
-    h.push_str("<section id=\"types\"><h2>Violation types against their own targets</h2>\n<p class=\"note\">Each type is judged against its own response-time target; mean over replications ±95 % confidence half-width.</p>\n");
-    h.push_str("<table><thead><tr><th>type</th><th>domain</th><th>target [h]</th><th>needing a response</th><th>responded</th><th>within target</th><th>response p50 [h]</th><th>response p90 [h]</th><th>p90 against target</th></tr></thead><tbody>\n");
-    for t in &s.by_type {
-        let Some(target) = t.target_h else {
+    };
+    h.push_str("<section id=\"types\"><h2>Violation types against their own targets</h2>\n<p class=\"note\">Each type is judged against its own response-time target. Pooled over replications: shares with Wilson 95 % intervals; percentiles over every violation needing a response (never answered = infinitely late, still open at the end = censored; Kaplan–Meier) with 95 % intervals; “not reached” when too few were answered.</p>\n");
+    h.push_str("<table><thead><tr><th>type</th><th>target [h]</th><th>needing a response</th><th>answered</th><th>within target</th><th>response p50 [h]</th><th>response p90 [h]</th><th>p90 against target</th></tr></thead><tbody>\n");
+    for p in &pooled.by_type {
+        let Some(target) = p.target_h else {
             continue;
         };
-        let p90 = t.kpis.get(Kpi::ResponseTimeP90H);
-        let (class, versus) = match p90.map(|x| x.mean).filter(|m| !m.is_nan()) {
-            Some(m) if m > target => (
+        let e = &p.figures;
+        let p90 = e.response_time_p90_h.estimate;
+        let (class, versus) = if e.needing_response == 0 {
+            ("", "—".to_string())
+        } else if !p90.is_finite() {
+            (" class=\"worse\"", "over".to_string())
+        } else if p90 > target {
+            (
                 " class=\"worse\"",
-                format!("over by {:.0} min", (m - target) * 60.0),
-            ),
-            Some(m) => (
+                format!("over by {:.0} min", (p90 - target) * 60.0),
+            )
+        } else {
+            (
                 " class=\"better\"",
-                format!("within by {:.0} min", (target - m) * 60.0),
-            ),
-            None => ("", "—".into()),
+                format!("within by {:.0} min", (target - p90) * 60.0),
+            )
         };
         let _ = writeln!(
             h,
-            "<tr><td>{} <span class=\"note\">{}</span></td><td>{}</td><td>{:.2}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td{class}>{}</td></tr>",
-            esc(&t.id),
-            esc(&t.name),
-            esc(&t.domain),
-            target,
-            cell(t.kpis.get(Kpi::NeedingResponse), 1, false),
-            cell(t.kpis.get(Kpi::RespondedShare), 1, true),
-            cell(t.kpis.get(Kpi::WithinTargetShare), 1, true),
-            cell(t.kpis.get(Kpi::ResponseTimeP50H), 2, false),
-            cell(p90, 2, false),
+            "<tr><td>{}</td><td>{target:.2}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td{class}>{}</td></tr>",
+            esc(&p.id),
+            e.needing_response,
+            esc(&share_text(&e.answered_share)),
+            esc(&share_text(&e.within_target_share)),
+            esc(&quantile_text(&e.response_time_p50_h, e)),
+            esc(&quantile_text(&e.response_time_p90_h, e)),
             esc(&versus),
         );
     }
@@ -93,6 +98,76 @@ pub(super) fn type_differences_section(h: &mut String, c: &super::files::Compari
                 esc(&wt)
             );
         }
+    }
+    h.push_str("</tbody></table></section>\n");
+}
+
+/// The findings, at the top of the page.
+pub(super) fn findings_section(h: &mut String, s: &SummaryFile) {
+    let f = super::findings::findings(s);
+    if f.is_empty() {
+        return;
+    }
+    h.push_str("<section id=\"findings\"><h2>Findings</h2>\n<ul>\n");
+    for x in &f {
+        let _ = writeln!(h, "<li>{}</li>", esc(&x.text));
+    }
+    h.push_str("</ul></section>\n");
+}
+
+/// ISR coverage per sector: the share of time an ISR drone was on station over it, beside
+/// the share of its violations detected.
+pub(super) fn isr_section(h: &mut String, s: &SummaryFile) {
+    if s.by_sector.is_empty() {
+        return;
+    }
+    h.push_str("<section id=\"isr\"><h2>ISR coverage per sector</h2>\n<p class=\"note\">Share of the horizon with an ISR drone on station over the sector (— : no drone orbit tasked to it), and the share of its violations detected by any sensor.</p>\n");
+    h.push_str("<table><thead><tr><th>sector</th><th>domain</th><th>ISR drone on station</th><th>violations detected</th></tr></thead><tbody>\n");
+    for x in &s.by_sector {
+        let cov = if x.isr_coverage_share.mean.is_finite() {
+            cell(Some(&x.isr_coverage_share), 1, true)
+        } else {
+            "— (no orbit)".into()
+        };
+        let class = if x.isr_coverage_share.mean > 0.0 {
+            ""
+        } else {
+            " class=\"worse\""
+        };
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td{class}>{}</td><td>{}</td></tr>",
+            esc(&x.id),
+            esc(&x.domain),
+            esc(&cov),
+            esc(&cell(Some(&x.detected_share), 1, true)),
+        );
+    }
+    h.push_str("</tbody></table></section>\n");
+}
+
+/// Who answers each sector: tasks per replication and mean response time per contingent.
+pub(super) fn sector_contingent_section(h: &mut String, s: &SummaryFile) {
+    if s.by_sector_contingent.is_empty() {
+        return;
+    }
+    h.push_str("<section id=\"sector-contingent\"><h2>Who answers each sector</h2>\n<p class=\"note\">Tasks per replication of each contingent in each sector, and the mean response time of its responses there (pooled over replications).</p>\n");
+    h.push_str("<table><thead><tr><th>sector</th><th>contingent</th><th>nation</th><th>tasks / replication</th><th>response mean [h]</th></tr></thead><tbody>\n");
+    for x in &s.by_sector_contingent {
+        let rt = if x.response_time_mean_h.is_finite() {
+            format!("{:.2}", x.response_time_mean_h)
+        } else {
+            "—".into()
+        };
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{:.1}</td><td>{}</td></tr>",
+            esc(&x.sector),
+            esc(&x.contingent),
+            esc(&x.nation),
+            x.tasks_per_replication,
+            rt
+        );
     }
     h.push_str("</tbody></table></section>\n");
 }

@@ -4,6 +4,7 @@
 pub mod breakdown;
 pub mod checkpoint;
 pub mod files;
+pub mod findings;
 pub mod study;
 pub mod study_breakdown;
 mod theatre;
@@ -11,6 +12,7 @@ pub mod validation;
 
 pub mod html;
 mod html_answers;
+pub mod pooled;
 
 pub use theatre::theatre;
 
@@ -172,12 +174,16 @@ pub fn summary(sc: &Scenario, agg: &Aggregate, info: &RunInfo) -> SummaryFile {
         by_sector,
         by_type: breakdown::type_entries(sc, agg),
         by_sector_type: breakdown::sector_type_entries(sc, agg),
+        pooled: Some(pooled::section(sc, agg)),
+        by_contingent: breakdown::contingent_entries(sc, agg),
+        by_sector_contingent: breakdown::sector_contingent_entries(sc, agg),
     }
 }
 
-/// A number for CSV: empty when undefined, shortest round-trip text otherwise.
+/// A number for CSV: empty when undefined or infinite (a percentile not reached), shortest
+/// round-trip text otherwise.
 pub(crate) fn num(x: f64) -> String {
-    if x.is_nan() {
+    if !x.is_finite() {
         String::new()
     } else {
         format!("{x}")
@@ -404,6 +410,8 @@ pub fn trace_rows(sc: &Scenario, replication: u64, records: &[ViolationRecord]) 
 fn cell(s: &Summary, digits: usize) -> String {
     if s.mean.is_nan() {
         "—".into()
+    } else if s.mean.is_infinite() {
+        "not reached".into()
     } else if s.half_width().is_nan() {
         format!("{:.*}", digits, s.mean)
     } else {
@@ -455,10 +463,43 @@ pub fn write_run_dir(
     Ok(agg)
 }
 
-/// The summary table printed after a run: theatre and per-domain KPIs with 95 % CI
-/// half-widths, then the busiest nations.
-pub fn summary_table(sc: &Scenario, agg: &Aggregate, info: &RunInfo) -> String {
+/// The pooled percentiles and shares of the theatre and each domain (console).
+fn pooled_table(sc: &Scenario, agg: &Aggregate) -> String {
+    let p = pooled::section(sc, agg);
     let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "\npooled over replications, every violation needing a response (Kaplan-Meier; [95% CI])"
+    );
+    let _ = writeln!(
+        s,
+        "{:<8} {:>24} {:>30} {:>30} {:>30}",
+        "", "answered", "within target", "p50 [h]", "p90 [h]"
+    );
+    let rows = [("theatre", p.theatre)]
+        .into_iter()
+        .chain(Domain::ALL.map(|d| (d.key(), *p.by_domain.get(d))));
+    for (name, e) in rows {
+        if e.needing_response == 0 {
+            continue;
+        }
+        let _ = writeln!(
+            s,
+            "{name:<8} {:>24} {:>30} {:>30} {:>30}",
+            pooled::share_text(&e.answered_share),
+            pooled::share_text(&e.within_target_share),
+            pooled::quantile_text(&e.response_time_p50_h, &e),
+            pooled::quantile_text(&e.response_time_p90_h, &e),
+        );
+    }
+    s
+}
+
+/// The summary table printed after a run: the findings first, theatre and per-domain KPIs
+/// with 95 % CI half-widths, pooled percentiles, the violation types against their targets,
+/// then the busiest nations.
+pub fn summary_table(sc: &Scenario, agg: &Aggregate, info: &RunInfo) -> String {
+    let mut s = findings::text(&findings::findings(&summary(sc, agg, info)));
     let _ = writeln!(
         s,
         "{} — seed {}, {} replications of {} days{}",
@@ -518,6 +559,7 @@ pub fn summary_table(sc: &Scenario, agg: &Aggregate, info: &RunInfo) -> String {
             cell(&cov, 3)
         );
     }
+    s.push_str(&pooled_table(sc, agg));
     s.push_str(&breakdown::type_table(sc, agg));
     // Nations carrying the most tasks.
     let mut nations: Vec<(usize, f64)> = agg
