@@ -95,11 +95,15 @@ pub struct ItemRecord {
     pub by_sector_type: Vec<[u64; KPI_COUNT]>,
     /// Per violation type: `(bin, count)` of answered and of open violations, and the
     /// number never answered.
-    pub type_times: Vec<(Vec<(u32, u32)>, Vec<(u32, u32)>, u32)>,
+    pub type_times: Vec<TypeTimesRecord>,
     /// Who answered where: `(sector × contingents + contingent, tasks, response seconds,
     /// responses)`.
     pub sector_contingent: Vec<(u32, u32, u64, u32)>,
 }
+
+/// One type's times in an [`ItemRecord`]: answered and open `(bin, count)` pairs, never
+/// answered.
+pub type TypeTimesRecord = (Vec<(u32, u32)>, Vec<(u32, u32)>, u32);
 
 fn bits<const N: usize>(x: [f64; N]) -> [u64; N] {
     x.map(f64::to_bits)

@@ -61,7 +61,10 @@ pub fn kpi_list() -> String {
 
 /// The text before `[` and the `key=value` pairs inside, checked for syntax, known KPI and
 /// keys, and supported combinations; ids are not looked up.
-fn split(text: &str) -> Result<(Kpi, Vec<(&str, &str)>), String> {
+/// `key=value` pairs of a scope.
+type Pairs<'a> = Vec<(&'a str, &'a str)>;
+
+fn split(text: &str) -> Result<(Kpi, Pairs<'_>), String> {
     let (name, rest) = match text.find('[') {
         Some(i) => (&text[..i], Some(&text[i + 1..])),
         None => (text, None),

@@ -76,7 +76,10 @@ pub fn findings(s: &SummaryFile) -> Vec<Finding> {
         let Some(target) = t.target_h else {
             continue;
         };
-        if mean(t, Kpi::UnanswerableShare) >= 1.0 || !(mean(t, Kpi::NeedingResponse) > 0.0) {
+        if mean(t, Kpi::UnanswerableShare) >= 1.0
+            || mean(t, Kpi::NeedingResponse).is_nan()
+            || mean(t, Kpi::NeedingResponse) <= 0.0
+        {
             continue;
         }
         let p = pooled.and_then(|p| p.by_type.iter().find(|x| x.id == t.id));
@@ -116,7 +119,7 @@ pub fn findings(s: &SummaryFile) -> Vec<Finding> {
     }
     for sec in &s.by_sector {
         let w = sec.within_target_share.mean;
-        if !(w < 0.5) {
+        if w.is_nan() || w >= 0.5 {
             continue;
         }
         // The dominant stage of the sector: its types' stage means weighted by the violations
@@ -194,7 +197,7 @@ pub fn findings(s: &SummaryFile) -> Vec<Finding> {
     let no_isr: Vec<&str> = s
         .by_sector
         .iter()
-        .filter(|x| !(x.isr_coverage_share.mean > 0.0))
+        .filter(|x| x.isr_coverage_share.mean.is_nan() || x.isr_coverage_share.mean <= 0.0)
         .map(|x| x.id.as_str())
         .collect();
     if !no_isr.is_empty() {

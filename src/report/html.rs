@@ -384,9 +384,7 @@ fn detail_sections(h: &mut String, s: &SummaryFile) {
 
 fn comparison_section(h: &mut String, c: &ComparisonFile) {
     let kpi = c.kpi;
-    let ranked_by = if c.ranked_by.is_empty() {
-        kpi_label(kpi)
-    } else if c.ranked_by == kpi.name() {
+    let ranked_by = if c.ranked_by.is_empty() || c.ranked_by == kpi.name() {
         kpi_label(kpi)
     } else {
         c.ranked_by.clone()

@@ -1,6 +1,7 @@
 //! Reports: the summary table, `summary.json`, CSV files, all written atomically;
 //! [`study`] adds the comparison and sweep outputs.
 
+mod answer_files;
 pub mod breakdown;
 pub mod checkpoint;
 pub mod files;

@@ -170,7 +170,7 @@ fn scoped_kpis_rank_comparisons_and_unknown_ones_exit_2_with_the_list() {
                 b["by_type"].as_array().unwrap().len(),
                 s["by_type"].as_array().unwrap().len()
             );
-            assert!(b["by_sector"].as_array().unwrap().len() > 0);
+            assert!(!b["by_sector"].as_array().unwrap().is_empty());
             assert!(b["by_domain"]["land"]["response_time_p90_h"]["mean"].is_number());
         }
     }
