@@ -57,6 +57,21 @@ fn dominant(get: &dyn Fn(Kpi) -> f64) -> Option<(&'static str, f64)> {
         .max_by(|a, b| a.1.total_cmp(&b.1))
 }
 
+/// The mean of stage KPI `k` \[h\] in sector `id`: the means of its (sector, type) pairs
+/// weighted by their violations needing a response; NaN when none.
+pub fn sector_stage_mean(s: &SummaryFile, id: &str, k: Kpi) -> f64 {
+    let (mut num, mut den) = (0.0, 0.0);
+    for p in s.by_sector_type.iter().filter(|p| p.sector == id) {
+        let n = p.kpis.get(Kpi::NeedingResponse).map_or(0.0, |x| x.mean);
+        let v = p.kpis.get(k).map_or(f64::NAN, |x| x.mean);
+        if n > 0.0 && v.is_finite() {
+            num += n * v;
+            den += n;
+        }
+    }
+    if den > 0.0 { num / den } else { f64::NAN }
+}
+
 /// The findings of a run, most pressing first.
 pub fn findings(s: &SummaryFile) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -122,25 +137,7 @@ pub fn findings(s: &SummaryFile) -> Vec<Finding> {
         if w.is_nan() || w >= 0.5 {
             continue;
         }
-        // The dominant stage of the sector: its types' stage means weighted by the violations
-        // needing a response.
-        let pairs: Vec<_> = s
-            .by_sector_type
-            .iter()
-            .filter(|p| p.sector == sec.id)
-            .collect();
-        let get = |k: Kpi| {
-            let (mut num, mut den) = (0.0, 0.0);
-            for p in &pairs {
-                let n = p.kpis.get(Kpi::NeedingResponse).map_or(0.0, |x| x.mean);
-                let v = p.kpis.get(k).map_or(f64::NAN, |x| x.mean);
-                if n > 0.0 && v.is_finite() {
-                    num += n * v;
-                    den += n;
-                }
-            }
-            if den > 0.0 { num / den } else { f64::NAN }
-        };
+        let get = |k: Kpi| sector_stage_mean(s, &sec.id, k);
         let stage = dominant(&get).map_or(String::new(), |(name, h)| {
             format!(
                 "; most time goes to {name} ({:.0} min on average)",

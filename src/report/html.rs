@@ -282,6 +282,7 @@ pub fn render(dir: &Path, with_plots: bool) -> Result<String> {
     if let Some(s) = &summary {
         kpi_section(&mut h, s);
         super::html_answers::types_section(&mut h, s);
+        super::html_answers::stages_section(&mut h, s);
         super::html_answers::isr_section(&mut h, s);
         super::html_answers::sector_contingent_section(&mut h, s);
     }

@@ -171,3 +171,49 @@ pub(super) fn sector_contingent_section(h: &mut String, s: &SummaryFile) {
     }
     h.push_str("</tbody></table></section>\n");
 }
+
+/// Where the time goes: the mean of each stage of a response \[min\], per violation type and
+/// per sector (a sector's stages: its types' means weighted by the violations needing a
+/// response).
+pub(super) fn stages_section(h: &mut String, s: &SummaryFile) {
+    use super::findings::STAGES;
+    if s.by_type.is_empty() {
+        return;
+    }
+    h.push_str("<section id=\"stages\"><h2>Where the time goes</h2>\n<p class=\"note\">Mean time in each stage of a response, in minutes, over the violations that reached the stage; the largest stage of each row is marked.</p>\n");
+    h.push_str("<table><thead><tr><th>type or sector</th>");
+    for (_, name) in STAGES {
+        let _ = write!(h, "<th>{}</th>", esc(name));
+    }
+    h.push_str("</tr></thead><tbody>\n");
+    let row = |h: &mut String, label: &str, get: &dyn Fn(Kpi) -> f64| {
+        let values: Vec<f64> = STAGES.iter().map(|(k, _)| get(*k) * 60.0).collect();
+        let max = values
+            .iter()
+            .copied()
+            .filter(|v| v.is_finite())
+            .fold(f64::NEG_INFINITY, f64::max);
+        let _ = write!(h, "<tr><td>{}</td>", esc(label));
+        for v in values {
+            if !v.is_finite() {
+                h.push_str("<td>—</td>");
+            } else if v == max {
+                let _ = write!(h, "<td class=\"worse\"><b>{v:.0}</b></td>");
+            } else {
+                let _ = write!(h, "<td>{v:.0}</td>");
+            }
+        }
+        h.push_str("</tr>\n");
+    };
+    for t in s.by_type.iter().filter(|t| t.target_h.is_some()) {
+        row(h, &format!("type {}", t.id), &|k| {
+            t.kpis.get(k).map_or(f64::NAN, |x| x.mean)
+        });
+    }
+    for sec in &s.by_sector {
+        row(h, &format!("sector {}", sec.id), &|k| {
+            super::findings::sector_stage_mean(s, &sec.id, k)
+        });
+    }
+    h.push_str("</tbody></table></section>\n");
+}

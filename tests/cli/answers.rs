@@ -333,4 +333,20 @@ fn findings_come_first_on_the_console_and_in_the_report() {
     assert!(f < k);
     assert!(html.contains("incursion is over its target"));
     assert!(html.contains("<h2>ISR coverage per sector</h2>"));
+    assert!(html.contains("<h2>Where the time goes</h2>"));
+    assert!(html.contains("<h2>Who answers each sector</h2>"));
+    // by_sector_contingent.csv: the tasks per replication add up to the nations' tasks.
+    let csv = std::fs::read_to_string(out.join("by_sector_contingent.csv")).unwrap();
+    let tasks: f64 = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(3).unwrap().parse::<f64>().unwrap())
+        .sum();
+    let nations: f64 = s["by_nation"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["tasks"]["mean"].as_f64().unwrap())
+        .sum();
+    assert!((tasks - nations).abs() < 1e-9, "{tasks} vs {nations}");
 }
