@@ -190,7 +190,7 @@ fn study(c: &mut Criterion) {
             let grouped = forceplan::experiment::ByVariant::group(4, exec.results);
             black_box(forceplan::experiment::compare::compare(
                 &grouped.results,
-                plan.kpi.index(),
+                &plan.kpi,
             ))
         })
     });

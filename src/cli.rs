@@ -69,6 +69,14 @@ fn horizon_arg(s: &str) -> std::result::Result<f64, String> {
 }
 
 /// Parses `--threads`: 0 (one per core) to [`forceplan::experiment::MAX_THREADS`].
+/// The long help of `--kpi`: what it does, the KPI names and the scopes.
+fn kpi_help(what: &str) -> String {
+    format!(
+        "{what}\nKPIs: {}.\nA KPI may be scoped: KPI[type=ID], KPI[sector=ID], KPI[type=ID,sector=ID], KPI[domain=air|sea|land] or KPI[nation=CODE] (nation: response_time_mean_h and utilisation only), e.g. response_time_p90_h[type=land-incursion].",
+        forceplan::metrics::scope::kpi_list()
+    )
+}
+
 fn threads_arg(s: &str) -> std::result::Result<usize, String> {
     let max = forceplan::experiment::MAX_THREADS;
     match s.parse::<usize>() {
@@ -175,7 +183,7 @@ enum Command {
         #[arg(long, default_value_t = 1000, value_parser = replications_arg)]
         max_replications: u64,
         /// KPI to rank options by (default: the study's, else response_time_p90_h).
-        #[arg(long)]
+        #[arg(long, long_help = kpi_help("KPI to rank options by and to reach --precision for (default: the study's, else response_time_p90_h)."))]
         kpi: Option<String>,
         /// Also compare every pair of options (paired differences, Bonferroni over all pairs).
         #[arg(long)]
@@ -189,7 +197,7 @@ enum Command {
         #[command(flatten)]
         common: Common,
         /// KPI of the summary table (default: the sweep's, else response_time_p90_h).
-        #[arg(long)]
+        #[arg(long, long_help = kpi_help("KPI of the summary table (default: the sweep's, else response_time_p90_h)."))]
         kpi: Option<String>,
     },
     /// Run the validation suite (scenarios/validation/) against analytic results and write VALIDATION.md.

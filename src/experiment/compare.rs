@@ -2,9 +2,11 @@
 //! baseline, Bonferroni-corrected confidence intervals, verdicts and ranking.
 
 pub use crate::metrics::Direction;
+use crate::metrics::scope::ScopedKpi;
+use crate::metrics::stats::Summary;
 use crate::metrics::stats::nan_if_null;
 use crate::metrics::stats::t_quantile;
-use crate::metrics::{Aggregate, Kpi, ReplicationResult};
+use crate::metrics::{Aggregate, Kpi, ReplicationResult, SECTOR_KPIS};
 use serde::{Deserialize, Serialize};
 
 /// Family-wise error rate of the comparisons against the baseline.
@@ -77,12 +79,24 @@ pub fn paired(
     k: Kpi,
     confidence: f64,
 ) -> Difference {
+    paired_by(option, baseline, |r| r.kpis[k], k.direction(), confidence)
+}
+
+/// Paired difference of the figure `f` of each replication (e.g. a KPI of one violation
+/// type), better in `direction`; otherwise as [`paired`].
+pub fn paired_by(
+    option: &[ReplicationResult],
+    baseline: &[ReplicationResult],
+    f: impl Fn(&ReplicationResult) -> f64,
+    direction: Direction,
+    confidence: f64,
+) -> Difference {
     let diffs: Vec<f64> = option
         .iter()
         .zip(baseline)
         .map(|(a, b)| {
             debug_assert_eq!(a.replication, b.replication, "paired by replication");
-            a.kpis[k] - b.kpis[k]
+            f(a) - f(b)
         })
         .filter(|d| !d.is_nan())
         .collect();
@@ -92,7 +106,8 @@ pub fn paired(
     } else {
         diffs.iter().sum::<f64>() / n as f64
     };
-    if n < 2 {
+    // An infinite difference (a percentile one side never reached) has no interval.
+    if n < 2 || !mean.is_finite() {
         return Difference {
             mean,
             std: f64::NAN,
@@ -109,7 +124,7 @@ pub fn paired(
         Verdict::NoSignificantDifference
     } else {
         let up = ci_low > 0.0;
-        match (k.direction(), up) {
+        match (direction, up) {
             (Direction::LowerIsBetter, true) | (Direction::HigherIsBetter, false) => Verdict::Worse,
             (Direction::LowerIsBetter, false) | (Direction::HigherIsBetter, true) => {
                 Verdict::Better
@@ -128,6 +143,57 @@ pub fn paired(
     }
 }
 
+/// Paired differences against the baseline of the parts of the theatre.
+#[derive(Debug, Clone)]
+pub struct BreakdownDifferences {
+    /// Per domain, every KPI.
+    pub by_domain: Vec<Vec<Difference>>,
+    /// Per violation type, every KPI.
+    pub by_type: Vec<Vec<Difference>>,
+    /// Per sector, the KPIs of [`SECTOR_KPIS`].
+    pub by_sector: Vec<Vec<Difference>>,
+}
+
+impl BreakdownDifferences {
+    /// The differences of `option` against `baseline`, each interval at `confidence`.
+    pub fn of(
+        option: &[ReplicationResult],
+        baseline: &[ReplicationResult],
+        confidence: f64,
+    ) -> Self {
+        let n = |f: fn(&ReplicationResult) -> usize| baseline.first().map_or(0, f);
+        let all = |get: &dyn Fn(&ReplicationResult, Kpi) -> f64| -> Vec<Difference> {
+            Kpi::ALL
+                .into_iter()
+                .map(|k| paired_by(option, baseline, |r| get(r, k), k.direction(), confidence))
+                .collect()
+        };
+        BreakdownDifferences {
+            by_domain: (0..3).map(|d| all(&|r, k| r.by_domain[d][k])).collect(),
+            by_type: (0..n(|r| r.by_type.len()))
+                .map(|t| all(&|r, k| r.by_type[t][k]))
+                .collect(),
+            by_sector: (0..n(|r| r.by_sector.len()))
+                .map(|s| {
+                    SECTOR_KPIS
+                        .iter()
+                        .enumerate()
+                        .map(|(i, k)| {
+                            paired_by(
+                                option,
+                                baseline,
+                                |r| r.by_sector[s][i],
+                                k.direction(),
+                                confidence,
+                            )
+                        })
+                        .collect()
+                })
+                .collect(),
+        }
+    }
+}
+
 /// One option's results in a comparison.
 #[derive(Debug, Clone)]
 pub struct OptionResult {
@@ -137,6 +203,12 @@ pub struct OptionResult {
     pub vs_baseline: Option<Vec<Difference>>,
     /// Rank by the study's KPI (1 = best).
     pub rank: usize,
+    /// Statistics of the study's (possibly scoped) KPI.
+    pub ranked: Summary,
+    /// Paired difference of the study's KPI against the baseline; `None` for the baseline.
+    pub ranked_vs_baseline: Option<Difference>,
+    /// Paired differences per domain, type and sector; `None` for the baseline.
+    pub breakdown_vs_baseline: Option<BreakdownDifferences>,
 }
 
 /// A whole comparison.
@@ -147,25 +219,25 @@ pub struct Comparison {
     /// Two-sided confidence of each comparison's interval (Bonferroni: 1 − α/m).
     pub per_comparison_confidence: f64,
     /// The KPI ranked.
-    pub kpi: Kpi,
+    pub kpi: ScopedKpi,
     /// Per option, the baseline first.
     pub options: Vec<OptionResult>,
 }
 
-/// Compares every option (index ≥ 1) with the baseline (index 0), ranking by KPI `kpi`
-/// (an index into [`Kpi::ALL`], as [`Plan::kpi`](super::plan::Plan::kpi)).
-///
-/// # Panics
-/// If `kpi` is not below [`crate::metrics::KPI_COUNT`] (plans hold valid indexes only).
-pub fn compare(results: &[Vec<ReplicationResult>], kpi: usize) -> Comparison {
-    let kpi = Kpi::ALL[kpi];
+/// Compares every option (index ≥ 1) with the baseline (index 0), ranking by the (possibly
+/// scoped) KPI `kpi`, as [`Plan::kpi`](super::plan::Plan::kpi).
+pub fn compare(results: &[Vec<ReplicationResult>], kpi: &ScopedKpi) -> Comparison {
     let m = results.len().saturating_sub(1).max(1);
     let confidence = 1.0 - ALPHA / m as f64;
     let aggregates: Vec<Aggregate> = results.iter().map(|r| Aggregate::of(r)).collect();
+    let ranked: Vec<Summary> = results
+        .iter()
+        .map(|r| Summary::of(r.iter().map(|x| kpi.value(x))))
+        .collect();
     let mut order: Vec<usize> = (0..results.len()).collect();
     let key = |i: usize| {
-        let x = aggregates[i].kpi(kpi).mean;
-        match kpi.direction() {
+        let x = ranked[i].mean;
+        match kpi.kpi.direction() {
             Direction::HigherIsBetter => -x,
             _ => x,
         }
@@ -185,24 +257,42 @@ pub fn compare(results: &[Vec<ReplicationResult>], kpi: usize) -> Comparison {
                     .map(|k| paired(&results[i], &results[0], k, confidence))
                     .collect()
             }),
+            ranked_vs_baseline: (i > 0).then(|| {
+                paired_by(
+                    &results[i],
+                    &results[0],
+                    |r| kpi.value(r),
+                    kpi.kpi.direction(),
+                    confidence,
+                )
+            }),
+            breakdown_vs_baseline: (i > 0)
+                .then(|| BreakdownDifferences::of(&results[i], &results[0], confidence)),
             aggregate,
             rank: rank[i],
+            ranked: ranked[i],
         })
         .collect();
     Comparison {
         comparisons: results.len().saturating_sub(1),
         per_comparison_confidence: confidence,
-        kpi,
+        kpi: kpi.clone(),
         options,
     }
 }
 
-/// The 95 % CI half-width of KPI `k` (an index into [`Kpi::ALL`]) for each variant.
-pub fn half_widths(results: &[Vec<ReplicationResult>], k: usize) -> Vec<f64> {
+/// The 95 % CI half-width of the (possibly scoped) KPI `k` for each variant; infinite when
+/// a replication's value is (a percentile not reached), so that no precision is reached.
+pub fn half_widths(results: &[Vec<ReplicationResult>], k: &ScopedKpi) -> Vec<f64> {
     results
         .iter()
         .map(|r| {
-            crate::metrics::stats::Summary::of(r.iter().map(|x| x.kpis.values[k])).half_width()
+            let s = Summary::of(r.iter().map(|x| k.value(x)));
+            if s.mean.is_infinite() {
+                f64::INFINITY
+            } else {
+                s.half_width()
+            }
         })
         .collect()
 }
@@ -245,6 +335,10 @@ mod tests {
             by_nation: vec![],
             by_sector: vec![],
             response_hist: Default::default(),
+            by_type: vec![],
+            by_sector_type: vec![],
+            type_times: vec![],
+            sector_contingent: vec![],
         }
     }
 
@@ -276,7 +370,7 @@ mod tests {
             paired(&same, &base, k, 0.95).verdict,
             Verdict::NoSignificantDifference
         );
-        let c = compare(&[base, faster, same], k.index());
+        let c = compare(&[base, faster, same], &ScopedKpi::theatre(k));
         assert_eq!(c.comparisons, 2);
         assert!((c.per_comparison_confidence - 0.975).abs() < 1e-12);
         assert_eq!(c.options[1].rank, 1);

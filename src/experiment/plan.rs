@@ -7,8 +7,9 @@
 //! variants, with the design points of a sweep.
 
 use crate::error::{Error, Result};
-use crate::metrics::{KPI_NAMES, Kpi};
+use crate::metrics::scope::{ScopedKpi, syntax_problem};
 use crate::model::Prepared;
+use crate::scenario::Scenario;
 use crate::scenario::change::RawChange;
 use crate::scenario::study::Study;
 use crate::scenario::sweep::{RawDesign, RawFactor, Sweep};
@@ -115,8 +116,8 @@ pub struct Plan {
     pub seed: u64,
     /// Replications per variant.
     pub replications: u64,
-    /// KPI ranked.
-    pub kpi: Kpi,
+    /// KPI ranked and used for `--precision`, possibly scoped (`kpi[type=…]`).
+    pub kpi: ScopedKpi,
     /// Sweep factors.
     pub factors: Vec<Factor>,
     /// Sweep design (`grid`, `latin-hypercube` or `nolh`).
@@ -160,27 +161,26 @@ impl Plan {
     }
 }
 
-fn check_params(params: &Params, default_reps: u64, kpi: Option<&str>) -> Result<(u64, Kpi)> {
+/// The replications and the (scoped) KPI, its type, sector and nation ids looked up in `sc`.
+fn check_params(
+    params: &Params,
+    default_reps: u64,
+    kpi: Option<&str>,
+    sc: &Scenario,
+) -> Result<(u64, ScopedKpi)> {
     let reps = params.replications.unwrap_or(default_reps);
     if reps == 0 {
         return Err(Error::Usage("--replications must be at least 1".into()));
     }
     let name = params.kpi.as_deref().or(kpi).unwrap_or(DEFAULT_KPI);
-    let k = Kpi::from_name(name).ok_or_else(|| Error::Usage(unknown_kpi(name)))?;
+    let k = ScopedKpi::parse(name, sc).map_err(Error::Usage)?;
     Ok((reps, k))
 }
 
-/// The message for a KPI name that does not exist.
-fn unknown_kpi(name: &str) -> String {
-    format!(
-        "unknown KPI \"{name}\"; expected one of: {}",
-        KPI_NAMES.join(", ")
-    )
-}
-
-/// What is wrong with the KPI name a study or sweep file gives, if anything.
+/// What is wrong with the KPI name a study or sweep file gives, if anything (its syntax,
+/// KPI and scope keys; ids are looked up once the scenario is known).
 fn kpi_problem(name: &str) -> Option<String> {
-    Kpi::from_name(name).is_none().then(|| unknown_kpi(name))
+    syntax_problem(name)
 }
 
 /// The changes the command-line parameters make to the base scenario.
@@ -199,7 +199,7 @@ fn load_run(file: &str, mut inputs: Inputs, params: Params) -> Result<Plan> {
     let sc = Source::parse(&text, file)?
         .changed(&overrides(&params))?
         .validate()?;
-    let (replications, kpi) = check_params(&params, u64::from(sc.replications), None)?;
+    let (replications, kpi) = check_params(&params, u64::from(sc.replications), None, &sc)?;
     Ok(Plan {
         kind: Kind::Run,
         name: sc.name.clone(),
@@ -224,7 +224,7 @@ fn load_run(file: &str, mut inputs: Inputs, params: Params) -> Result<Plan> {
 fn load_study(file: &str, mut inputs: Inputs, params: Params) -> Result<Plan> {
     let study = Study::load(file, &mut inputs, &overrides(&params), &kpi_problem)?;
     let default_reps = u64::from(study.replications().unwrap_or(study.base().replications));
-    let (replications, kpi) = check_params(&params, default_reps, study.kpi())?;
+    let (replications, kpi) = check_params(&params, default_reps, study.kpi(), study.base())?;
     let (name, description) = (study.name().to_string(), study.description().to_string());
     let named_baseline = study.baseline_option().map(str::to_string);
     let (base, options) = study.into_scenarios();
@@ -385,7 +385,7 @@ fn load_sweep(file: &str, mut inputs: Inputs, params: Params) -> Result<Plan> {
     }
     pr.finish(sweep.file(), sweep.text())?;
     let default_reps = u64::from(sweep.replications().unwrap_or(sweep.base().replications));
-    let (replications, kpi) = check_params(&params, default_reps, sweep.kpi())?;
+    let (replications, kpi) = check_params(&params, default_reps, sweep.kpi(), sweep.base())?;
     Ok(Plan {
         kind: Kind::Sweep,
         name: sweep.name().to_string(),

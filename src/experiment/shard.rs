@@ -14,13 +14,13 @@ use super::plan::{Inputs, Kind, Params, Plan};
 use super::{ByVariant, Item, ItemResult, all_items};
 use crate::error::{Error, Result};
 use crate::metrics::{
-    HIST_BINS, KPI_COUNT, Kpis, NationFigures, ReplicationResult, TimelineSample,
+    HIST_BINS, KPI_COUNT, Kpis, NationFigures, ReplicationResult, TimelineSample, TypeTimes,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// Format tag of a partial-results file.
-pub const FORMAT: &str = "forceplan-shard-2";
+pub const FORMAT: &str = "forceplan-shard-3";
 /// File name of a shard's partial results inside its directory.
 pub const PARTIAL_FILE: &str = "partial.json";
 
@@ -89,7 +89,21 @@ pub struct ItemRecord {
     /// Timeline rows: hour, violations, needing response, queued, available ×3, drones on
     /// station, busy ×3.
     pub timeline: Option<Vec<[u32; 11]>>,
+    /// KPIs per violation type (bits).
+    pub by_type: Vec<[u64; KPI_COUNT]>,
+    /// KPIs per (sector, type) pair of [`crate::metrics::sector_type_pairs`] (bits).
+    pub by_sector_type: Vec<[u64; KPI_COUNT]>,
+    /// Per violation type: `(bin, count)` of answered and of open violations, and the
+    /// number never answered.
+    pub type_times: Vec<TypeTimesRecord>,
+    /// Who answered where: `(sector × contingents + contingent, tasks, response seconds,
+    /// responses)`.
+    pub sector_contingent: Vec<(u32, u32, u64, u32)>,
 }
+
+/// One type's times in an [`ItemRecord`]: answered and open `(bin, count)` pairs, never
+/// answered.
+pub type TypeTimesRecord = (Vec<(u32, u32)>, Vec<(u32, u32)>, u32);
 
 fn bits<const N: usize>(x: [f64; N]) -> [u64; N] {
     x.map(f64::to_bits)
@@ -137,6 +151,14 @@ impl ItemRecord {
                     })
                     .collect()
             }),
+            by_type: res.by_type.iter().map(|k| bits(k.values)).collect(),
+            by_sector_type: res.by_sector_type.iter().map(|k| bits(k.values)).collect(),
+            type_times: res
+                .type_times
+                .iter()
+                .map(|t| (t.answered.clone(), t.open.clone(), t.never))
+                .collect(),
+            sector_contingent: res.sector_contingent.clone(),
         }
     }
 
@@ -146,6 +168,18 @@ impl ItemRecord {
             variant: self.variant,
             replication: self.replication,
         };
+        let in_range = |pairs: &[(u32, u32)]| pairs.iter().all(|&(b, _)| (b as usize) < HIST_BINS);
+        let mut type_times = Vec::with_capacity(self.type_times.len());
+        for (answered, open, never) in &self.type_times {
+            if !in_range(answered) || !in_range(open) {
+                return None;
+            }
+            type_times.push(TypeTimes {
+                answered: answered.clone(),
+                open: open.clone(),
+                never: *never,
+            });
+        }
         let mut response_hist: [Vec<u32>; 3] = Default::default();
         for (bins, pairs) in response_hist.iter_mut().zip(&self.response_hist) {
             *bins = vec![0u32; HIST_BINS];
@@ -177,6 +211,18 @@ impl ItemRecord {
                     .collect(),
                 by_sector: self.by_sector.iter().map(|s| unbits(*s)).collect(),
                 response_hist,
+                by_type: self
+                    .by_type
+                    .iter()
+                    .map(|k| Kpis { values: unbits(*k) })
+                    .collect(),
+                by_sector_type: self
+                    .by_sector_type
+                    .iter()
+                    .map(|k| Kpis { values: unbits(*k) })
+                    .collect(),
+                type_times,
+                sector_contingent: self.sector_contingent.clone(),
             },
             timeline: self.timeline.as_ref().map(|t| {
                 t.iter()

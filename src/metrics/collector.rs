@@ -2,10 +2,11 @@
 //! queue length into the KPIs of one replication, as the model's [`Observer`]; and
 //! [`replicate`], which runs one replication with a collector.
 
+use super::km::km_quantile;
 use super::stats;
 use super::{
     HIST_BIN_H, HIST_BINS, Kpi, Kpis, NationFigures, ReplicationResult, SECTOR_KPIS,
-    TimelineSample, ViolationRecord,
+    TimelineSample, TypeTimes, ViolationRecord, sector_type_pairs,
 };
 use crate::model::record::Observer;
 use crate::model::{self, Prepared};
@@ -16,7 +17,21 @@ fn hist_bin(h: f64) -> usize {
     ((h / HIST_BIN_H) as usize).min(HIST_BINS - 1)
 }
 
-/// Running sums for one group of violations (theatre, domain or sector).
+/// Sparse `(bin, count)` pairs of hours `xs`, bins ascending.
+fn sparse_bins(xs: &[f64]) -> Vec<(u32, u32)> {
+    let mut bins: Vec<u32> = xs.iter().map(|&x| hist_bin(x) as u32).collect();
+    bins.sort_unstable();
+    let mut out: Vec<(u32, u32)> = Vec::new();
+    for b in bins {
+        match out.last_mut() {
+            Some((lb, c)) if *lb == b => *c += 1,
+            _ => out.push((b, 1)),
+        }
+    }
+    out
+}
+
+/// Running sums for one group of violations (theatre, domain, sector, type or sector × type).
 #[derive(Debug, Clone, Default)]
 struct Group {
     violations: u64,
@@ -33,6 +48,10 @@ struct Group {
     stage_n: [u64; 6],
     n_queued: u64,
     response_h: Vec<f64>,
+    /// Ages at the horizon \[h\] of violations needing a response still open then.
+    open_h: Vec<f64>,
+    /// Violations needing a response closed without a unit on scene.
+    never: u64,
 }
 
 fn ratio(a: u64, b: u64) -> f64 {
@@ -52,7 +71,7 @@ fn mean_h(sum_s: u64, n: u64) -> f64 {
 }
 
 impl Group {
-    fn add(&mut self, r: &ViolationRecord, at_end: bool) {
+    fn add(&mut self, r: &ViolationRecord, at_end: bool, horizon_s: u64) {
         self.violations += 1;
         if let Some(d) = r.detected {
             self.detected += 1;
@@ -89,13 +108,27 @@ impl Group {
                 if at_end && r.detected.is_some() {
                     self.unanswered += 1;
                 }
+                if at_end {
+                    let age_s = horizon_s.saturating_sub(r.occurred.secs());
+                    self.open_h.push(age_s as f64 / crate::time::HOUR.0 as f64);
+                } else {
+                    self.never += 1;
+                }
             }
         }
     }
 
     fn kpis(&mut self, utilisation: f64, coverage: f64) -> Kpis {
         self.response_h.sort_unstable_by(f64::total_cmp);
+        self.open_h.sort_unstable_by(f64::total_cmp);
         let rt = &self.response_h;
+        let km = |p: f64| {
+            if self.needing == 0 {
+                f64::NAN
+            } else {
+                km_quantile(rt, &self.open_h, self.never, p)
+            }
+        };
         let mean_rt = if rt.is_empty() {
             f64::NAN
         } else {
@@ -117,14 +150,17 @@ impl Group {
                 mean_h(self.stage_s[4], self.stage_n[4]),
                 mean_h(self.stage_s[5], self.stage_n[5]),
                 mean_rt,
-                stats::quantile_sorted(rt, 0.50),
-                stats::quantile_sorted(rt, 0.90),
-                stats::quantile_sorted(rt, 0.95),
+                km(0.50),
+                km(0.90),
+                km(0.95),
                 ratio(self.within_target, self.needing),
                 self.unanswered as f64,
                 utilisation,
                 coverage,
                 ratio(self.unanswerable, self.needing),
+                stats::quantile_sorted(rt, 0.50),
+                stats::quantile_sorted(rt, 0.90),
+                stats::quantile_sorted(rt, 0.95),
             ],
         }
     }
@@ -136,6 +172,14 @@ pub struct Collector {
     all: Group,
     domains: [Group; 3],
     sectors: Vec<Group>,
+    types: Vec<Group>,
+    /// Per (sector, type) pair of [`sector_type_pairs`].
+    pairs: Vec<Group>,
+    /// `sector × types + type` → index into `pairs` (`u32::MAX`: a pair that cannot occur).
+    pair_of: Vec<u32>,
+    horizon_s: u64,
+    /// Per `sector × contingents + contingent`: tasks, response seconds, responses.
+    sector_contingent: Vec<(u32, u64, u32)>,
     nation_tasks: Vec<u64>,
     nation_responded: Vec<u64>,
     nation_response_s: Vec<u64>,
@@ -159,10 +203,21 @@ fn after(warm_up: SimTime, d: SimDuration, now: SimTime) -> u64 {
 impl Collector {
     /// An empty collector for `sc`; with `trace`, every record is kept.
     pub fn new(sc: &Scenario, trace: bool) -> Self {
+        let n_types = sc.violation_types.len();
+        let pairs = sector_type_pairs(sc);
+        let mut pair_of = vec![u32::MAX; sc.sectors.len() * n_types];
+        for (i, &(s, t)) in pairs.iter().enumerate() {
+            pair_of[s * n_types + t] = i as u32;
+        }
         Collector {
             all: Group::default(),
             domains: Default::default(),
             sectors: vec![Group::default(); sc.sectors.len()],
+            types: vec![Group::default(); n_types],
+            pairs: vec![Group::default(); pairs.len()],
+            pair_of,
+            horizon_s: sc.horizon.secs(),
+            sector_contingent: vec![(0, 0, 0); sc.sectors.len() * sc.contingents.len()],
             nation_tasks: vec![0; sc.nations.len()],
             nation_responded: vec![0; sc.nations.len()],
             nation_response_s: vec![0; sc.nations.len()],
@@ -182,9 +237,31 @@ impl Collector {
         if r.occurred < self.warm_up {
             return;
         }
-        self.all.add(r, at_end);
-        self.domains[r.domain.index()].add(r, at_end);
-        self.sectors[r.sector as usize].add(r, at_end);
+        let h = self.horizon_s;
+        self.all.add(r, at_end, h);
+        self.domains[r.domain.index()].add(r, at_end, h);
+        self.sectors[r.sector as usize].add(r, at_end, h);
+        self.types[r.vtype as usize].add(r, at_end, h);
+        let pair = self.pair_of[r.sector as usize * self.types.len() + r.vtype as usize];
+        // A record of a pair outside the mix cannot happen; keep it out rather than panic.
+        if let Some(g) = self.pairs.get_mut(pair as usize) {
+            g.add(r, at_end, h);
+        }
+        if let Some(c) = r.contingent
+            && r.tasked.is_some()
+        {
+            let n_c = self.sector_contingent.len() / self.sectors.len().max(1);
+            if let Some(cell) = self
+                .sector_contingent
+                .get_mut(r.sector as usize * n_c + c as usize)
+            {
+                cell.0 += 1;
+                if let Some(rt) = r.response_time() {
+                    cell.1 += rt.secs();
+                    cell.2 += 1;
+                }
+            }
+        }
         if let Some(n) = r.nation {
             let n = n as usize;
             if r.tasked.is_some() {
@@ -297,6 +374,25 @@ impl Collector {
                 SECTOR_KPIS.map(|n| k[n])
             })
             .collect();
+        let by_type = self
+            .types
+            .iter_mut()
+            .map(|g| g.kpis(f64::NAN, f64::NAN))
+            .collect();
+        let by_sector_type = self
+            .pairs
+            .iter_mut()
+            .map(|g| g.kpis(f64::NAN, f64::NAN))
+            .collect();
+        let type_times = self
+            .types
+            .iter()
+            .map(|g| TypeTimes {
+                answered: sparse_bins(&g.response_h),
+                open: sparse_bins(&g.open_h),
+                never: g.never as u32,
+            })
+            .collect();
         let response_hist = [0, 1, 2].map(|d| {
             let mut h = vec![0u32; HIST_BINS];
             for &x in &self.domains[d].response_h {
@@ -313,6 +409,16 @@ impl Collector {
                 by_nation,
                 by_sector,
                 response_hist,
+                by_type,
+                by_sector_type,
+                type_times,
+                sector_contingent: self
+                    .sector_contingent
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| c.0 > 0)
+                    .map(|(i, c)| (i as u32, c.0, c.1, c.2))
+                    .collect(),
             },
             self.trace,
         )

@@ -101,11 +101,13 @@ kpis! {
     TransitMeanH = "transit_mean_h", Hours, LowerIsBetter;
     /// Occurrence to a unit on scene, mean \[h\].
     ResponseTimeMeanH = "response_time_mean_h", Hours, LowerIsBetter;
-    /// Response time, median \[h\].
+    /// Response time, median \[h\], over every violation needing a response (Kaplan–Meier:
+    /// never answered = infinitely late, still open at the horizon = censored); `+∞` (written
+    /// `null`) when not reached.
     ResponseTimeP50H = "response_time_p50_h", Hours, LowerIsBetter;
-    /// Response time, 90th percentile \[h\].
+    /// Response time, 90th percentile \[h\], as the median.
     ResponseTimeP90H = "response_time_p90_h", Hours, LowerIsBetter;
-    /// Response time, 95th percentile \[h\].
+    /// Response time, 95th percentile \[h\], as the median.
     ResponseTimeP95H = "response_time_p95_h", Hours, LowerIsBetter;
     /// Share of violations needing a response answered within their target.
     WithinTargetShare = "within_target_share", Share, HigherIsBetter;
@@ -118,10 +120,16 @@ kpis! {
     /// Share of violations needing a response that no unit of the force could answer (no
     /// eligible capability, caveats, or beyond every unit's range); they are never queued.
     UnanswerableShare = "unanswerable_share", Share, LowerIsBetter;
+    /// Response time, median \[h\], of the answered violations only (R type 7).
+    ResponseTimeP50AnsweredH = "response_time_p50_answered_h", Hours, LowerIsBetter;
+    /// Response time, 90th percentile \[h\], of the answered violations only.
+    ResponseTimeP90AnsweredH = "response_time_p90_answered_h", Hours, LowerIsBetter;
+    /// Response time, 95th percentile \[h\], of the answered violations only.
+    ResponseTimeP95AnsweredH = "response_time_p95_answered_h", Hours, LowerIsBetter;
 }
 
 /// Number of KPIs.
-pub const KPI_COUNT: usize = 22;
+pub const KPI_COUNT: usize = 25;
 
 impl Kpi {
     /// The KPI called `name`, if any.

@@ -18,12 +18,18 @@
 //!   could ever answer (no eligible station within range): they are not queued;
 //! - `utilisation`: busy unit-time (tasking to available again) over responder units × horizon;
 //!   ISR drones are counted in `isr_coverage_share` instead;
-//! - percentiles interpolate linearly between order statistics (R type 7);
+//! - `response_time_p50_h`, `_p90_h`, `_p95_h` are taken over **every** violation that needs
+//!   a response ([`km`]): one never answered is infinitely late, one still open at the horizon
+//!   is right-censored at its age then (Kaplan–Meier); a percentile the answered share never
+//!   reaches is `+∞`, written `null`. The `_answered_h` variants are over answered violations
+//!   only and interpolate linearly between order statistics (R type 7);
 //! - a KPI with nothing to measure (no responses in a domain) is NaN, written as `null`.
 
 mod collector;
+pub mod km;
 pub mod kpi;
 pub mod mser;
+pub mod scope;
 pub mod stats;
 
 pub use crate::model::record::{SensorRef, TimelineSample, ViolationRecord};
@@ -137,6 +143,43 @@ pub struct ReplicationResult {
     /// Response times per domain as counts in [`HIST_BIN_H`]-wide bins from 0 to
     /// [`HIST_MAX_H`], the last bin holding everything longer.
     pub response_hist: [Vec<u32>; 3],
+    /// Per violation type, in scenario order: every KPI (NaN where a KPI has no meaning for
+    /// a type: utilisation, ISR coverage, queue length).
+    pub by_type: Vec<Kpis>,
+    /// Per (sector, type) pair of [`sector_type_pairs`], in that order: every KPI.
+    pub by_sector_type: Vec<Kpis>,
+    /// Per violation type, in scenario order: the response times of its violations that need
+    /// a response, binned like `response_hist`.
+    pub type_times: Vec<TypeTimes>,
+    /// Who answers where: `(sector × contingents + contingent, tasks, summed response time
+    /// \[s\] of those that reached the scene, responses)`, non-zero cells only, ascending.
+    pub sector_contingent: Vec<(u32, u32, u64, u32)>,
+}
+
+/// Response times of one violation type in one replication, as sparse `(bin, count)` pairs
+/// of [`HIST_BIN_H`]-wide bins (bin [`HIST_BINS`]` − 1` holds everything from [`HIST_MAX_H`] on).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TypeTimes {
+    /// Answered: occurrence to a unit on scene, by bin, bins ascending.
+    pub answered: Vec<(u32, u32)>,
+    /// Still open at the horizon (right-censored): occurrence to the horizon, by bin.
+    pub open: Vec<(u32, u32)>,
+    /// Closed without a unit on scene (never answered: infinitely late).
+    pub never: u32,
+}
+
+/// The (sector, type) pairs that can occur: for each sector in scenario order, each type of
+/// its mix with a positive share, in scenario type order.
+pub fn sector_type_pairs(sc: &crate::scenario::Scenario) -> Vec<(usize, usize)> {
+    let mut v = Vec::new();
+    for (s, sec) in sc.sectors.iter().enumerate() {
+        for t in 0..sc.violation_types.len() {
+            if sec.type_share(t) > 0.0 {
+                v.push((s, t));
+            }
+        }
+    }
+    v
 }
 
 /// Width of a response-time histogram bin \[h\] (5 minutes).
@@ -161,6 +204,83 @@ pub struct Aggregate {
     pub by_sector: Vec<Vec<stats::Summary>>,
     /// Response-time histograms per domain, summed over replications.
     pub response_hist: [Vec<u64>; 3],
+    /// Per violation type, every KPI, in [`Kpi::ALL`] order.
+    pub by_type: Vec<Vec<stats::Summary>>,
+    /// Per (sector, type) pair of [`sector_type_pairs`], every KPI.
+    pub by_sector_type: Vec<Vec<stats::Summary>>,
+    /// Per violation type, response times pooled over replications.
+    pub type_times: Vec<PooledTimes>,
+    /// Per (sector, contingent) cell `sector × contingents + contingent` with any task:
+    /// tasks, summed response time \[s\] and responses, summed over replications.
+    pub sector_contingent: std::collections::BTreeMap<u32, (u64, u64, u64)>,
+}
+
+/// Response times of one violation type pooled over replications, dense over
+/// [`HIST_BINS`] bins.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PooledTimes {
+    /// Answered, per bin.
+    pub answered: Vec<u64>,
+    /// Still open at the horizon, per bin of their age at the horizon.
+    pub open: Vec<u64>,
+    /// Never answered.
+    pub never: u64,
+    /// Answered within the type's target (from each replication's within-target share).
+    pub within_target: u64,
+}
+
+impl PooledTimes {
+    /// No violations.
+    pub fn empty() -> PooledTimes {
+        PooledTimes {
+            answered: vec![0; HIST_BINS],
+            open: vec![0; HIST_BINS],
+            never: 0,
+            within_target: 0,
+        }
+    }
+
+    /// Adds one replication's times.
+    pub fn add(&mut self, t: &TypeTimes) {
+        for &(b, c) in &t.answered {
+            self.answered[b as usize] += u64::from(c);
+        }
+        for &(b, c) in &t.open {
+            self.open[b as usize] += u64::from(c);
+        }
+        self.never += u64::from(t.never);
+    }
+
+    /// Adds another pooled set (e.g. the types of one domain).
+    pub fn add_pooled(&mut self, o: &PooledTimes) {
+        for (a, b) in self.answered.iter_mut().zip(&o.answered) {
+            *a += b;
+        }
+        for (a, b) in self.open.iter_mut().zip(&o.open) {
+            *a += b;
+        }
+        self.never += o.never;
+        self.within_target += o.within_target;
+    }
+
+    /// Violations counted (that need a response).
+    pub fn total(&self) -> u64 {
+        self.answered.iter().sum::<u64>() + self.open.iter().sum::<u64>() + self.never
+    }
+}
+
+fn kpi_columns(
+    results: &[ReplicationResult],
+    n: usize,
+    f: impl Fn(&ReplicationResult, usize) -> &Kpis,
+) -> Vec<Vec<stats::Summary>> {
+    (0..n)
+        .map(|i| {
+            (0..KPI_COUNT)
+                .map(|k| stats::Summary::of(results.iter().map(|r| f(r, i).values[k])))
+                .collect()
+        })
+        .collect()
 }
 
 impl Aggregate {
@@ -202,6 +322,42 @@ impl Aggregate {
                         .collect()
                 })
                 .collect(),
+            by_type: kpi_columns(
+                results,
+                results.first().map_or(0, |r| r.by_type.len()),
+                |r, i| &r.by_type[i],
+            ),
+            by_sector_type: kpi_columns(
+                results,
+                results.first().map_or(0, |r| r.by_sector_type.len()),
+                |r, i| &r.by_sector_type[i],
+            ),
+            type_times: (0..results.first().map_or(0, |r| r.type_times.len()))
+                .map(|t| {
+                    let mut p = PooledTimes::empty();
+                    for r in results {
+                        p.add(&r.type_times[t]);
+                        let k = &r.by_type[t];
+                        let within = k[Kpi::WithinTargetShare] * k[Kpi::NeedingResponse];
+                        if within.is_finite() {
+                            p.within_target += within.round() as u64;
+                        }
+                    }
+                    p
+                })
+                .collect(),
+            sector_contingent: {
+                let mut m = std::collections::BTreeMap::new();
+                for r in results {
+                    for &(cell, tasks, rt_s, n) in &r.sector_contingent {
+                        let e: &mut (u64, u64, u64) = m.entry(cell).or_default();
+                        e.0 += u64::from(tasks);
+                        e.1 += rt_s;
+                        e.2 += u64::from(n);
+                    }
+                }
+                m
+            },
         }
     }
 

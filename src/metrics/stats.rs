@@ -37,6 +37,20 @@ pub fn t975(df: u64) -> f64 {
     t_quantile(0.975, df)
 }
 
+/// Wilson score 95 % interval of a share with `k` successes in `n` trials (Wilson 1927):
+/// it stays inside \[0, 1\] and is sound near 0 and 1. NaN for `n` = 0.
+pub fn wilson95(k: u64, n: u64) -> (f64, f64) {
+    if n == 0 {
+        return (f64::NAN, f64::NAN);
+    }
+    const Z: f64 = 1.959_963_984_540_054;
+    let (n, p) = (n as f64, k as f64 / n as f64);
+    let z2 = Z * Z;
+    let centre = (p + z2 / (2.0 * n)) / (1.0 + z2 / n);
+    let half = Z / (1.0 + z2 / n) * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
+    ((centre - half).max(0.0), (centre + half).min(1.0))
+}
+
 /// Mean, spread and 95 % confidence interval of a KPI across replications.
 ///
 /// Written to the result files as `{mean, std, ci95_low, ci95_high, n}`, NaN as `null`.
@@ -119,6 +133,23 @@ mod tests {
         assert!((t975(31) - 2.0395).abs() < 1e-4);
         assert!((t975(60) - 2.0003).abs() < 1e-4);
         assert!((t975(1000) - 1.9623).abs() < 1e-4);
+    }
+
+    #[test]
+    fn wilson_matches_published_values() {
+        // Newcombe (1998), Statistics in Medicine 17:857, Table I: 81/263 → 0.2553 – 0.3662.
+        let (lo, hi) = wilson95(81, 263);
+        assert!(
+            (lo - 0.2553).abs() < 5e-5 && (hi - 0.3662).abs() < 5e-5,
+            "{lo} {hi}"
+        );
+        // 0/20: [0, z²/(n + z²)] = [0, 0.1611].
+        let (lo, hi) = wilson95(0, 20);
+        assert_eq!(lo, 0.0);
+        assert!((hi - 0.1611).abs() < 5e-5, "{hi}");
+        let (lo, hi) = wilson95(20, 20);
+        assert!((lo - 0.8389).abs() < 5e-5 && hi == 1.0, "{lo} {hi}");
+        assert!(wilson95(0, 0).0.is_nan());
     }
 
     #[test]

@@ -17,6 +17,7 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::path::Path;
 
+pub use super::answer_files::*;
 pub use crate::experiment::shard::{ItemRecord, PartialFile};
 
 /// Values per KPI, written as a JSON object keyed by [`Kpi::name`] in [`Kpi::ALL`] order;
@@ -211,6 +212,23 @@ pub struct SummaryFile {
     pub by_nation: Vec<NationEntry>,
     /// Per sector, in scenario order.
     pub by_sector: Vec<SectorEntry>,
+    /// Per violation type, in scenario order (absent from files of older versions).
+    #[serde(default)]
+    pub by_type: Vec<TypeEntry>,
+    /// Per (sector, violation type) pair that can occur, sector by sector.
+    #[serde(default)]
+    pub by_sector_type: Vec<SectorTypeEntry>,
+    /// Figures pooled over replications: counts, Wilson intervals of shares, Kaplan–Meier
+    /// percentiles with their intervals (absent from files of older versions).
+    #[serde(default)]
+    pub pooled: Option<PooledSection>,
+    /// Per contingent of responders (ISR drones left out), in scenario order.
+    #[serde(default)]
+    pub by_contingent: Vec<ContingentEntry>,
+    /// Who answers each sector: every (sector, contingent) pair with a task in any
+    /// replication, sector by sector.
+    #[serde(default)]
+    pub by_sector_contingent: Vec<SectorContingentEntry>,
 }
 
 /// The precision target of a comparison run with `--precision`.
@@ -239,6 +257,15 @@ pub struct OptionEntry {
     pub by_domain: PerDomain<KpiStats>,
     /// Paired differences against the baseline; `None` for the baseline.
     pub vs_baseline: Option<KpiTable<Difference>>,
+    /// Statistics of the ranked KPI (`ranked_by`, possibly scoped).
+    #[serde(default)]
+    pub ranked: Option<Summary>,
+    /// Paired difference of the ranked KPI against the baseline; `None` for the baseline.
+    #[serde(default)]
+    pub ranked_vs_baseline: Option<Difference>,
+    /// Paired differences per domain, violation type and sector; `None` for the baseline.
+    #[serde(default)]
+    pub breakdown_vs_baseline: Option<BreakdownEntry>,
 }
 
 /// `comparison.json`: force options compared against the baseline.
@@ -281,6 +308,10 @@ pub struct ComparisonFile {
     pub threads: usize,
     /// Options, the baseline first.
     pub options: Vec<OptionEntry>,
+    /// The KPI ranked, with its scope (e.g. `response_time_p90_h[type=land-incursion]`);
+    /// `kpi` is its KPI without the scope.
+    #[serde(default)]
+    pub ranked_by: String,
 }
 
 /// Factor values of a sweep point, written as an object keyed by factor name in the order
@@ -354,6 +385,12 @@ pub struct PointEntry {
     pub kpis: KpiStats,
     /// KPIs per domain.
     pub by_domain: PerDomain<KpiStats>,
+    /// Statistics of the sweep's KPI with its scope (`ranked_by`).
+    #[serde(default)]
+    pub ranked: Option<Summary>,
+    /// Per violation type, every KPI (absent from files of older versions).
+    #[serde(default)]
+    pub by_type: Vec<TypeStats>,
 }
 
 /// `sweep.json`: the KPIs over a design of factor values.
@@ -396,6 +433,9 @@ pub struct SweepFile {
     /// The regression behind `factor_effects` (null when none can be estimated).
     #[serde(default)]
     pub factor_effects_fit: Option<EffectsFit>,
+    /// The KPI of the summary table with its scope; `kpi` is its KPI without the scope.
+    #[serde(default)]
+    pub ranked_by: String,
 }
 
 /// A base in `theatre.json`.

@@ -34,7 +34,7 @@ pub fn esc(s: &str) -> String {
 }
 
 /// `mean ±half-width` of a statistic (`—` when the file has none or it is undefined).
-fn cell(v: Option<&Summary>, digits: usize, percent: bool) -> String {
+pub(crate) fn cell(v: Option<&Summary>, digits: usize, percent: bool) -> String {
     let k = if percent { 100.0 } else { 1.0 };
     let Some(v) = v else {
         return "—".into();
@@ -238,6 +238,9 @@ pub fn render(dir: &Path, with_plots: bool) -> Result<String> {
         let _ = writeln!(h, "<p class=\"lead\">{}</p>", esc(desc));
     }
     h.push_str("</header>\n");
+    if let Some(s) = &summary {
+        super::html_answers::findings_section(&mut h, s);
+    }
 
     // Run facts.
     h.push_str("<section><h2>Run</h2><dl class=\"facts\">\n");
@@ -278,6 +281,10 @@ pub fn render(dir: &Path, with_plots: bool) -> Result<String> {
     }
     if let Some(s) = &summary {
         kpi_section(&mut h, s);
+        super::html_answers::types_section(&mut h, s);
+        super::html_answers::stages_section(&mut h, s);
+        super::html_answers::isr_section(&mut h, s);
+        super::html_answers::sector_contingent_section(&mut h, s);
     }
 
     // Plots.
@@ -378,17 +385,27 @@ fn detail_sections(h: &mut String, s: &SummaryFile) {
 
 fn comparison_section(h: &mut String, c: &ComparisonFile) {
     let kpi = c.kpi;
+    let ranked_by = if c.ranked_by.is_empty() || c.ranked_by == kpi.name() {
+        kpi_label(kpi)
+    } else {
+        c.ranked_by.clone()
+    };
     let _ = writeln!(
         h,
         "<section><h2>Verdicts</h2>\n<p class=\"note\">Decision KPI: <b>{}</b>. Paired differences against the baseline (common random numbers), {} comparisons, {} correction: each interval at {:.1} % confidence. “better” / “worse” only when the interval excludes zero.</p>",
-        esc(&kpi_label(kpi)),
+        esc(&ranked_by),
         c.comparisons,
         esc(&c.correction),
         c.per_comparison_confidence * 100.0
     );
     h.push_str("<table><thead><tr><th>option</th><th>rank</th><th>KPI mean ±95 % CI</th><th>difference vs baseline</th><th>interval</th><th>verdict</th></tr></thead><tbody>\n");
     for o in &c.options {
-        let (diff, ci, verdict) = match o.vs_baseline.as_ref().and_then(|v| v.get(kpi)) {
+        let stats = o.ranked.as_ref().or(o.kpis.get(kpi));
+        let diff = o
+            .ranked_vs_baseline
+            .as_ref()
+            .or(o.vs_baseline.as_ref().and_then(|v| v.get(kpi)));
+        let (diff, ci, verdict) = match diff {
             Some(d) => (
                 format!("{:+.3}", d.mean),
                 format!("[{:+.3}, {:+.3}]", d.ci_low, d.ci_high),
@@ -407,7 +424,7 @@ fn comparison_section(h: &mut String, c: &ComparisonFile) {
             esc(&o.name),
             esc(&o.description),
             o.rank,
-            cell(o.kpis.get(kpi), 3, false),
+            cell(stats, 3, false),
             esc(&diff),
             esc(&ci),
             class,
@@ -415,6 +432,7 @@ fn comparison_section(h: &mut String, c: &ComparisonFile) {
         );
     }
     h.push_str("</tbody></table></section>\n");
+    super::html_answers::type_differences_section(h, c);
 }
 
 fn sweep_section(h: &mut String, s: &SweepFile) {

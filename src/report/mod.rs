@@ -1,14 +1,20 @@
 //! Reports: the summary table, `summary.json`, CSV files, all written atomically;
 //! [`study`] adds the comparison and sweep outputs.
 
+mod answer_files;
+pub mod breakdown;
 pub mod checkpoint;
 pub mod files;
+pub mod findings;
 pub mod study;
+pub mod study_breakdown;
 mod theatre;
 pub mod validation;
 pub mod warmup;
 
 pub mod html;
+mod html_answers;
+pub mod pooled;
 
 pub use theatre::theatre;
 
@@ -170,12 +176,18 @@ pub fn summary(sc: &Scenario, agg: &Aggregate, info: &RunInfo) -> SummaryFile {
         by_domain,
         by_nation,
         by_sector,
+        by_type: breakdown::type_entries(sc, agg),
+        by_sector_type: breakdown::sector_type_entries(sc, agg),
+        pooled: Some(pooled::section(sc, agg)),
+        by_contingent: breakdown::contingent_entries(sc, agg),
+        by_sector_contingent: breakdown::sector_contingent_entries(sc, agg),
     }
 }
 
-/// A number for CSV: empty when undefined, shortest round-trip text otherwise.
-fn num(x: f64) -> String {
-    if x.is_nan() {
+/// A number for CSV: empty when undefined or infinite (a percentile not reached), shortest
+/// round-trip text otherwise.
+pub(crate) fn num(x: f64) -> String {
+    if !x.is_finite() {
         String::new()
     } else {
         format!("{x}")
@@ -402,6 +414,8 @@ pub fn trace_rows(sc: &Scenario, replication: u64, records: &[ViolationRecord]) 
 fn cell(s: &Summary, digits: usize) -> String {
     if s.mean.is_nan() {
         "—".into()
+    } else if s.mean.is_infinite() {
+        "not reached".into()
     } else if s.half_width().is_nan() {
         format!("{:.*}", digits, s.mean)
     } else {
@@ -411,7 +425,8 @@ fn cell(s: &Summary, digits: usize) -> String {
 
 /// Writes the outputs of one scenario's replications into `dir`: `summary.json`,
 /// `replications.csv`, `by_nation.csv`, `by_sector.csv`, `replications_by_sector.csv`,
-/// `response_times.csv` and (when given) `timeline.csv`. Returns the statistics.
+/// `response_times.csv`, (when given) `timeline.csv`, and the per-type files of
+/// [`breakdown::write_type_files`]. Returns the statistics.
 pub fn write_run_dir(
     dir: &Path,
     sc: &Scenario,
@@ -447,13 +462,47 @@ pub fn write_run_dir(
     if let Some(t) = timeline {
         atomic_write(&dir.join("timeline.csv"), timeline_csv(t).as_bytes())?;
     }
+    breakdown::write_type_files(dir, sc, &agg, results)?;
     Ok(agg)
 }
 
-/// The summary table printed after a run: theatre and per-domain KPIs with 95 % CI
-/// half-widths, then the busiest nations.
-pub fn summary_table(sc: &Scenario, agg: &Aggregate, info: &RunInfo) -> String {
+/// The pooled percentiles and shares of the theatre and each domain (console).
+fn pooled_table(sc: &Scenario, agg: &Aggregate) -> String {
+    let p = pooled::section(sc, agg);
     let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "\npooled over replications, every violation needing a response (Kaplan-Meier; [95% CI])"
+    );
+    let _ = writeln!(
+        s,
+        "{:<8} {:>24} {:>30} {:>30} {:>30}",
+        "", "answered", "within target", "p50 [h]", "p90 [h]"
+    );
+    let rows = [("theatre", p.theatre)]
+        .into_iter()
+        .chain(Domain::ALL.map(|d| (d.key(), *p.by_domain.get(d))));
+    for (name, e) in rows {
+        if e.needing_response == 0 {
+            continue;
+        }
+        let _ = writeln!(
+            s,
+            "{name:<8} {:>24} {:>30} {:>30} {:>30}",
+            pooled::share_text(&e.answered_share),
+            pooled::share_text(&e.within_target_share),
+            pooled::quantile_text(&e.response_time_p50_h, &e),
+            pooled::quantile_text(&e.response_time_p90_h, &e),
+        );
+    }
+    s
+}
+
+/// The summary table printed after a run: the findings first, theatre and per-domain KPIs
+/// with 95 % CI half-widths, pooled percentiles, the violation types against their targets,
+/// then the busiest nations.
+pub fn summary_table(sc: &Scenario, agg: &Aggregate, info: &RunInfo) -> String {
+    let mut s = findings::text(&findings::findings(&summary(sc, agg, info)));
     let _ = writeln!(
         s,
         "{} — seed {}, {} replications of {} days{}",
@@ -513,6 +562,8 @@ pub fn summary_table(sc: &Scenario, agg: &Aggregate, info: &RunInfo) -> String {
             cell(&cov, 3)
         );
     }
+    s.push_str(&pooled_table(sc, agg));
+    s.push_str(&breakdown::type_table(sc, agg));
     // Nations carrying the most tasks.
     let mut nations: Vec<(usize, f64)> = agg
         .by_nation

@@ -3,7 +3,7 @@
 
 use super::files::{
     ComparisonFile, EffectsFit, FactorEffect, FactorEntry, FactorValues, KpiTable, OptionEntry,
-    PointEntry, PrecisionEntry, SweepFile, to_pretty,
+    PointEntry, PrecisionEntry, SweepFile, TypeStats, to_pretty,
 };
 use super::{RunInfo, atomic_write, csv_field, hex, kpi_tables, write_run_dir};
 use crate::error::Result;
@@ -11,6 +11,7 @@ use crate::experiment::ByVariant;
 use crate::experiment::compare::{Comparison, Direction, Verdict, compare};
 use crate::experiment::effects;
 use crate::experiment::plan::Plan;
+use crate::metrics::stats::Summary;
 use crate::metrics::{Aggregate, KPI_NAMES, Kpi};
 use std::fmt::Write as _;
 use std::path::Path;
@@ -49,7 +50,7 @@ pub fn write_comparison(
     info: &RunInfo,
     precision: Option<(f64, bool)>,
 ) -> Result<(Comparison, String)> {
-    let cmp = compare(&results.results, plan.kpi.index());
+    let cmp = compare(&results.results, &plan.kpi);
     for (v, var) in plan.variants.iter().enumerate() {
         let r = &results.results[v];
         write_run_dir(
@@ -60,7 +61,8 @@ pub fn write_comparison(
             &variant_info(info, r),
         )?;
     }
-    let kpi = plan.kpi;
+    let kpi = plan.kpi.kpi;
+    let base_sc = &plan.variants[0].prepared.scenario;
     let options = plan
         .variants
         .iter()
@@ -78,6 +80,12 @@ pub fn write_comparison(
                     .vs_baseline
                     .as_ref()
                     .map(|d| KpiTable::full(|k| d[k.index()])),
+                ranked: Some(o.ranked),
+                ranked_vs_baseline: o.ranked_vs_baseline,
+                breakdown_vs_baseline: o
+                    .breakdown_vs_baseline
+                    .as_ref()
+                    .map(|b| super::study_breakdown::breakdown_entry(base_sc, b)),
             }
         })
         .collect();
@@ -103,6 +111,7 @@ pub fn write_comparison(
         wall_seconds: info.wall_seconds,
         threads: info.threads,
         options,
+        ranked_by: plan.kpi.name().to_string(),
     };
     atomic_write(&dir.join("comparison.json"), &to_pretty(&doc)?)?;
 
@@ -147,7 +156,12 @@ pub fn write_comparison(
         }
     }
     atomic_write(&dir.join("comparison.csv"), csv.as_bytes())?;
-    let table = comparison_table(plan, &cmp, info, precision);
+    atomic_write(
+        &dir.join("comparison_breakdown.csv"),
+        super::study_breakdown::breakdown_csv(plan, &cmp).as_bytes(),
+    )?;
+    let mut table = comparison_table(plan, &cmp, info, precision);
+    table.push_str(&super::study_breakdown::type_differences_table(plan, &cmp));
     Ok((cmp, table))
 }
 
@@ -157,7 +171,7 @@ fn comparison_table(
     info: &RunInfo,
     precision: Option<(f64, bool)>,
 ) -> String {
-    let k = plan.kpi.index();
+    let name = plan.kpi.name();
     let n = cmp.options[0].aggregate.replications;
     let mut s = String::new();
     let _ = writeln!(
@@ -174,7 +188,7 @@ fn comparison_table(
         let _ = writeln!(
             s,
             "precision: CI half-width of {} ≤ {h} {} after {n} replications per option",
-            KPI_NAMES[k],
+            name,
             if reached {
                 "reached"
             } else {
@@ -185,8 +199,8 @@ fn comparison_table(
     let _ = writeln!(
         s,
         "ranked by {} ({}); differences are paired (option − baseline) with {:.1}% intervals:\nBonferroni correction for {} comparisons keeps the family-wise confidence at 95%.\n",
-        KPI_NAMES[k],
-        match Kpi::ALL[k].direction() {
+        name,
+        match plan.kpi.kpi.direction() {
             Direction::LowerIsBetter => "lower is better",
             Direction::HigherIsBetter => "higher is better",
             Direction::Neutral => "no preferred direction",
@@ -203,16 +217,16 @@ fn comparison_table(
     order.sort_by_key(|&i| cmp.options[i].rank);
     for i in order {
         let o = &cmp.options[i];
-        let a = &o.aggregate.kpis[k];
-        let (d, verdict) = match &o.vs_baseline {
+        let a = &o.ranked;
+        let (d, verdict) = match &o.ranked_vs_baseline {
             Some(d) => (
                 format!(
                     "{} [{}, {}]",
-                    signed(d[k].mean, 3),
-                    signed(d[k].ci_low, 3),
-                    signed(d[k].ci_high, 3)
+                    signed(d.mean, 3),
+                    signed(d.ci_low, 3),
+                    signed(d.ci_high, 3)
                 ),
-                d[k].verdict.key(),
+                d.verdict.key(),
             ),
             None => ("(baseline)".into(), ""),
         };
@@ -270,6 +284,11 @@ fn comparison_table(
 /// Writes `sweep.json` and `sweep.csv`; returns the table for stdout.
 pub fn write_sweep(dir: &Path, plan: &Plan, results: &ByVariant, info: &RunInfo) -> Result<String> {
     let aggs: Vec<Aggregate> = results.results.iter().map(|r| Aggregate::of(r)).collect();
+    let ranked: Vec<Summary> = results
+        .results
+        .iter()
+        .map(|r| Summary::of(r.iter().map(|x| plan.kpi.value(x))))
+        .collect();
     let points = plan
         .variants
         .iter()
@@ -289,6 +308,20 @@ pub fn write_sweep(dir: &Path, plan: &Plan, results: &ByVariant, info: &RunInfo)
                 replications: agg.replications,
                 kpis,
                 by_domain,
+                ranked: Some(ranked[i]),
+                by_type: var
+                    .prepared
+                    .scenario
+                    .violation_types
+                    .iter()
+                    .enumerate()
+                    .zip(&agg.by_type)
+                    .map(|((t, vt), stats)| TypeStats {
+                        id: vt.id.clone(),
+                        target_h: super::breakdown::target_h(&var.prepared.scenario, t),
+                        kpis: super::kpi_stats(stats),
+                    })
+                    .collect(),
             }
         })
         .collect();
@@ -324,7 +357,7 @@ pub fn write_sweep(dir: &Path, plan: &Plan, results: &ByVariant, info: &RunInfo)
         replications: plan.replications,
         common_random_numbers: true,
         design: plan.design.clone(),
-        kpi: plan.kpi,
+        kpi: plan.kpi.kpi,
         factors: plan
             .factors
             .iter()
@@ -341,6 +374,7 @@ pub fn write_sweep(dir: &Path, plan: &Plan, results: &ByVariant, info: &RunInfo)
         points,
         factor_effects,
         factor_effects_fit,
+        ranked_by: plan.kpi.name().to_string(),
     };
     atomic_write(&dir.join("sweep.json"), &to_pretty(&doc)?)?;
     let mut csv = String::from("point");
@@ -392,7 +426,7 @@ pub fn write_sweep(dir: &Path, plan: &Plan, results: &ByVariant, info: &RunInfo)
     let _ = writeln!(
         s,
         " {:>30} {:>16} {:>12}",
-        format!("{} [95% CI]", KPI_NAMES[k]),
+        format!("{} [95% CI]", plan.kpi.name()),
         "within target",
         "utilisation"
     );
@@ -408,7 +442,7 @@ pub fn write_sweep(dir: &Path, plan: &Plan, results: &ByVariant, info: &RunInfo)
                     .trim_end_matches('.')
             );
         }
-        let a = &agg.kpis[k];
+        let a = &ranked[i];
         let _ = writeln!(
             s,
             " {:>30} {:>16} {:>12}",

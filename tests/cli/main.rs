@@ -25,7 +25,10 @@
 //!   `--horizon-days`, `validate` on studies and sweeps, named baselines, the study tutorial);
 //! - [`results_integrity`]: shard partials and checkpoints are checked (checksums, items bit
 //!   for bit, items outside the plan) before a merge or a resume uses them.
+//! - [`answers`]: results per violation type and sector, scoped KPI names, honest percentiles
+//!   and findings, checked against a `--trace` run.
 
+mod answers;
 mod bounds;
 mod common;
 mod crn;

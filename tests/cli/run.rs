@@ -48,8 +48,8 @@ fn run_writes_summary_csvs_and_trace() {
     let m = |k: &str| s["kpis"][k]["mean"].as_f64().unwrap();
     assert!(m("violations") > 0.0);
     assert!((0.0..=1.0).contains(&m("detected_share")));
-    assert!(m("response_time_p50_h") <= m("response_time_p90_h"));
-    assert!(m("response_time_p90_h") <= m("response_time_p95_h"));
+    assert!(m("response_time_p50_answered_h") <= m("response_time_p90_answered_h"));
+    assert!(m("response_time_p90_answered_h") <= m("response_time_p95_answered_h"));
     assert!(!s["by_nation"].as_array().unwrap().is_empty());
     assert!(!s["by_sector"].as_array().unwrap().is_empty());
 
@@ -102,7 +102,10 @@ fn run_writes_summary_csvs_and_trace() {
     rt0.sort_by(f64::total_cmp);
     let reps: Vec<&str> = reps.lines().collect();
     let rh: Vec<&str> = reps[0].split(',').collect();
-    let p90_col = rh.iter().position(|h| *h == "response_time_p90_h").unwrap();
+    let p90_col = rh
+        .iter()
+        .position(|h| *h == "response_time_p90_answered_h")
+        .unwrap();
     let p90: f64 = reps[1].split(',').nth(p90_col).unwrap().parse().unwrap();
     let h = (rt0.len() - 1) as f64 * 0.9;
     let lo = h.floor() as usize;
