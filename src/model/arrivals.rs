@@ -130,30 +130,43 @@ impl<O: Observer> Sim<'_, O> {
         self.next_id += 1;
         self.sampler.count(vt.response.is_some());
         let seen = self.seen_at_occurrence(world, s, pos, seed, now);
-        let e = world
-            .spawn(Violation {
-                seed,
-                pos,
-                on_scene,
-                hq,
-                id,
-                sector: s as u32,
-                vtype: t as u32,
-                occurred_s: u32::try_from(now.secs()).expect("validated: horizon below 2^32 s"),
-                detected: Stamp::NONE,
-                reported: Stamp::NONE,
-                decided: Stamp::NONE,
-                tasked: Stamp::NONE,
-                approved: Stamp::NONE,
-                departed: Stamp::NONE,
-                arrived: Stamp::NONE,
-                cleared: Stamp::NONE,
-                sensor: None,
-                unit: None,
-                watch_slot: None,
-                unanswerable: false,
-            })
-            .id();
+        let v = Violation {
+            seed,
+            pos,
+            on_scene,
+            hq,
+            id,
+            sector: s as u32,
+            vtype: t as u32,
+            occurred_s: u32::try_from(now.secs()).expect("validated: horizon below 2^32 s"),
+            detected: Stamp::NONE,
+            reported: Stamp::NONE,
+            decided: Stamp::NONE,
+            tasked: Stamp::NONE,
+            approved: Stamp::NONE,
+            departed: Stamp::NONE,
+            arrived: Stamp::NONE,
+            cleared: Stamp::NONE,
+            sensor: None,
+            unit: None,
+            watch_slot: None,
+            unanswerable: false,
+        };
+        match seen {
+            Some((report, sensor)) if vt.response.is_none() && report <= self.horizon => {
+                // Monitor-only and seen at once: its record is known now.
+                let v = Violation {
+                    detected: Stamp::at(now),
+                    sensor: Some(sensor),
+                    reported: Stamp::at(report),
+                    ..v
+                };
+                self.settle(sched, report, v);
+                return;
+            }
+            _ => {}
+        }
+        let e = world.spawn(v).id();
         if let Some((report, sensor)) = seen {
             self.mark_detected(world, sched, e, sensor, report);
         } else if self.p.watched[s] && observable > SimDuration::ZERO {

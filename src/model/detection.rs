@@ -82,9 +82,11 @@ impl<O: Observer> Sim<'_, O> {
                 best = Some((report, sensor));
             }
         };
+        let at = pos.unit();
         for &f in &self.p.fixed_by_sector[s] {
             let fs = &sc.fixed_sensors[f as usize];
-            if fs.pos.distance_km(pos) > fs.range_km {
+            let (sensor_at, cos_range) = self.p.fixed_reach[f as usize];
+            if !sensor_at.within(at, cos_range) {
                 continue;
             }
             let mut rng = KeyedRng::new(seed, self.p.fixed_keys[f as usize]);

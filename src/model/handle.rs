@@ -1,4 +1,5 @@
-//! The event handler: forwards each event to the module that owns it.
+//! The event handler: hands over the settled records due first, then forwards each event to
+//! the module that owns it.
 
 use super::events::Ev;
 use super::{Observer, Sim};
@@ -9,6 +10,7 @@ impl<O: Observer> Handler for Sim<'_, O> {
     type Event = Ev;
 
     fn handle(&mut self, world: &mut World, sched: &mut Scheduler<Ev>, event: Ev) {
+        self.release_settled(sched, false);
         match event {
             Ev::Occur(s) => self.occur(world, sched, s as usize),
             Ev::Expire(e) => self.expire(world, e),

@@ -15,8 +15,9 @@
 //! drones on station per sector, queued violations per (type, sector)) live in [`Sim`].
 //!
 //! One module per concept: [`components`], [`events`], `arrivals`, `detection`,
-//! `tasking` and [`dispatch`], [`queues`], `drones`, `sampling`; `handle` only forwards
-//! each event to its module. What the model reports goes to an [`Observer`] ([`record`]);
+//! `tasking` and [`dispatch`], [`queues`], `drones`, `sampling`, `settled` (violations
+//! whose history is known at once: no entity, no event); `handle` only forwards each event
+//! to its module. What the model reports goes to an [`Observer`] ([`record`]);
 //! `metrics::replicate` runs a replication with the KPI collector.
 
 mod arrivals;
@@ -29,6 +30,7 @@ mod handle;
 pub mod queues;
 pub mod record;
 mod sampling;
+mod settled;
 mod tasking;
 #[cfg(test)]
 mod testkit;
@@ -41,6 +43,7 @@ pub use record::{Observer, SensorRef, TimelineSample, ViolationRecord};
 
 use crate::engine::rng::{Streams, key, mix64};
 use crate::engine::{self, Scheduler};
+use crate::geo::{UnitVec, cos_of_km};
 use crate::scenario::Scenario;
 use crate::time::SimTime;
 use arrivals::Arrivals;
@@ -49,6 +52,7 @@ use dispatch::DispatchIndex;
 use queues::WaitingQueues;
 use rand::rngs::ChaCha8Rng;
 use sampling::Sampler;
+use settled::Settled;
 
 const K_APPROVAL: &str = "approval";
 const K_NOTICE: &str = "notice";
@@ -63,6 +67,9 @@ pub struct Prepared {
     pub dispatch: DispatchIndex,
     /// Fixed sensors that can see some part of each sector.
     fixed_by_sector: Vec<Vec<u32>>,
+    /// Each fixed sensor's position as a unit vector and the cosine of its range, for range
+    /// checks by dot product.
+    fixed_reach: Vec<(UnitVec, f64)>,
     /// Whether satellites or drones watch a sector (undetected violations are kept for them).
     watched: Vec<bool>,
     fixed_keys: Vec<u64>,
@@ -106,6 +113,11 @@ impl Prepared {
         Prepared {
             dispatch: DispatchIndex::new(sc),
             fixed_by_sector,
+            fixed_reach: sc
+                .fixed_sensors
+                .iter()
+                .map(|f| (f.pos.unit(), cos_of_km(f.range_km)))
+                .collect(),
             watched,
             fixed_keys: sc
                 .fixed_sensors
@@ -159,6 +171,8 @@ pub struct Sim<'a, O: Observer> {
     horizon: SimTime,
     obs: &'a mut O,
     sampler: Sampler,
+    /// Violations settled in advance, until their records are due.
+    settled: Settled,
     /// Key of the replication for the draws of satellite passes and drone looks.
     look_seed: u64,
     /// Steps taken by those looks (geometric skips drawn), see [`Run::look_steps`].
@@ -168,7 +182,9 @@ pub struct Sim<'a, O: Observer> {
 /// What one replication leaves besides what its observer received.
 #[derive(Debug, Clone)]
 pub struct Run {
-    /// Events handled.
+    /// The model's events: those handled through the queue, and those settled in advance
+    /// without one (each counted when its time comes, within the horizon), so that the
+    /// count does not depend on how the engine resolves them.
     pub events: u64,
     /// Hourly samples, when asked for.
     pub timeline: Option<Vec<TimelineSample>>,
@@ -189,7 +205,10 @@ pub fn simulate<O: Observer>(p: &Prepared, replication: u64, timeline: bool, obs
     sim.populate(&mut world, &mut sched, &streams);
     let horizon = sim.horizon;
     engine::run(&mut world, &mut sched, &mut sim, horizon);
-    sim.finish(&mut world, sched.processed())
+    // Settled records are all due within the horizon.
+    sim.release_settled(&sched, true);
+    let events = sched.processed() + sim.settled.released();
+    sim.finish(&mut world, events)
 }
 
 impl<'a, O: Observer> Sim<'a, O> {
@@ -220,6 +239,7 @@ impl<'a, O: Observer> Sim<'a, O> {
             horizon: SimTime::ZERO + sc.horizon,
             obs,
             sampler: Sampler::new(timeline, sc.horizon.secs()),
+            settled: Settled::default(),
             look_seed: mix64(sc.seed ^ mix64(streams.replication() ^ key("looks"))),
             look_steps: 0,
         }
@@ -241,7 +261,7 @@ impl<'a, O: Observer> Sim<'a, O> {
         self.spawn_drones(world, sched);
         self.spawn_satellite_tracks(world, sched, streams);
         self.schedule_first_arrivals(sched);
-        self.schedule_sampling(sched);
+        self.schedule_sampling(world, sched);
     }
 
     /// Hands the observer what is still open at the horizon.
