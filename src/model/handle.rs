@@ -23,10 +23,8 @@ impl<O: Observer> Handler for Sim<'_, O> {
             Ev::Home(unit) => self.home(world, sched, unit),
             Ev::Ready(unit) => self.ready(world, sched, unit),
             Ev::SatPass(track) => self.satellite_pass(world, sched, track),
-            Ev::DroneLaunch(d) => Self::drone_launch(world, sched, d),
             Ev::DroneOnStation(d) => self.drone_on_station(world, sched, d),
             Ev::DroneOffStation(d) => self.drone_off_station(world, sched, d),
-            Ev::DroneHome(d) => self.drone_home(world, sched, d),
             Ev::Sample => self.sample(world, sched),
         }
     }

@@ -15,7 +15,7 @@
 //! drones on station per sector, queued violations per (type, sector)) live in [`Sim`].
 //!
 //! One module per concept: [`components`], [`events`], `arrivals`, `detection`,
-//! `tasking` and [`dispatch`], [`queues`], `drones`, `sampling`, `settled` (violations
+//! `tasking` and [`dispatch`], [`queues`], `drones`, `onstation` (drones on station per sector and contingent), `sampling`, `settled` (violations
 //! whose history is known at once: no entity, no event); `handle` only forwards each event
 //! to its module. What the model reports goes to an [`Observer`] ([`record`]);
 //! `metrics::replicate` runs a replication with the KPI collector.
@@ -27,6 +27,7 @@ pub mod dispatch;
 mod drones;
 pub mod events;
 mod handle;
+mod onstation;
 pub mod queues;
 pub mod record;
 mod sampling;
@@ -49,6 +50,7 @@ use crate::time::SimTime;
 use arrivals::Arrivals;
 use bevy_ecs::prelude::*;
 use dispatch::DispatchIndex;
+use onstation::OnStation;
 use queues::WaitingQueues;
 use rand::rngs::ChaCha8Rng;
 use sampling::Sampler;
@@ -70,6 +72,8 @@ pub struct Prepared {
     /// Each fixed sensor's position as a unit vector and the cosine of its range, for range
     /// checks by dot product.
     fixed_reach: Vec<(UnitVec, f64)>,
+    /// ISR contingents flying over each sector, in scenario order.
+    fleets: Vec<Vec<u32>>,
     /// Whether satellites or drones watch a sector (undetected violations are kept for them).
     watched: Vec<bool>,
     fixed_keys: Vec<u64>,
@@ -110,7 +114,18 @@ impl Prepared {
                 isr.sectors.iter().for_each(|&s| watched[s] = true);
             }
         }
+        let mut fleets = vec![Vec::new(); sc.sectors.len()];
+        for (ci, c) in sc.contingents.iter().enumerate() {
+            if let (Some(isr), true) = (&c.isr, c.units > 0) {
+                for &s in &isr.sectors {
+                    if !fleets[s].contains(&(ci as u32)) {
+                        fleets[s].push(ci as u32);
+                    }
+                }
+            }
+        }
         Prepared {
+            fleets,
             dispatch: DispatchIndex::new(sc),
             fixed_by_sector,
             fixed_reach: sc
@@ -163,8 +178,12 @@ pub struct Sim<'a, O: Observer> {
     queues: WaitingQueues,
     /// Undetected, observable violations per sector (for satellites and drones).
     watch: Vec<Vec<Entity>>,
+    /// Satellite tracks over each sector (woken when its watch list fills).
+    sat_tracks: Vec<Vec<Entity>>,
     /// Drones on station per sector.
     on_station: Vec<Vec<Entity>>,
+    /// Drones on station per sector and contingent (what a violation's detection reads).
+    on_station_groups: OnStation,
     covered_since: Vec<SimTime>,
     drone_rngs: Vec<Option<ChaCha8Rng>>,
     next_id: u64,
@@ -173,6 +192,9 @@ pub struct Sim<'a, O: Observer> {
     sampler: Sampler,
     /// Violations settled in advance, until their records are due.
     settled: Settled,
+    /// Events resolved without the queue, within the horizon (drone launches and landings,
+    /// satellite passes of dormant tracks).
+    resolved: u64,
     /// Key of the replication for the draws of satellite passes and drone looks.
     look_seed: u64,
     /// Steps taken by those looks (geometric skips drawn), see [`Run::look_steps`].
@@ -207,7 +229,7 @@ pub fn simulate<O: Observer>(p: &Prepared, replication: u64, timeline: bool, obs
     engine::run(&mut world, &mut sched, &mut sim, horizon);
     // Settled records are all due within the horizon.
     sim.release_settled(&sched, true);
-    let events = sched.processed() + sim.settled.released();
+    let events = sched.processed() + sim.settled.released() + sim.resolved;
     sim.finish(&mut world, events)
 }
 
@@ -228,7 +250,9 @@ impl<'a, O: Observer> Sim<'a, O> {
             station_available: vec![0; p.dispatch.stations()],
             queues: WaitingQueues::new(p.dispatch.queues()),
             watch: vec![Vec::new(); sc.sectors.len()],
+            sat_tracks: vec![Vec::new(); sc.sectors.len()],
             on_station: vec![Vec::new(); sc.sectors.len()],
+            on_station_groups: OnStation::new(p.fleets.clone()),
             covered_since: vec![SimTime::ZERO; sc.sectors.len()],
             drone_rngs: sc
                 .contingents
@@ -240,6 +264,7 @@ impl<'a, O: Observer> Sim<'a, O> {
             obs,
             sampler: Sampler::new(timeline, sc.horizon.secs()),
             settled: Settled::default(),
+            resolved: 0,
             look_seed: mix64(sc.seed ^ mix64(streams.replication() ^ key("looks"))),
             look_steps: 0,
         }
@@ -259,7 +284,7 @@ impl<'a, O: Observer> Sim<'a, O> {
         }
         self.spawn_units(world);
         self.spawn_drones(world, sched);
-        self.spawn_satellite_tracks(world, sched, streams);
+        self.spawn_satellite_tracks(world, streams);
         self.schedule_first_arrivals(sched);
         self.schedule_sampling(world, sched);
     }

@@ -19,7 +19,7 @@ pub mod warnings;
 
 use crate::dist::Dist;
 use crate::geo::{Geometry, LatLon};
-use crate::time::SimDuration;
+use crate::time::{SimDuration, SimTime};
 
 pub use load::{MAX_INPUT_BYTES, Source, from_str, load, parse_ron, read_text};
 pub use problems::Problems;
@@ -105,6 +105,18 @@ pub struct Base {
     pub kind: BaseKind,
 }
 
+/// A timed change of a sector's violation rate.
+#[readonly::make]
+#[derive(Debug, Clone, PartialEq)]
+pub struct RateWindow {
+    /// Opens at [s since start].
+    pub from: SimTime,
+    /// Closes at (exclusive) [s since start].
+    pub until: SimTime,
+    /// Rate multiplier while open (> 0).
+    pub multiplier: f64,
+}
+
 /// Escalation bursts of a sector.
 #[readonly::make]
 #[derive(Debug, Clone)]
@@ -135,6 +147,9 @@ pub struct Sector {
     pub profile: [f64; 24],
     /// Escalation bursts.
     pub escalation: Option<Escalation>,
+    /// Timed escalation windows (from the scenario's events and study changes), sorted by `from`;
+    /// while a window is open the sector's rate is multiplied by its `multiplier`.
+    pub rate_windows: Vec<RateWindow>,
     /// Violation types with their cumulative probability, for sampling.
     pub mix: Vec<(usize, f64)>,
     /// Lead nation (index into [`Scenario::nations`]).

@@ -268,6 +268,7 @@ pub(super) fn sector(
         },
         profile,
         escalation,
+        rate_windows: Vec::new(),
         mix,
         lead_nation,
     }
