@@ -114,12 +114,14 @@ impl<O: Observer> Sim<'_, O> {
             let delay = if n <= DRAW_EACH_UP_TO {
                 // A few drones: each one's roll and delay, drawn directly (cheaper than
                 // inverting the distribution of the first report).
-                (0..n)
-                    .filter_map(|_| {
-                        (rng.random::<f64>() < isr.detection_probability)
-                            .then(|| isr.reporting.sample(&mut rng))
-                    })
-                    .min()
+                let mut first: Option<SimDuration> = None;
+                for _ in 0..n {
+                    if rng.random::<f64>() < isr.detection_probability {
+                        let d = isr.reporting.sample(&mut rng);
+                        first = Some(first.map_or(d, |f| f.min(d)));
+                    }
+                }
+                first
             } else {
                 first_report(n, isr.detection_probability, &isr.reporting, rng.random())
             };
