@@ -35,8 +35,8 @@ printf 'whole process: %.2f s user for %s replications (%.4f s each, start-up an
 
 echo "== 2. SimPy reference ($SIMPY_REPS replication(s)) against forceplan"
 cargo run --quiet --example simpy_export -- $SC > "$T/params.json"
-read -r PU _ _ < <(user_time python3 scripts/simpy_reference.py "$T/params.json" --replications "$SIMPY_REPS")
-python3 scripts/simpy_reference.py "$T/params.json" --replications "$SIMPY_REPS" > "$T/simpy.json"
+/usr/bin/time -f '%U' -o "$T/ptime" python3 scripts/simpy_reference.py "$T/params.json" --replications "$SIMPY_REPS" > "$T/simpy.json"
+PU=$(cat "$T/ptime")
 SIMPY_SPRY=$(field "$T/simpy.json" seconds_per_replication_year)
 read -r FU _ _ < <(user_time "$BIN" run $SC -n "$SIMPY_REPS" --threads 1 --no-plots --out "$T/ref" --force)
 printf 'SimPy: %.2f s CPU per replication-year (in process); forceplan %.4f: ratio %.1f   [target >= 50]\n' \
