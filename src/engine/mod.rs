@@ -44,6 +44,8 @@ impl<E> Ord for Pending<E> {
 pub struct Scheduler<E> {
     now: SimTime,
     seq: u64,
+    /// Sequence number of the event being handled.
+    current: u64,
     processed: u64,
     queue: BinaryHeap<Pending<E>>,
 }
@@ -60,6 +62,7 @@ impl<E> Scheduler<E> {
         Scheduler {
             now: SimTime::ZERO,
             seq: 0,
+            current: 0,
             processed: 0,
             queue: BinaryHeap::with_capacity(n),
         }
@@ -81,6 +84,20 @@ impl<E> Scheduler<E> {
             seq: self.seq,
             event,
         });
+    }
+
+    /// Takes the sequence number an event scheduled now would get, without scheduling
+    /// one: for what the model settles in advance yet must order among the events.
+    #[inline]
+    pub fn reserve_seq(&mut self) -> u64 {
+        self.seq += 1;
+        self.seq
+    }
+
+    /// The sequence number of the event being handled (events run in `(time, seq)` order).
+    #[inline]
+    pub fn current_seq(&self) -> u64 {
+        self.current
     }
 
     /// Schedules `event` after `delay`.
@@ -121,8 +138,9 @@ pub fn run<H: Handler>(
         if next.time > until {
             break;
         }
-        let Pending { time, event, .. } = sched.queue.pop().expect("peeked");
+        let Pending { time, seq, event } = sched.queue.pop().expect("peeked");
         sched.now = time;
+        sched.current = seq;
         sched.processed += 1;
         handler.handle(world, sched, event);
     }

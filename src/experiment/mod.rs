@@ -70,6 +70,77 @@ pub struct ExecOptions {
     pub timeline: bool,
 }
 
+/// The work of simulating: the CPU time of the replications and what they covered.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Effort {
+    /// CPU time of the replications \[s\]: each timed on the thread that ran it
+    /// (`CLOCK_THREAD_CPUTIME_ID`), so it does not depend on the thread count; NaN when not
+    /// measured (a merge of shards).
+    pub cpu_seconds: f64,
+    /// Replications simulated, each counted for its horizon \[years of 365 days\].
+    pub replication_years: f64,
+    /// Violations simulated.
+    pub violations: f64,
+}
+
+impl Effort {
+    /// No work yet.
+    pub const ZERO: Effort = Effort {
+        cpu_seconds: 0.0,
+        replication_years: 0.0,
+        violations: 0.0,
+    };
+
+    /// Work that was not measured.
+    pub const UNMEASURED: Effort = Effort {
+        cpu_seconds: f64::NAN,
+        replication_years: f64::NAN,
+        violations: f64::NAN,
+    };
+
+    /// Both efforts.
+    pub fn plus(self, o: Effort) -> Effort {
+        Effort {
+            cpu_seconds: self.cpu_seconds + o.cpu_seconds,
+            replication_years: self.replication_years + o.replication_years,
+            violations: self.violations + o.violations,
+        }
+    }
+
+    /// CPU seconds per replication-year (NaN when nothing was simulated).
+    pub fn seconds_per_replication_year(&self) -> f64 {
+        if self.replication_years > 0.0 && self.cpu_seconds > 0.0 {
+            self.cpu_seconds / self.replication_years
+        } else {
+            f64::NAN
+        }
+    }
+
+    /// Violations simulated per CPU second (NaN when nothing was simulated).
+    pub fn violations_per_cpu_second(&self) -> f64 {
+        if self.cpu_seconds > 0.0 {
+            self.violations / self.cpu_seconds
+        } else {
+            f64::NAN
+        }
+    }
+}
+
+/// CPU time of the calling thread \[s\].
+fn thread_cpu_seconds() -> f64 {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `ts` is a valid timespec to write into; the clock id is a constant.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    if rc == 0 {
+        ts.tv_sec as f64 + ts.tv_nsec as f64 * 1e-9
+    } else {
+        f64::NAN
+    }
+}
+
 /// What [`execute`] did.
 #[derive(Debug, Clone)]
 pub struct Execution {
@@ -83,6 +154,8 @@ pub struct Execution {
     pub threads: usize,
     /// Whether `stop` cut the work short.
     pub interrupted: bool,
+    /// CPU time and work of the replications that finished.
+    pub effort: Effort,
 }
 
 /// Called with each item's records when tracing; may be called from any thread.
@@ -115,6 +188,7 @@ pub fn execute(
         .build()
         .map_err(|e| Error::Internal(format!("cannot start {threads} threads: {e}")))?;
     let start = Instant::now();
+    let cpu_nanos = std::sync::atomic::AtomicU64::new(0);
     let outcomes: Vec<Option<Result<ItemResult>>> = pool.install(|| {
         items
             .par_iter()
@@ -126,7 +200,13 @@ pub fn execute(
                     trace: opts.trace,
                     timeline: opts.timeline && item.replication == 0,
                 };
-                let mut outcome = replicate(variants[item.variant as usize], item.replication, sim);
+                let cpu_start = thread_cpu_seconds();
+                let prepared = variants[item.variant as usize];
+                let mut outcome = replicate(prepared, item.replication, sim);
+                cpu_nanos.fetch_add(
+                    ((thread_cpu_seconds() - cpu_start).max(0.0) * 1e9) as u64,
+                    Ordering::Relaxed,
+                );
                 if let (Some(sink), Some(records)) = (trace, outcome.trace.take().as_deref())
                     && let Err(e) = sink(item, records)
                 {
@@ -160,12 +240,25 @@ pub fn execute(
         return Err(e);
     }
     let events = results.iter().map(|r| r.result.events).sum();
+    let year_s = 365.0 * crate::time::DAY.0 as f64;
+    let effort = Effort {
+        cpu_seconds: cpu_nanos.load(Ordering::Relaxed) as f64 * 1e-9,
+        replication_years: results
+            .iter()
+            .map(|r| variants[r.item.variant as usize].scenario.horizon.secs() as f64 / year_s)
+            .sum(),
+        violations: results
+            .iter()
+            .map(|r| r.result.kpis.get(crate::metrics::Kpi::Violations))
+            .sum(),
+    };
     Ok(Execution {
         results,
         events,
         wall_seconds,
         threads,
         interrupted,
+        effort,
     })
 }
 

@@ -131,6 +131,8 @@ pub struct RunOutcome {
     pub precision: Option<PrecisionOutcome>,
     /// Replications per variant the run covers: the plan's, or more with a precision.
     pub replications: u64,
+    /// CPU time and work of the replications run in this call.
+    pub effort: super::Effort,
 }
 
 impl RunOutcome {
@@ -210,8 +212,12 @@ pub fn run(
     let todo: Vec<Item> = scope.into_iter().filter(|i| !already.contains(i)).collect();
     let mut results = done;
     let first = batch(plan, &todo, opts, journal, progress, stop)?;
-    let (mut wall_seconds, threads, mut interrupted) =
-        (first.wall_seconds, first.threads, first.interrupted);
+    let (mut wall_seconds, threads, mut interrupted, mut effort) = (
+        first.wall_seconds,
+        first.threads,
+        first.interrupted,
+        first.effort,
+    );
     results.extend(first.results);
     let mut precision = None;
     let mut replications = plan.replications;
@@ -250,6 +256,7 @@ pub fn run(
             let more = batch(plan, &items, opts, journal, progress, stop)?;
             results.extend(more.results);
             wall_seconds += more.wall_seconds;
+            effort = effort.plus(more.effort);
             n = next;
             if more.interrupted {
                 interrupted = true;
@@ -266,6 +273,7 @@ pub fn run(
         interrupted,
         precision,
         replications,
+        effort,
     })
 }
 

@@ -6,7 +6,7 @@
 //! detection, satellite passes, drone launches). Nothing here draws a random number, so the
 //! violations stay the same across force options (common random numbers).
 
-use super::components::{Drone, Unit};
+use super::components::Unit;
 use super::dispatch::DispatchIndex;
 use super::events::Ev;
 use super::{Observer, Sim};
@@ -96,28 +96,16 @@ impl<O: Observer> Sim<'_, O> {
         }
     }
 
-    /// A grounded drone does not take off: its launch moves to the end of the grounding.
-    /// Returns whether the launch was held back.
-    pub(super) fn hold_grounded_launch(
-        &self,
-        world: &World,
-        sched: &mut Scheduler<Ev>,
-        d: Entity,
-    ) -> bool {
-        let c = world.get::<Drone>(d).expect("drone exists").contingent as usize;
+    /// When a drone of contingent `c` due to take off at `launch` does: at the end of a
+    /// grounding that holds `launch` (groundings are merged, so one lookup suffices), else
+    /// at `launch`. Take-off is not an event, so the grounding moves the time it is planned.
+    #[inline]
+    pub(super) fn launch_after_grounding(&self, c: usize, launch: SimTime) -> SimTime {
         let grounded = &self.sc.availability.grounded[c];
         if grounded.is_empty() {
-            return false;
+            return launch;
         }
-        match end_of(grounded, sched.now()) {
-            Some(until) => {
-                if until < self.horizon {
-                    sched.at(until, Ev::DroneLaunch(d));
-                }
-                true
-            }
-            None => false,
-        }
+        end_of(grounded, launch).unwrap_or(launch)
     }
 
     /// Whether the freed `unit` must stay idle (its contingent is out of service now).

@@ -51,8 +51,12 @@ pub struct SatelliteTrack {
     pub satellite: u32,
     /// Sector index.
     pub sector: u32,
-    /// Passes so far.
+    /// Passes so far (numbered from the first within the horizon, dormant ones included).
     pub passes: u64,
+    /// Time of the first pass.
+    pub first: SimTime,
+    /// Whether its passes are not scheduled, its sector having nothing to look at.
+    pub dormant: bool,
 }
 
 /// A radar or observation post.

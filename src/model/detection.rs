@@ -1,8 +1,9 @@
 //! Detection: fixed sensors and drones on station that see a violation when it occurs,
 //! satellite passes and arriving drones that look over a sector's undetected violations.
 
-use super::components::{Drone, SatelliteTrack, Stamp, Violation};
+use super::components::{SatelliteTrack, Stamp, Violation};
 use super::events::Ev;
+use super::onstation::first_report;
 use super::record::SensorRef;
 use super::{Observer, Sim};
 use crate::dist::Dist;
@@ -22,6 +23,11 @@ fn slot_key(slot: usize) -> NonZeroU32 {
         .expect("validated: violations per replication below 2^32")
 }
 
+/// Up to this many drones of a contingent on station over a sector, a violation's detection
+/// draws each drone; beyond it, one draw for the group ([`first_report`]), so the cost does
+/// not grow with the force.
+const DRAW_EACH_UP_TO: u32 = 4;
+
 /// One look by a sensor at the undetected violations of a sector.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Look {
@@ -36,14 +42,11 @@ pub(super) struct Look {
 }
 
 impl<O: Observer> Sim<'_, O> {
-    /// Spawns a pass counter per (satellite, sector) and schedules its first pass at a
-    /// random phase of the revisit.
-    pub(super) fn spawn_satellite_tracks(
-        &mut self,
-        world: &mut World,
-        sched: &mut Scheduler<Ev>,
-        streams: &Streams,
-    ) {
+    /// Spawns a pass counter per (satellite, sector), its first pass at a random phase of
+    /// the revisit. A track is dormant while its sector has nothing to look at: its passes are
+    /// not events then (they would find nothing), and it wakes for the next pass when a
+    /// violation joins the watch list. Every pass within the horizon still counts as an event.
+    pub(super) fn spawn_satellite_tracks(&mut self, world: &mut World, streams: &Streams) {
         let sc = self.sc;
         for (si, sat) in sc.satellites.iter().enumerate() {
             for &s in &sat.sectors {
@@ -52,6 +55,8 @@ impl<O: Observer> Sim<'_, O> {
                         satellite: si as u32,
                         sector: s as u32,
                         passes: 0,
+                        first: SimTime::ZERO,
+                        dormant: true,
                     })
                     .id();
                 let mut rng = streams.stream(
@@ -60,7 +65,13 @@ impl<O: Observer> Sim<'_, O> {
                 );
                 let phase =
                     SimDuration::from_secs_f64(rng.random::<f64>() * sat.revisit.secs() as f64);
-                sched.at(SimTime::ZERO + phase, Ev::SatPass(e));
+                let first = SimTime::ZERO + phase;
+                world.get_mut::<SatelliteTrack>(e).expect("spawned").first = first;
+                self.sat_tracks[s].push(e);
+                if first <= self.horizon && sat.revisit.secs() > 0 {
+                    // Every pass within the horizon, handled or not.
+                    self.resolved += (self.horizon - first).secs() / sat.revisit.secs() + 1;
+                }
             }
         }
     }
@@ -69,7 +80,6 @@ impl<O: Observer> Sim<'_, O> {
     /// `pos` in sector `s`: fixed sensors in range, drones on station.
     pub(super) fn seen_at_occurrence(
         &self,
-        world: &World,
         s: usize,
         pos: LatLon,
         seed: u64,
@@ -82,9 +92,12 @@ impl<O: Observer> Sim<'_, O> {
                 best = Some((report, sensor));
             }
         };
+        let at = pos.unit();
         for &f in &self.p.fixed_by_sector[s] {
             let fs = &sc.fixed_sensors[f as usize];
-            if self.fixed_sensor_out(f as usize, now) || fs.pos.distance_km(pos) > fs.range_km {
+            let (sensor_at, cos_range) = self.p.fixed_reach[f as usize];
+            // Not during an outage (timed events).
+            if self.fixed_sensor_out(f as usize, now) || !sensor_at.within(at, cos_range) {
                 continue;
             }
             let mut rng = KeyedRng::new(seed, self.p.fixed_keys[f as usize]);
@@ -92,22 +105,29 @@ impl<O: Observer> Sim<'_, O> {
                 consider(now + fs.reporting.sample(&mut rng), SensorRef::Fixed(f));
             }
         }
-        for &d in &self.on_station[s] {
-            let drone = world.get::<Drone>(d).expect("drone on station exists");
-            let c = drone.contingent as usize;
-            let isr = sc.contingents[c]
+        // Drones on station: one draw per contingent's group over the sector.
+        for (c, n) in self.on_station_groups.groups(s) {
+            let isr = sc.contingents[c as usize]
                 .isr
                 .as_ref()
                 .expect("drones have ISR tasking");
-            let mut rng = KeyedRng::new(
-                seed,
-                self.p.drone_keys[c] ^ u64::from(drone.index).wrapping_mul(0x9e37_79b9),
-            );
-            if rng.random::<f64>() < isr.detection_probability {
-                consider(
-                    now + isr.reporting.sample(&mut rng),
-                    SensorRef::Drone(c as u32),
-                );
+            let mut rng = KeyedRng::new(seed, self.p.drone_keys[c as usize]);
+            let delay = if n <= DRAW_EACH_UP_TO {
+                // A few drones: each one's roll and delay, drawn directly (cheaper than
+                // inverting the distribution of the first report).
+                let mut first: Option<SimDuration> = None;
+                for _ in 0..n {
+                    if rng.random::<f64>() < isr.detection_probability {
+                        let d = isr.reporting.sample(&mut rng);
+                        first = Some(first.map_or(d, |f| f.min(d)));
+                    }
+                }
+                first
+            } else {
+                first_report(n, isr.detection_probability, &isr.reporting, rng.random())
+            };
+            if let Some(delay) = delay {
+                consider(now + delay, SensorRef::Drone(c));
             }
         }
         best
@@ -145,13 +165,22 @@ impl<O: Observer> Sim<'_, O> {
     }
 
     /// Puts an undetected violation of sector `s` on the sector's watch list.
-    pub(super) fn watch_push(&mut self, world: &mut World, s: usize, e: Entity) {
+    pub(super) fn watch_push(
+        &mut self,
+        world: &mut World,
+        sched: &mut Scheduler<Ev>,
+        s: usize,
+        e: Entity,
+    ) {
         let slot = slot_key(self.watch[s].len());
         self.watch[s].push(e);
         world
             .get_mut::<Violation>(e)
             .expect("watched violation is open")
             .watch_slot = Some(slot);
+        if slot.get() == 1 && !self.sat_tracks[s].is_empty() {
+            self.wake_satellites(world, sched, s);
+        }
     }
 
     /// Takes the violation at `slot` off sector `s`'s watch list in O(1): the last one takes
@@ -185,6 +214,8 @@ impl<O: Observer> Sim<'_, O> {
             .expect("track exists");
         t.passes += 1;
         let (si, s, passes) = (t.satellite as usize, t.sector as usize, t.passes);
+        // Counted among the passes within the horizon at the start.
+        self.resolved -= 1;
         let sat = &self.sc.satellites[si];
         let key = self.p.satellite_keys[si] ^ passes.wrapping_mul(0x9e37_79b9_7f4a_7c15);
         let look = Look {
@@ -196,8 +227,43 @@ impl<O: Observer> Sim<'_, O> {
         if !self.satellite_out(si, now) {
             self.sweep(world, sched, s, look); // not during an outage (timed events)
         }
-        if now + sat.revisit <= self.horizon {
+        if self.watch[s].is_empty() {
+            world
+                .get_mut::<SatelliteTrack>(track)
+                .expect("track exists")
+                .dormant = true;
+        } else if now + sat.revisit <= self.horizon {
             sched.after(sat.revisit, Ev::SatPass(track));
+        }
+    }
+
+    /// A violation joined the empty watch list of sector `s`: its dormant satellite tracks
+    /// are scheduled for their next pass (from now on; passes are numbered from the first).
+    fn wake_satellites(&mut self, world: &mut World, sched: &mut Scheduler<Ev>, s: usize) {
+        let now = sched.now();
+        for &track in &self.sat_tracks[s] {
+            let mut t = world
+                .get_mut::<SatelliteTrack>(track)
+                .expect("track exists");
+            if !t.dormant {
+                continue;
+            }
+            let revisit = self.sc.satellites[t.satellite as usize]
+                .revisit
+                .secs()
+                .max(1);
+            // Passes before now: k with first + k × revisit < now.
+            let before = if now > t.first {
+                (now - t.first).secs().div_ceil(revisit)
+            } else {
+                0
+            };
+            let next = t.first + SimDuration(before * revisit);
+            t.passes = before;
+            t.dormant = false;
+            if next <= self.horizon {
+                sched.at(next, Ev::SatPass(track));
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 //! Drones: ISR sorties over their sectors (launch, transit, time on station, return,
-//! turnaround), the coverage they give and the look they take on arrival.
+//! turnaround), the coverage they give and the look they take on arrival. Only reaching and
+//! leaving the station are events; launch and landing follow from them.
 
 use super::components::Drone;
 use super::detection::Look;
@@ -44,18 +45,14 @@ impl<O: Observer> Sim<'_, O> {
                         sorties: 0,
                     })
                     .id();
-                sched.at(
-                    SimTime::ZERO + SimDuration::from_secs_f64(f64::from(j) * cycle / f64::from(n)),
-                    Ev::DroneLaunch(e),
-                );
+                // Take-off is not an event: the drone is scheduled on station.
+                let launch =
+                    SimTime::ZERO + SimDuration::from_secs_f64(f64::from(j) * cycle / f64::from(n));
+                let launch = self.launch_after_grounding(ci, launch); // timed events
+                self.resolved += u64::from(launch <= self.horizon);
+                sched.at(launch + transit, Ev::DroneOnStation(e));
             }
         }
-    }
-
-    /// A drone takes off towards its station.
-    pub(super) fn drone_launch(world: &mut World, sched: &mut Scheduler<Ev>, d: Entity) {
-        let transit = world.get::<Drone>(d).expect("drone exists").transit;
-        sched.after(transit, Ev::DroneOnStation(d));
     }
 
     /// A drone reaches its station: the sector is covered, and it looks over the sector.
@@ -76,6 +73,7 @@ impl<O: Observer> Sim<'_, O> {
             self.covered_since[s] = sched.now();
         }
         self.on_station[s].push(d);
+        self.on_station_groups.arrive(s, c as u32);
         sched.after(on_station, Ev::DroneOffStation(d));
         let isr = self.sc.contingents[c]
             .isr
@@ -104,6 +102,7 @@ impl<O: Observer> Sim<'_, O> {
     ) {
         let drone = world.get::<Drone>(d).expect("drone exists");
         let s = drone.sector as usize;
+        self.on_station_groups.leave(s, drone.contingent);
         let list = &mut self.on_station[s];
         if let Some(i) = list.iter().position(|&x| x == d) {
             list.remove(i);
@@ -112,17 +111,17 @@ impl<O: Observer> Sim<'_, O> {
             self.obs
                 .add_covered(s, sched.now() - self.covered_since[s], sched.now());
         }
-        sched.after(drone.transit, Ev::DroneHome(d));
-    }
-
-    /// A drone lands and is launched again after its turnaround.
-    pub(super) fn drone_home(&mut self, world: &mut World, sched: &mut Scheduler<Ev>, d: Entity) {
-        let c = world.get::<Drone>(d).expect("drone exists").contingent as usize;
+        // Landing and take-off are not events: the turnaround is drawn now and the drone is
+        // scheduled on station again (each counted as the event it replaces).
+        let (c, transit) = (drone.contingent as usize, drone.transit);
         let rng = self.drone_rngs[c]
             .as_mut()
             .expect("drone contingents have a stream");
         let turnaround = self.sc.contingents[c].turnaround.sample(rng);
-        sched.after(turnaround, Ev::DroneLaunch(d));
+        let home = sched.now() + transit;
+        let launch = self.launch_after_grounding(c, home + turnaround); // timed events
+        self.resolved += u64::from(home <= self.horizon) + u64::from(launch <= self.horizon);
+        sched.at(launch + transit, Ev::DroneOnStation(d));
     }
 
     /// Hands the observer the coverage of sectors still covered at `end`.

@@ -27,14 +27,10 @@ pub enum Ev {
     Ready(Entity),
     /// A satellite passes over a sector (the entity holds the track).
     SatPass(Entity),
-    /// A drone takes off.
-    DroneLaunch(Entity),
     /// A drone reaches its station.
     DroneOnStation(Entity),
     /// A drone leaves its station.
     DroneOffStation(Entity),
-    /// A drone lands.
-    DroneHome(Entity),
     /// A contingent comes (back) into service (timed events).
     InService(u32),
     /// The hourly timeline sample.

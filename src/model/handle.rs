@@ -1,4 +1,5 @@
-//! The event handler: forwards each event to the module that owns it.
+//! The event handler: hands over the settled records due first, then forwards each event to
+//! the module that owns it.
 
 use super::events::Ev;
 use super::{Observer, Sim};
@@ -9,6 +10,7 @@ impl<O: Observer> Handler for Sim<'_, O> {
     type Event = Ev;
 
     fn handle(&mut self, world: &mut World, sched: &mut Scheduler<Ev>, event: Ev) {
+        self.release_settled(sched, false);
         match event {
             Ev::Occur(s) => self.occur(world, sched, s as usize),
             Ev::Expire(e) => self.expire(world, e),
@@ -21,14 +23,8 @@ impl<O: Observer> Handler for Sim<'_, O> {
             Ev::Home(unit) => self.home(world, sched, unit),
             Ev::Ready(unit) => self.ready(world, sched, unit),
             Ev::SatPass(track) => self.satellite_pass(world, sched, track),
-            Ev::DroneLaunch(d) => {
-                if !self.hold_grounded_launch(world, sched, d) {
-                    Self::drone_launch(world, sched, d)
-                }
-            }
             Ev::DroneOnStation(d) => self.drone_on_station(world, sched, d),
             Ev::DroneOffStation(d) => self.drone_off_station(world, sched, d),
-            Ev::DroneHome(d) => self.drone_home(world, sched, d),
             Ev::InService(c) => self.in_service(world, sched, c as usize),
             Ev::Sample => self.sample(world, sched),
         }

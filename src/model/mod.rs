@@ -15,8 +15,9 @@
 //! drones on station per sector, queued violations per (type, sector)) live in [`Sim`].
 //!
 //! One module per concept: [`components`], [`events`], `arrivals`, `detection`,
-//! `tasking` and [`dispatch`], [`queues`], `drones`, `sampling`; `handle` only forwards
-//! each event to its module. What the model reports goes to an [`Observer`] ([`record`]);
+//! `tasking` and [`dispatch`], [`queues`], `drones`, `onstation` (drones on station per sector and contingent), `sampling`, `settled` (violations
+//! whose history is known at once: no entity, no event); `handle` only forwards each event
+//! to its module. What the model reports goes to an [`Observer`] ([`record`]);
 //! `metrics::replicate` runs a replication with the KPI collector.
 
 mod arrivals;
@@ -27,9 +28,11 @@ pub mod dispatch;
 mod drones;
 pub mod events;
 mod handle;
+mod onstation;
 pub mod queues;
 pub mod record;
 mod sampling;
+mod settled;
 mod tasking;
 #[cfg(test)]
 mod testkit;
@@ -42,14 +45,17 @@ pub use record::{Observer, SensorRef, TimelineSample, ViolationRecord};
 
 use crate::engine::rng::{Streams, key, mix64};
 use crate::engine::{self, Scheduler};
+use crate::geo::{UnitVec, cos_of_km};
 use crate::scenario::Scenario;
 use crate::time::SimTime;
 use arrivals::Arrivals;
 use bevy_ecs::prelude::*;
 use dispatch::DispatchIndex;
+use onstation::OnStation;
 use queues::WaitingQueues;
 use rand::rngs::ChaCha8Rng;
 use sampling::Sampler;
+use settled::Settled;
 
 const K_APPROVAL: &str = "approval";
 const K_NOTICE: &str = "notice";
@@ -64,6 +70,11 @@ pub struct Prepared {
     pub dispatch: DispatchIndex,
     /// Fixed sensors that can see some part of each sector.
     fixed_by_sector: Vec<Vec<u32>>,
+    /// Each fixed sensor's position as a unit vector and the cosine of its range, for range
+    /// checks by dot product.
+    fixed_reach: Vec<(UnitVec, f64)>,
+    /// ISR contingents flying over each sector, in scenario order.
+    fleets: Vec<Vec<u32>>,
     /// Whether satellites or drones watch a sector (undetected violations are kept for them).
     watched: Vec<bool>,
     fixed_keys: Vec<u64>,
@@ -107,10 +118,26 @@ impl Prepared {
             }
         }
         let dispatch = DispatchIndex::new(sc);
+        let mut fleets = vec![Vec::new(); sc.sectors.len()];
+        for (ci, c) in sc.contingents.iter().enumerate() {
+            if let (Some(isr), true) = (&c.isr, c.units > 0) {
+                for &s in &isr.sectors {
+                    if !fleets[s].contains(&(ci as u32)) {
+                        fleets[s].push(ci as u32);
+                    }
+                }
+            }
+        }
         Prepared {
+            fleets,
             outages: availability::Outages::new(sc, &dispatch),
             dispatch,
             fixed_by_sector,
+            fixed_reach: sc
+                .fixed_sensors
+                .iter()
+                .map(|f| (f.pos.unit(), cos_of_km(f.range_km)))
+                .collect(),
             watched,
             fixed_keys: sc
                 .fixed_sensors
@@ -156,14 +183,23 @@ pub struct Sim<'a, O: Observer> {
     queues: WaitingQueues,
     /// Undetected, observable violations per sector (for satellites and drones).
     watch: Vec<Vec<Entity>>,
+    /// Satellite tracks over each sector (woken when its watch list fills).
+    sat_tracks: Vec<Vec<Entity>>,
     /// Drones on station per sector.
     on_station: Vec<Vec<Entity>>,
+    /// Drones on station per sector and contingent (what a violation's detection reads).
+    on_station_groups: OnStation,
     covered_since: Vec<SimTime>,
     drone_rngs: Vec<Option<ChaCha8Rng>>,
     next_id: u64,
     horizon: SimTime,
     obs: &'a mut O,
     sampler: Sampler,
+    /// Violations settled in advance, until their records are due.
+    settled: Settled,
+    /// Events resolved without the queue, within the horizon (drone launches and landings,
+    /// satellite passes of dormant tracks).
+    resolved: u64,
     /// Key of the replication for the draws of satellite passes and drone looks.
     look_seed: u64,
     /// Steps taken by those looks (geometric skips drawn), see [`Run::look_steps`].
@@ -173,7 +209,9 @@ pub struct Sim<'a, O: Observer> {
 /// What one replication leaves besides what its observer received.
 #[derive(Debug, Clone)]
 pub struct Run {
-    /// Events handled.
+    /// The model's events: those handled through the queue, and those settled in advance
+    /// without one (each counted when its time comes, within the horizon), so that the
+    /// count does not depend on how the engine resolves them.
     pub events: u64,
     /// Hourly samples, when asked for.
     pub timeline: Option<Vec<TimelineSample>>,
@@ -194,7 +232,10 @@ pub fn simulate<O: Observer>(p: &Prepared, replication: u64, timeline: bool, obs
     sim.populate(&mut world, &mut sched, &streams);
     let horizon = sim.horizon;
     engine::run(&mut world, &mut sched, &mut sim, horizon);
-    sim.finish(&mut world, sched.processed())
+    // Settled records are all due within the horizon.
+    sim.release_settled(&sched, true);
+    let events = sched.processed() + sim.settled.released() + sim.resolved;
+    sim.finish(&mut world, events)
 }
 
 impl<'a, O: Observer> Sim<'a, O> {
@@ -214,7 +255,9 @@ impl<'a, O: Observer> Sim<'a, O> {
             station_available: vec![0; p.dispatch.stations()],
             queues: WaitingQueues::new(p.dispatch.queues()),
             watch: vec![Vec::new(); sc.sectors.len()],
+            sat_tracks: vec![Vec::new(); sc.sectors.len()],
             on_station: vec![Vec::new(); sc.sectors.len()],
+            on_station_groups: OnStation::new(p.fleets.clone()),
             covered_since: vec![SimTime::ZERO; sc.sectors.len()],
             drone_rngs: sc
                 .contingents
@@ -225,6 +268,8 @@ impl<'a, O: Observer> Sim<'a, O> {
             horizon: SimTime::ZERO + sc.horizon,
             obs,
             sampler: Sampler::new(timeline, sc.horizon.secs()),
+            settled: Settled::default(),
+            resolved: 0,
             look_seed: mix64(sc.seed ^ mix64(streams.replication() ^ key("looks"))),
             look_steps: 0,
         }
@@ -244,10 +289,10 @@ impl<'a, O: Observer> Sim<'a, O> {
         }
         self.spawn_units(world);
         self.spawn_drones(world, sched);
-        self.spawn_satellite_tracks(world, sched, streams);
+        self.spawn_satellite_tracks(world, streams);
         self.schedule_first_arrivals(sched);
         self.schedule_service_starts(sched); // timed events (availability)
-        self.schedule_sampling(sched);
+        self.schedule_sampling(world, sched);
     }
 
     /// Hands the observer what is still open at the horizon.

@@ -10,11 +10,13 @@ use crate::time::{HOUR, SimTime};
 use bevy_ecs::prelude::*;
 
 /// The hourly samples, when asked for, and the counts of the current hour.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub(super) struct Sampler {
     timeline: Option<Vec<TimelineSample>>,
     /// Violations of the current hour, and of those how many need a response.
     hour_counts: (u32, u32),
+    /// The query over units, built once (a new query every hour allocated).
+    units: Option<QueryState<&'static Unit>>,
 }
 
 impl Sampler {
@@ -24,6 +26,7 @@ impl Sampler {
             timeline: timeline
                 .then(|| Vec::with_capacity(horizon_s as usize / HOUR.0 as usize + 1)),
             hour_counts: (0, 0),
+            units: None,
         }
     }
 
@@ -47,8 +50,9 @@ impl Sampler {
 
 impl<O: Observer> Sim<'_, O> {
     /// Schedules the first sample, one hour in, when a timeline is asked for.
-    pub(super) fn schedule_sampling(&self, sched: &mut Scheduler<Ev>) {
+    pub(super) fn schedule_sampling(&mut self, world: &mut World, sched: &mut Scheduler<Ev>) {
         if self.sampler.enabled() {
+            self.sampler.units = Some(world.query::<&Unit>());
             sched.at(SimTime::ZERO + HOUR, Ev::Sample);
         }
     }
@@ -63,7 +67,12 @@ impl<O: Observer> Sim<'_, O> {
         // Busy units come from the units' own state, so that the two counts check
         // each other (the property tests use this to check units are conserved).
         let mut busy = [0u32; 3];
-        for u in world.query::<&Unit>().iter(world).filter(|u| u.busy) {
+        let units = self
+            .sampler
+            .units
+            .as_mut()
+            .expect("sampling builds its query first");
+        for u in units.iter(world).filter(|u| u.busy) {
             busy[self.sc.contingents[u.contingent as usize].domain.index()] += 1;
         }
         let sample = TimelineSample {

@@ -43,6 +43,22 @@ impl CheckpointLine {
     }
 }
 
+/// The text of [`CheckpointLine::of`]`(r)` with its newline, the same bytes as serde
+/// writes, with the item serialised once: its JSON is both checksummed and written
+/// (replication 0 carries the hourly timeline, the bulk of a line).
+fn line_of(r: &ItemResult) -> Result<Vec<u8>> {
+    let item =
+        serde_json::to_vec(&ItemRecord::of(r)).map_err(|e| Error::Internal(e.to_string()))?;
+    let checksum = format!("{:016x}", crate::hash::fnv1a(&item));
+    let mut line = Vec::with_capacity(item.len() + 48);
+    line.extend_from_slice(b"{\"item\":");
+    line.extend_from_slice(&item);
+    line.extend_from_slice(b",\"checksum\":\"");
+    line.extend_from_slice(checksum.as_bytes());
+    line.extend_from_slice(b"\"}\n");
+    Ok(line)
+}
+
 /// An open checkpoint, appended to from worker threads.
 #[derive(Debug)]
 pub struct Checkpoint {
@@ -105,14 +121,12 @@ impl Checkpoint {
 
     /// Appends one finished item (one line, written and flushed at once).
     pub fn append(&self, r: &ItemResult) -> Result<()> {
-        let mut line = serde_json::to_string(&CheckpointLine::of(r))
-            .map_err(|e| Error::Internal(e.to_string()))?;
-        line.push('\n');
+        let line = line_of(r)?;
         let mut f = self
             .file
             .lock()
             .map_err(|_| Error::Internal("checkpoint lock poisoned".into()))?;
-        f.write_all(line.as_bytes())
+        f.write_all(&line)
             .and_then(|()| f.flush())
             .map_err(write_err(&self.path))
     }
@@ -212,4 +226,39 @@ pub fn load(out: &Path) -> Result<Saved> {
         items,
         items_file: ipath,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::experiment::Item;
+    use crate::metrics::{SimOptions, replicate};
+    use crate::model::Prepared;
+
+    #[test]
+    fn a_line_is_the_bytes_serde_writes_and_reads_back() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/validation/mmc.ron");
+        let p = Prepared::new(crate::scenario::load(&path).expect("shipped scenario validates"));
+        let out = replicate(
+            &p,
+            0,
+            SimOptions {
+                trace: false,
+                timeline: true,
+            },
+        );
+        let r = ItemResult {
+            item: Item {
+                variant: 0,
+                replication: 0,
+            },
+            result: out.result,
+            timeline: out.timeline,
+        };
+        assert!(r.timeline.as_ref().is_some_and(|t| !t.is_empty()));
+        let mut expected = serde_json::to_string(&CheckpointLine::of(&r)).expect("serialises");
+        expected.push('\n');
+        let line = line_of(&r).expect("serialises");
+        assert_eq!(String::from_utf8(line).expect("UTF-8"), expected);
+    }
 }

@@ -204,6 +204,15 @@ pub struct SummaryFile {
     pub events_per_second: f64,
     /// Threads used.
     pub threads: usize,
+    /// CPU time of the replications simulated by this command \[s\] (null for a merge).
+    #[serde(default = "f64_nan", deserialize_with = "nan_if_null")]
+    pub cpu_seconds: f64,
+    /// CPU seconds per replication of one year (365 days) \[s\].
+    #[serde(default = "f64_nan", deserialize_with = "nan_if_null")]
+    pub seconds_per_replication_year: f64,
+    /// Violations simulated per CPU second.
+    #[serde(default = "f64_nan", deserialize_with = "nan_if_null")]
+    pub violations_per_cpu_second: f64,
     /// Theatre KPIs.
     pub kpis: KpiStats,
     /// KPIs per domain.
@@ -229,6 +238,11 @@ pub struct SummaryFile {
     /// replication, sector by sector.
     #[serde(default)]
     pub by_sector_contingent: Vec<SectorContingentEntry>,
+}
+
+/// NaN, for timing fields missing from a file.
+fn f64_nan() -> f64 {
+    f64::NAN
 }
 
 /// The precision target of a comparison run with `--precision`.

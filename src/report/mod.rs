@@ -45,6 +45,8 @@ pub struct RunInfo {
     pub requested: u64,
     /// Whether the run was cut short.
     pub interrupted: bool,
+    /// CPU time and work of the replications simulated.
+    pub effort: crate::experiment::Effort,
 }
 
 /// Writes `bytes` to `path` atomically: a temporary file in the same directory, then a
@@ -172,6 +174,9 @@ pub fn summary(sc: &Scenario, agg: &Aggregate, info: &RunInfo) -> SummaryFile {
             f64::NAN
         },
         threads: info.threads,
+        cpu_seconds: info.effort.cpu_seconds,
+        seconds_per_replication_year: info.effort.seconds_per_replication_year(),
+        violations_per_cpu_second: info.effort.violations_per_cpu_second(),
         kpis,
         by_domain,
         by_nation,
@@ -518,12 +523,23 @@ pub fn summary_table(sc: &Scenario, agg: &Aggregate, info: &RunInfo) -> String {
     );
     let _ = writeln!(
         s,
-        "{} events in {:.2} s on {} threads ({:.2} M events/s)\n",
+        "{} events in {:.2} s on {} threads ({:.2} M events/s)",
         info.events,
         info.wall_seconds,
         info.threads,
         info.events as f64 / info.wall_seconds.max(1e-9) / 1e6
     );
+    let e = &info.effort;
+    if e.cpu_seconds > 0.0 {
+        let _ = writeln!(
+            s,
+            "{:.2} s of CPU: {:.3} s per replication-year, {:.0} violations per CPU second",
+            e.cpu_seconds,
+            e.seconds_per_replication_year(),
+            e.violations_per_cpu_second()
+        );
+    }
+    s.push('\n');
     let rows: [(Kpi, &str, usize); 14] = [
         (Kpi::Violations, "violations / replication", 0),
         (Kpi::NeedingResponse, "needing a response", 0),

@@ -109,6 +109,7 @@ pub struct Base {
 }
 
 /// A timed change of a sector's violation rate.
+#[readonly::make]
 #[derive(Debug, Clone, PartialEq)]
 pub struct RateWindow {
     /// Opens at [s since start].

@@ -302,6 +302,7 @@ pub fn run_experiment(
         threads: o.threads,
         requested: plan.replications,
         interrupted: o.interrupted,
+        effort: o.effort,
     };
     let grouped = o.by_variant(plan.variants.len());
     let table = write_outputs(&plan, &grouped, &info, &out, o.precision)?;
@@ -460,6 +461,7 @@ pub fn merge(paths: &[PathBuf], out: Option<PathBuf>, force: bool) -> Result<Mer
         threads: 0,
         requested: merged.plan.replications,
         interrupted: false,
+        effort: crate::experiment::Effort::UNMEASURED,
     };
     let _lock = outdir::lock(&out)?;
     outdir::claim(&out, merged.plan.kind, force, true)?;

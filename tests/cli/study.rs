@@ -12,7 +12,15 @@ fn strip_timing(v: serde_json::Value) -> serde_json::Value {
         serde_json::Value::Object(m) => m
             .into_iter()
             .filter(|(k, _)| {
-                !["wall_seconds", "events_per_second", "threads"].contains(&k.as_str())
+                ![
+                    "wall_seconds",
+                    "events_per_second",
+                    "threads",
+                    "cpu_seconds",
+                    "seconds_per_replication_year",
+                    "violations_per_cpu_second",
+                ]
+                .contains(&k.as_str())
             })
             .map(|(k, v)| (k, strip_timing(v)))
             .collect(),
