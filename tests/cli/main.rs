@@ -19,6 +19,7 @@
 //! - [`study`]: `compare`, `sweep`, `--shard` and `merge`;
 //! - [`validation_suite`]: `validate-model` and the committed `VALIDATION.md`;
 //! - [`plots`]: plot files are valid PNG/SVG and draw what the results hold;
+//! - [`plots_labels`]: plot labels sit on the data they label, read from the SVG text;
 //! - [`report`]: `report.html` is self-contained and loads in headless Chromium;
 //! - [`results_integrity`]: shard partials and checkpoints are checked (checksums, items bit
 //!   for bit, items outside the plan) before a merge or a resume uses them.
@@ -32,6 +33,7 @@ mod input_hostile;
 mod interrupt;
 mod layers;
 mod plots;
+mod plots_labels;
 mod properties;
 mod queueing;
 mod report;
