@@ -211,3 +211,119 @@ pub fn read_svg(dir: &Path, name: &str) -> String {
     std::fs::read_to_string(dir.join(format!("plots/{name}.svg")))
         .unwrap_or_else(|e| panic!("{name}.svg: {e}"))
 }
+
+/// Great-circle distance \[km\] (haversine, as the scenario's geometry computes it).
+fn km(a: (f64, f64), b: (f64, f64)) -> f64 {
+    let (p1, p2) = (a.1.to_radians(), b.1.to_radians());
+    let h = ((p2 - p1) / 2.0).sin().powi(2)
+        + p1.cos() * p2.cos() * ((b.0 - a.0).to_radians() / 2.0).sin().powi(2);
+    2.0 * 6371.0088 * h.sqrt().min(1.0).asin()
+}
+
+#[test]
+fn theatre_map_labels_sectors_and_bases_with_their_results_and_marks_what_no_sensor_sees() {
+    use forceplan::plot::{self, Results};
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    run_ok(
+        "scenarios/tutorial.ron",
+        &out,
+        &["--replications", "4", "--trace", "--threads", "2"],
+    );
+    let svg = read_svg(&out, "theatre_map");
+    let texts: Vec<String> = svg_texts(&svg).into_iter().map(|t| t.text).collect();
+    let summary = json(&out.join("summary.json"));
+    let theatre = json(&out.join("theatre.json"));
+    // Every sector is labelled once, with its own p90 from summary.json and, where drones
+    // orbit, its own ISR coverage.
+    for s in summary["by_sector"].as_array().unwrap() {
+        let id = s["id"].as_str().unwrap();
+        let label: Vec<&String> = texts
+            .iter()
+            .filter(|t| t.split(" · ").next() == Some(id))
+            .collect();
+        assert_eq!(label.len(), 1, "{id} labelled once: {texts:?}");
+        let p90 = s["response_time_p90_h"]["mean"].as_f64().unwrap();
+        let want = format!("p90 {}", plot::fmt_hours(p90));
+        assert!(
+            label[0].contains(&want),
+            "{id}: {:?} lacks {want:?}",
+            label[0]
+        );
+        let cov = s["isr_coverage_share"]["mean"].as_f64().unwrap();
+        let want = format!("ISR {:.0} %", cov * 100.0);
+        assert!(
+            label[0].contains(&want),
+            "{id}: {:?} lacks {want:?}",
+            label[0]
+        );
+    }
+    // Every base with units is labelled with its place name.
+    for b in theatre["bases"].as_array().unwrap() {
+        let units: u64 = ["air", "sea", "land"]
+            .iter()
+            .map(|d| b["units"][d].as_u64().unwrap())
+            .sum();
+        let name = plot::map::short_name(b["name"].as_str().unwrap());
+        assert_eq!(
+            texts.contains(&name),
+            units > 0,
+            "base {name} with {units} units"
+        );
+    }
+    // The open-ended colour scale.
+    assert!(texts.iter().any(|t| t == "5 h or more"), "{texts:?}");
+    // Both sectors have a drone: nothing is blind and the legend says nothing of it.
+    let res = Results::load(&out).unwrap();
+    let map = plot::map::MapPlot::of(&res).unwrap().unwrap();
+    assert!(map.blind_spots().is_empty());
+    assert!(!texts.iter().any(|t| t.contains("satellite passes only")));
+
+    // Without the drones, the points of each sector out of every sensor's range are marked.
+    let mut t = theatre.clone();
+    t["drone_fleets"] = serde_json::json!([]);
+    std::fs::write(out.join("theatre.json"), serde_json::to_string(&t).unwrap()).unwrap();
+    let o = forceplan(&["plot", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let texts: Vec<String> = svg_texts(&read_svg(&out, "theatre_map"))
+        .into_iter()
+        .map(|t| t.text)
+        .collect();
+    assert!(
+        texts.iter().any(|t| t.contains("satellite passes only")),
+        "{texts:?}"
+    );
+    let res = Results::load(&out).unwrap();
+    let map = plot::map::MapPlot::of(&res).unwrap().unwrap();
+    let blind = map.blind_spots();
+    assert!(!blind.is_empty());
+    let sensors = t["sensors"].as_array().unwrap();
+    let seen_by = |p: (f64, f64), domain: &str| {
+        sensors.iter().any(|s| {
+            s["domains"].as_array().unwrap().iter().any(|d| d == domain)
+                && km(p, (s["lon"].as_f64().unwrap(), s["lat"].as_f64().unwrap()))
+                    <= s["range_km"].as_f64().unwrap()
+        })
+    };
+    // The land sector's line: a blind point is off every land sensor's range; the line's
+    // vertices out of range are blind.
+    for sec in t["sectors"].as_array().unwrap() {
+        let domain = sec["domain"].as_str().unwrap();
+        if sec["kind"] != "line" {
+            continue;
+        }
+        for v in sec["points"].as_array().unwrap() {
+            let p = (v[0].as_f64().unwrap(), v[1].as_f64().unwrap());
+            let marked = blind
+                .iter()
+                .any(|b| (b.0 - p.0).abs() < 1e-9 && (b.1 - p.1).abs() < 1e-9);
+            assert_eq!(marked, !seen_by(p, domain), "vertex {p:?} of {domain}");
+        }
+    }
+    for p in blind {
+        assert!(
+            !seen_by(*p, "land") || !seen_by(*p, "sea"),
+            "{p:?} is in some sensor's range"
+        );
+    }
+}
