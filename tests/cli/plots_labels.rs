@@ -327,3 +327,105 @@ fn theatre_map_labels_sectors_and_bases_with_their_results_and_marks_what_no_sen
         );
     }
 }
+
+#[test]
+fn cdf_per_type_states_each_types_share_within_its_own_target() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    run_ok(
+        "scenarios/tutorial.ron",
+        &out,
+        &["--replications", "4", "--trace", "--threads", "2"],
+    );
+    assert!(
+        !out.join("plots/response_time_cdf_by_type.svg").exists(),
+        "no per-type file, no per-type plot"
+    );
+    // Write response_times_by_type.csv from the trace: 5-minute bins to 72 h, then a final
+    // row (empty bin_end_h) for never answered and still open violations.
+    let trace = Table::read(&out.join("violations.csv")).unwrap();
+    let c = |n: &str| trace.col(n).unwrap();
+    let (ty, dom, nr, tgt, rt) = (
+        c("type"),
+        c("domain"),
+        c("needs_response"),
+        c("target_h"),
+        c("response_time_h"),
+    );
+    let mut types: Vec<(String, String, f64, Vec<f64>, u64)> = Vec::new();
+    for r in trace.rows.iter().filter(|r| r[nr] == "true") {
+        let k = match types.iter().position(|t| t.0 == r[ty]) {
+            Some(k) => k,
+            None => {
+                types.push((
+                    r[ty].clone(),
+                    r[dom].clone(),
+                    r[tgt].parse().unwrap(),
+                    Vec::new(),
+                    0,
+                ));
+                types.len() - 1
+            }
+        };
+        match r[rt].parse::<f64>() {
+            Ok(h) => types[k].3.push(h),
+            Err(_) => types[k].4 += 1,
+        }
+    }
+    assert!(types.len() >= 2, "the tutorial has several types to answer");
+    let bin = forceplan::metrics::HIST_BIN_H;
+    let nbins = (72.0 / bin).round() as usize;
+    let mut csv = String::from("type,domain,target_h,bin_start_h,bin_end_h,count\n");
+    for (id, d, target, times, open) in &types {
+        let mut counts = vec![0u64; nbins];
+        let mut over = 0;
+        for h in times {
+            let b = (h / bin).floor() as usize;
+            if b < nbins {
+                counts[b] += 1;
+            } else {
+                over += 1;
+            }
+        }
+        for (b, n) in counts.iter().enumerate() {
+            csv.push_str(&format!(
+                "{id},{d},{target},{:.6},{:.6},{n}\n",
+                b as f64 * bin,
+                (b + 1) as f64 * bin
+            ));
+        }
+        csv.push_str(&format!("{id},{d},{target},72.000000,,{}\n", over + open));
+    }
+    std::fs::write(out.join("response_times_by_type.csv"), csv).unwrap();
+    let o = forceplan(&["plot", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let texts: Vec<String> = svg_texts(&read_svg(&out, "response_time_cdf_by_type"))
+        .into_iter()
+        .map(|t| t.text)
+        .collect();
+    let theatre = json(&out.join("theatre.json"));
+    for (id, _, target, times, open) in &types {
+        let total = times.len() as u64 + open;
+        let within = times.iter().filter(|h| **h <= *target + 1e-9).count() as f64;
+        let share = within / total as f64 * 100.0;
+        let name = theatre["violation_types"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["id"] == id.as_str())
+            .unwrap()["name"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let head: String = name.chars().take(20).collect();
+        let label = texts
+            .iter()
+            .find(|t| t.starts_with(&head) && t.contains("% within"))
+            .unwrap_or_else(|| panic!("{id}: no legend entry in {texts:?}"));
+        let want = format!(
+            "{share:.0} % within {}",
+            forceplan::plot::fmt_hours(*target)
+        );
+        assert!(label.ends_with(&want), "{id}: {label:?}, want {want:?}");
+    }
+}
