@@ -429,3 +429,50 @@ fn cdf_per_type_states_each_types_share_within_its_own_target() {
         assert!(label.ends_with(&want), "{id}: {label:?}, want {want:?}");
     }
 }
+
+#[test]
+fn sector_boxes_are_labelled_worst_median_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    run_ok(
+        "scenarios/tutorial.ron",
+        &out,
+        &["--replications", "6", "--threads", "2"],
+    );
+    let rbs = Table::read(&out.join("replications_by_sector.csv")).unwrap();
+    let (sc, vc) = (
+        rbs.col("sector").unwrap(),
+        rbs.col("response_time_p90_h").unwrap(),
+    );
+    let median = |id: &str| {
+        let mut v: Vec<f64> = rbs
+            .rows
+            .iter()
+            .filter(|r| r[sc] == id)
+            .filter_map(|r| r[vc].parse().ok())
+            .collect();
+        v.sort_by(f64::total_cmp);
+        let h = (v.len() - 1) as f64 * 0.5;
+        let lo = h.floor() as usize;
+        v[lo] + (h - lo as f64) * (v[(lo + 1).min(v.len() - 1)] - v[lo])
+    };
+    let mut labels: Vec<SvgText> = svg_texts(&read_svg(&out, "sector_response_p90"))
+        .into_iter()
+        .filter(|t| {
+            t.anchor == "end"
+                && [" (air)", " (sea)", " (land)"]
+                    .iter()
+                    .any(|d| t.text.ends_with(d))
+        })
+        .collect();
+    labels.sort_by(|a, b| a.y.total_cmp(&b.y));
+    let meds: Vec<f64> = labels
+        .iter()
+        .map(|t| median(t.text.split(" (").next().unwrap()))
+        .collect();
+    assert!(meds.len() >= 2, "{labels:?}");
+    assert!(
+        meds.windows(2).all(|w| w[0] >= w[1]),
+        "top to bottom, worst median first: {meds:?}"
+    );
+}

@@ -101,6 +101,8 @@ impl MapPlot {
         let by_sector = res.summary.as_ref().map(|s| &s.by_sector);
         let sensors: Vec<SensorEntry> = t.sensors.clone();
         let mut blind = Vec::new();
+        // theatre.json of versions before sensors were written: what sensors see is unknown.
+        let known = !t.sensors.is_empty() || !t.drone_fleets.is_empty();
         let sectors: Vec<SectorShape> = t
             .sectors
             .iter()
@@ -109,7 +111,7 @@ impl MapPlot {
                 let stats = by_sector.and_then(|b| b.iter().find(|e| e.id == s.id));
                 let polygon = s.kind == "polygon";
                 let points: Vec<(f64, f64)> = s.points.iter().map(|p| (p[0], p[1])).collect();
-                if n == 0 {
+                if n == 0 && known {
                     blind.extend(
                         data::sample_points(polygon, &points)
                             .into_iter()
@@ -174,7 +176,8 @@ impl MapPlot {
 
     /// Sample points of sectors (see [`data::sample_points`]) that no radar or observation
     /// post seeing the sector's domain has in range and no drone orbits: only satellite
-    /// passes can see a violation there.
+    /// passes can see a violation there. Empty for a `theatre.json` without sensors and
+    /// drone fleets (written before they were recorded).
     pub fn blind_spots(&self) -> &[(f64, f64)] {
         &self.blind
     }
