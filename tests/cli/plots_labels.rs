@@ -476,3 +476,76 @@ fn sector_boxes_are_labelled_worst_median_first() {
         "top to bottom, worst median first: {meds:?}"
     );
 }
+
+/// Copies a directory tree.
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let dst = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_tree(&e.path(), &dst);
+        } else {
+            std::fs::copy(e.path(), dst).unwrap();
+        }
+    }
+}
+
+#[test]
+fn comparison_differences_are_titled_in_words_and_drawn_in_minutes() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("cmp");
+    copy_tree(&repo("tests/data/comparison"), &out);
+    let o = forceplan(&["plot", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let texts: Vec<String> = svg_texts(&read_svg(&out, "comparison_differences"))
+        .into_iter()
+        .map(|t| t.text)
+        .collect();
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.starts_with("Each option minus the baseline")),
+        "{texts:?}"
+    );
+    assert!(
+        texts
+            .iter()
+            .any(|t| t == "option minus baseline: response time p90 [min]"),
+        "{texts:?}"
+    );
+    // Each option's p90 difference, from comparison.json in hours, is labelled in minutes.
+    let c = json(&out.join("comparison.json"));
+    for o in c["options"].as_array().unwrap() {
+        let Some(d) = o["vs_baseline"]["response_time_p90_h"]["mean"].as_f64() else {
+            continue;
+        };
+        let verdict = o["vs_baseline"]["response_time_p90_h"]["verdict"]
+            .as_str()
+            .unwrap();
+        let minutes = (d * 60.0 * 1000.0).round() / 1000.0;
+        let want = format!("{minutes} {verdict}");
+        assert!(
+            texts.contains(&want),
+            "{}: want {want:?} in {texts:?}",
+            o["name"]
+        );
+    }
+    // Sweep factors carry their units.
+    let sw = dir.path().join("s1");
+    copy_tree(&repo("tests/data/sweep-1"), &sw);
+    let o = forceplan(&["plot", sw.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let s = json(&sw.join("sweep.json"));
+    let f = &s["factors"][0];
+    let want = format!(
+        "{} = {} [units]",
+        f["name"].as_str().unwrap(),
+        f["target"].as_str().unwrap()
+    );
+    let texts: Vec<String> = svg_texts(&read_svg(&sw, "sweep_qrf_units"))
+        .into_iter()
+        .map(|t| t.text)
+        .collect();
+    assert!(texts.contains(&want), "want {want:?} in {texts:?}");
+}
