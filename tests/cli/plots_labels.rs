@@ -273,6 +273,15 @@ fn theatre_map_labels_sectors_and_bases_with_their_results_and_marks_what_no_sen
     }
     // The open-ended colour scale.
     assert!(texts.iter().any(|t| t == "5 h or more"), "{texts:?}");
+    // The report shows the map in its own ISR coverage section.
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let sec = html
+        .find("<h2>ISR coverage and the theatre</h2>")
+        .expect("section");
+    let fig = html
+        .find("<figure id=\"theatre_map\">")
+        .expect("map figure");
+    assert!(sec < fig, "the map sits in the ISR coverage section");
     // Both sectors have a drone: nothing is blind and the legend says nothing of it.
     let res = Results::load(&out).unwrap();
     let map = plot::map::MapPlot::of(&res).unwrap().unwrap();
