@@ -3,7 +3,7 @@
 //! observation post ranges, drone orbits and the points that only satellites see; bases sized
 //! by the units stationed, with their names; a sample of the violations of replication 0.
 //!
-//! [`data`] reads what is drawn, [`layers`] draws it, [`legend`] holds the colour scale.
+//! [`data`] reads what is drawn, [`layers`] draws it, [`legend`](mod@legend) holds the colour scale.
 
 pub mod data;
 pub mod layers;
