@@ -6,7 +6,7 @@ use super::data::{Results, Table};
 use super::*;
 use crate::error::Result;
 use crate::experiment::compare::Verdict;
-use crate::metrics::Kpi;
+use crate::metrics::{Kpi, Unit};
 use crate::report::files::{ComparisonFile, TheatreFile};
 use plotters::coord::ranged1d::SegmentValue;
 
@@ -137,9 +137,9 @@ pub fn figures(res: &Results) -> Result<Vec<CompareFigure>> {
     let diff_panels: Vec<IntervalPanel> = kpis
         .iter()
         .map(|&k| IntervalPanel {
-            title: k.name().into(),
-            x_desc: format!("option − baseline: {}", k.description()),
-            rows: differences(c, k),
+            title: format!("option minus baseline: {}", k.name()),
+            x_desc: diff_desc(k),
+            rows: in_display_unit(k, differences(c, k)),
             zero_line: true,
         })
         .filter(|p| !p.rows.is_empty())
@@ -147,7 +147,7 @@ pub fn figures(res: &Results) -> Result<Vec<CompareFigure>> {
     if !diff_panels.is_empty() {
         out.push(CompareFigure::Diffs(IntervalPlot {
             name: "comparison_differences".into(),
-            title: "Paired differences against the baseline".into(),
+            title: "Each option minus the baseline (paired differences; times in minutes)".into(),
             description: format!(
                 "Difference option − baseline per replication pair (common random numbers), mean \
                  and {} interval ({} correction over {} comparisons); green: better, red: worse, \
@@ -204,6 +204,34 @@ pub fn figures(res: &Results) -> Result<Vec<CompareFigure>> {
         }));
     }
     Ok(out)
+}
+
+/// Axis description of a difference: times in minutes, shares in percentage points.
+pub fn diff_desc(k: Kpi) -> String {
+    let what = k.name().trim_end_matches("_h").replace('_', " ");
+    match k.unit() {
+        Unit::Hours => format!("option minus baseline: {what} [min]"),
+        Unit::Share => format!("option minus baseline: {what} [percentage points]"),
+        Unit::Count => format!("option minus baseline: {what}"),
+    }
+}
+
+/// Differences in the unit they are drawn in: hours × 60 (minutes), shares × 100
+/// (percentage points).
+pub fn in_display_unit(k: Kpi, rows: Vec<Interval>) -> Vec<Interval> {
+    let f = match k.unit() {
+        Unit::Hours => 60.0,
+        Unit::Share => 100.0,
+        Unit::Count => 1.0,
+    };
+    rows.into_iter()
+        .map(|r| Interval {
+            mean: r.mean * f,
+            low: r.low * f,
+            high: r.high * f,
+            ..r
+        })
+        .collect()
 }
 
 fn verdict_colour(v: Option<Verdict>) -> RGBColor {

@@ -12,6 +12,7 @@
 //! plotters' `ab_glyph` font table under the name `sans-serif`: no system fonts are needed.
 
 pub mod cdf;
+pub mod cdf_types;
 pub mod compare;
 pub mod data;
 pub mod map;
@@ -226,6 +227,9 @@ pub fn draw_all(dir: &Path) -> Result<Vec<PlotInfo>> {
     let mut plots = Vec::new();
     if res.summary.is_some() {
         plots.push(save(&cdf::CdfPlot::of_run(&res)?, &caption, &out)?);
+        if let Some(p) = cdf_types::TypeCdfPlot::of(&res)? {
+            plots.push(save(&p, &caption, &out)?);
+        }
         if let Some(p) = sectors::SectorBoxPlot::of(&res)? {
             plots.push(save(&p, &caption, &out)?);
         }

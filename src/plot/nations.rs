@@ -196,8 +196,8 @@ impl Figure for NationPlot {
             .disable_y_mesh()
             .y_labels(n as usize + 1)
             .y_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => self
-                    .bars
+                // Same (reversed) order as the bars drawn below: index i is `bars[i]`.
+                SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => bars
                     .get(*i as usize)
                     .map_or(String::new(), |b| b.code.clone()),
                 SegmentValue::Last => String::new(),

@@ -93,8 +93,11 @@ pub fn sector_boxes(t: &Table, figure: &str) -> Vec<SectorBox> {
 /// The per-sector box plot.
 #[derive(Debug, Clone)]
 pub struct SectorBoxPlot {
-    /// Boxes, top to bottom.
+    /// Boxes, top to bottom: highest median first (the worst sector on top).
     pub boxes: Vec<SectorBox>,
+    /// Targets per domain (air, sea, land) of the types that need a response \[h\], from
+    /// `theatre.json`: each row shows its domain's strictest and loosest.
+    pub targets: [Vec<f64>; 3],
     /// Replications.
     pub replications: usize,
 }
@@ -114,11 +117,38 @@ impl SectorBoxPlot {
                 v.len()
             })
             .unwrap_or(0);
-        let boxes = sector_boxes(&t, FIGURE);
+        let mut boxes = sector_boxes(&t, FIGURE);
+        sort_worst_first(&mut boxes);
+        let targets =
+            super::cdf::targets(res.theatre.as_ref()).map(|v| v.iter().map(|t| t.0).collect());
         Ok((!boxes.is_empty()).then_some(SectorBoxPlot {
             boxes,
             replications,
+            targets,
         }))
+    }
+}
+
+/// Sorts boxes by median, highest first; sectors without responses last (stable: ties keep
+/// file order).
+pub fn sort_worst_first(boxes: &mut [SectorBox]) {
+    boxes.sort_by(|a, b| {
+        let key = |x: &SectorBox| {
+            if x.quartiles[1].is_finite() {
+                x.quartiles[1]
+            } else {
+                f64::NEG_INFINITY
+            }
+        };
+        key(b).total_cmp(&key(a))
+    });
+}
+
+fn domain_index(d: &str) -> usize {
+    match d {
+        "air" => 0,
+        "sea" => 1,
+        _ => 2,
     }
 }
 
@@ -141,7 +171,9 @@ impl Figure for SectorBoxPlot {
         format!(
             "Distribution over {} replications of each sector's 90th-percentile response time: \
              box from lower to upper quartile, median line, whiskers to the furthest value \
-             within 1.5 IQR, dots beyond; colour = domain.",
+             within 1.5 IQR, dots beyond; colour = domain. Sorted by median, worst on top. \
+             Red ticks: the strictest (solid) and loosest (thin) response-time target of the \
+             sector's domain.",
             self.replications
         )
     }
@@ -159,6 +191,7 @@ impl Figure for SectorBoxPlot {
             boxes
                 .iter()
                 .flat_map(|b| b.values.iter().copied())
+                .chain(self.targets.iter().flatten().copied())
                 .fold(0.0, f64::max),
         );
         let mut chart = ChartBuilder::on(area)
@@ -234,6 +267,34 @@ impl Figure for SectorBoxPlot {
                     .map(|v| Circle::new((*v, mid()), 3, c.filled())),
             )?;
         }
+        // Targets: the strictest and loosest of each row's domain.
+        let red = RGBColor(200, 30, 30);
+        for (i, b) in boxes.iter().enumerate() {
+            let t = &self.targets[domain_index(&b.domain)];
+            let i = i as i32;
+            for (k, h) in [t.first(), t.last()].into_iter().flatten().enumerate() {
+                if k == 1 && t.len() < 2 {
+                    break;
+                }
+                let mut r = Rectangle::new(
+                    [
+                        (*h, SegmentValue::Exact(i)),
+                        (*h, SegmentValue::Exact(i + 1)),
+                    ],
+                    red.stroke_width(if k == 0 { 3 } else { 1 }),
+                );
+                r.set_margin(2, 2, 0, 0);
+                chart.draw_series(std::iter::once(r))?;
+            }
+        }
+        chart
+            .draw_series(std::iter::empty::<Circle<(f64, SegmentValue<i32>), i32>>())?
+            .label("strictest target of the domain")
+            .legend(legend_line(red, 3));
+        chart
+            .draw_series(std::iter::empty::<Circle<(f64, SegmentValue<i32>), i32>>())?
+            .label("loosest target of the domain")
+            .legend(legend_line(red, 1));
         for (k, d) in ["air", "sea", "land"]
             .iter()
             .enumerate()

@@ -67,13 +67,13 @@ impl StagePlot {
 
 /// Stage colours.
 const STAGE_COLOURS: [RGBColor; 7] = [
-    RGBColor(86, 180, 233),
     RGBColor(0, 114, 178),
-    RGBColor(204, 121, 167),
-    RGBColor(213, 94, 0),
-    RGBColor(240, 228, 66),
     RGBColor(230, 159, 0),
+    RGBColor(86, 180, 233),
+    RGBColor(213, 94, 0),
     RGBColor(0, 158, 115),
+    RGBColor(240, 228, 66),
+    RGBColor(204, 121, 167),
 ];
 
 impl Figure for StagePlot {

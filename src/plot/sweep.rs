@@ -84,6 +84,8 @@ pub struct LinePlot {
     pub points: Vec<SweepPoint>,
     /// Draw a band (only when this is the only factor).
     pub band: bool,
+    /// Axis description of the factor, with its unit.
+    pub x_desc: String,
 }
 
 /// Heat map of two factors.
@@ -97,6 +99,29 @@ pub struct HeatPlot {
     pub cells: Vec<SweepCell>,
     /// Grid design: cells tile the plane; otherwise points.
     pub grid: bool,
+    /// Axis descriptions of the factors (x, y), with their units.
+    pub descs: (String, String),
+}
+
+/// A factor's axis description: its name, what it sets and the unit of its values, from the
+/// factor's target as `sweep.json` writes it (e.g. `Units(x)` → `[units]`).
+pub fn factor_desc(s: &SweepFile, name: &str) -> String {
+    let Some(f) = s.factors.iter().find(|f| f.name == name) else {
+        return name.to_string();
+    };
+    let kind = f.target.split('(').next().unwrap_or("");
+    let unit = match kind {
+        "Units" => "[units]",
+        "SpeedKmh" => "[km/h]",
+        "NoticeToMoveMinutes" | "ApprovalDelayMinutes" => "[min]",
+        "RevisitHours" => "[h]",
+        "DetectionProbability" => "[probability]",
+        "RateScale" => "[× base rate]",
+        _ => "",
+    };
+    format!("{name} = {} {unit}", f.target)
+        .trim_end()
+        .to_string()
 }
 
 /// A figure of a sweep.
@@ -121,6 +146,7 @@ pub fn figures(res: &Results) -> Result<Vec<SweepFigure>> {
             factors: (f[0].clone(), f[1].clone()),
             kpi,
             grid: s.design == "grid",
+            descs: (factor_desc(s, &f[0]), factor_desc(s, &f[1])),
         })],
         n => f
             .iter()
@@ -130,6 +156,7 @@ pub fn figures(res: &Results) -> Result<Vec<SweepFigure>> {
                     points: sweep_line(s, name, kpi),
                     kpi,
                     band: n == 1,
+                    x_desc: factor_desc(s, name),
                 })
             })
             .collect(),
@@ -191,7 +218,7 @@ impl Figure for LinePlot {
             .configure_mesh()
             .x_label_formatter(&tick)
             .y_label_formatter(&tick)
-            .x_desc(self.factor.clone())
+            .x_desc(self.x_desc.clone())
             .y_desc(self.kpi.description())
             .label_style(tick_font())
             .axis_desc_style(axis_font())
@@ -317,8 +344,8 @@ impl Figure for HeatPlot {
             .disable_mesh()
             .x_label_formatter(&tick)
             .y_label_formatter(&tick)
-            .x_desc(self.factors.0.clone())
-            .y_desc(self.factors.1.clone())
+            .x_desc(self.descs.0.clone())
+            .y_desc(self.descs.1.clone())
             .label_style(tick_font())
             .axis_desc_style(axis_font())
             .draw()?;

@@ -1,4 +1,5 @@
-//! Timeline of replication 0: violations per hour, the queue, units available per domain.
+//! Timeline of replication 0: violations per hour, the queue, units available per domain,
+//! over the first [`WINDOW_DAYS`] days, with the escalations the violation counts show shaded.
 
 use super::data::{Results, Table};
 use super::*;
@@ -37,11 +38,62 @@ pub fn timeline_series(t: &Table) -> Option<Timeline> {
     })
 }
 
+/// Days drawn from the start (all of them when the horizon is shorter).
+pub const WINDOW_DAYS: f64 = 30.0;
+
+/// An hour is in an escalation when the violation rate of the 24 hours centred on it is at
+/// least this multiple of the median such rate of the window.
+pub const ESCALATION_FACTOR: f64 = 1.25;
+
+/// Escalation periods as the violation counts show them (forceplan does not save the burst
+/// times it draws): maximal runs of hours whose centred 24-hour mean of `violations` is at
+/// least [`ESCALATION_FACTOR`] × the median of those means; (first hour, last hour) of each.
+pub fn escalations(hours: &[f64], violations: &[f64]) -> Vec<(f64, f64)> {
+    let n = hours.len().min(violations.len());
+    if n < 24 {
+        return Vec::new();
+    }
+    let mut prefix = vec![0.0; n + 1];
+    for i in 0..n {
+        prefix[i + 1] = prefix[i]
+            + if violations[i].is_finite() {
+                violations[i]
+            } else {
+                0.0
+            };
+    }
+    let mean: Vec<f64> = (0..n)
+        .map(|i| {
+            let (lo, hi) = (i.saturating_sub(12), (i + 12).min(n));
+            (prefix[hi] - prefix[lo]) / (hi - lo) as f64
+        })
+        .collect();
+    let mut sorted = mean.clone();
+    sorted.sort_by(f64::total_cmp);
+    let median = crate::metrics::stats::quantile_sorted(&sorted, 0.5);
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    for i in 0..=n {
+        let hot = i < n && median > 0.0 && mean[i] >= ESCALATION_FACTOR * median;
+        match (hot, start) {
+            (true, None) => start = Some(i),
+            (false, Some(a)) => {
+                out.push((hours[a], hours[i - 1]));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 /// The timeline plot.
 #[derive(Debug, Clone)]
 pub struct TimelinePlot {
-    /// Series.
+    /// Series, cut to the window.
     pub series: Timeline,
+    /// Escalation periods shaded: (first hour, last hour).
+    pub escalations: Vec<(f64, f64)>,
 }
 
 impl TimelinePlot {
@@ -51,8 +103,29 @@ impl TimelinePlot {
             return Ok(None);
         };
         Ok(timeline_series(&t)
+            .map(|s| window(s, WINDOW_DAYS * 24.0))
             .filter(|s| !s.hours.is_empty())
-            .map(|series| TimelinePlot { series }))
+            .map(|series| TimelinePlot {
+                escalations: escalations(&series.hours, &series.violations),
+                series,
+            }))
+    }
+}
+
+/// The samples of the first `max_h` hours.
+pub fn window(s: Timeline, max_h: f64) -> Timeline {
+    let n = s.hours.iter().take_while(|h| **h <= max_h).count();
+    let cut = |mut v: Vec<f64>| {
+        v.truncate(n);
+        v
+    };
+    Timeline {
+        hours: cut(s.hours),
+        violations: cut(s.violations),
+        needing_response: cut(s.needing_response),
+        queued: cut(s.queued),
+        available: s.available.map(cut),
+        drones_on_station: cut(s.drones_on_station),
     }
 }
 
@@ -68,13 +141,19 @@ impl Figure for TimelinePlot {
         "timeline".into()
     }
     fn title(&self) -> String {
-        "Timeline of replication 0".into()
+        format!(
+            "Timeline of replication 0, first {:.0} days",
+            (max_of(&self.series.hours) / 24.0).ceil()
+        )
     }
     fn description(&self) -> String {
-        "Hourly samples of the first replication: violations per hour (and those needing a \
-         response), violations waiting for a unit, and responder units available at their bases \
-         per domain."
-            .into()
+        format!(
+            "Hourly samples of the first {WINDOW_DAYS:.0} days of the first replication: \
+             violations per hour (and those needing a response), violations waiting for a unit, \
+             and responder units available at their bases per domain. Shaded: escalations as the \
+             counts show them, hours whose centred 24-hour violation rate is at least \
+             {ESCALATION_FACTOR} × the window's median (burst times themselves are not saved)."
+        )
     }
     fn size(&self) -> (u32, u32) {
         (1400, 1000)
@@ -109,6 +188,13 @@ impl Figure for TimelinePlot {
                 .axis_desc_style(axis_font())
                 .light_line_style(RGBColor(235, 235, 235))
                 .draw()?;
+            let shade = RGBColor(230, 159, 0).mix(0.18);
+            chart
+                .draw_series(self.escalations.iter().map(|(a, b)| {
+                    Rectangle::new([(days(*a), 0.0), (days(*b + 1.0), y_max)], shade.filled())
+                }))?
+                .label("escalation")
+                .legend(legend_box(RGBColor(245, 220, 170)));
             for (label, colour, v) in &series {
                 let pts = s
                     .hours
@@ -150,5 +236,45 @@ impl Figure for TimelinePlot {
             ],
         )?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_burst_in_the_counts_is_shaded_and_the_window_cuts() {
+        let hours: Vec<f64> = (1..=24 * 10).map(f64::from).collect();
+        // 10 a day-hour, 40 an hour from hour 100 to 147 (two days).
+        let v: Vec<f64> = hours
+            .iter()
+            .map(|h| {
+                if (100.0..148.0).contains(h) {
+                    40.0
+                } else {
+                    10.0
+                }
+            })
+            .collect();
+        let e = escalations(&hours, &v);
+        assert_eq!(e.len(), 1, "{e:?}");
+        let (a, b) = e[0];
+        assert!(
+            (90.0..=100.0).contains(&a) && (147.0..=158.0).contains(&b),
+            "{e:?}"
+        );
+        assert!(escalations(&hours, &vec![10.0; hours.len()]).is_empty());
+        let s = Timeline {
+            hours: hours.clone(),
+            violations: v.clone(),
+            needing_response: v.clone(),
+            queued: v.clone(),
+            available: [v.clone(), v.clone(), v.clone()],
+            drones_on_station: v,
+        };
+        let w = window(s, 48.0);
+        assert_eq!(w.hours.len(), 48);
+        assert_eq!(w.available[2].len(), 48);
     }
 }

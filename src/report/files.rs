@@ -520,6 +520,66 @@ pub struct TheatreFile {
     pub sectors: Vec<SectorShapeEntry>,
     /// Violation types.
     pub violation_types: Vec<ViolationTypeEntry>,
+    /// Radars and observation posts with their ranges (absent in files of older versions).
+    #[serde(default)]
+    pub sensors: Vec<SensorEntry>,
+    /// Satellites: the sectors each covers and its revisit (absent in older files).
+    #[serde(default)]
+    pub satellites: Vec<SatelliteEntry>,
+    /// ISR drone fleets and the sectors they orbit (absent in older files).
+    #[serde(default)]
+    pub drone_fleets: Vec<DroneFleetEntry>,
+}
+
+/// A radar or observation post in `theatre.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SensorEntry {
+    /// Id.
+    pub id: String,
+    /// Operating nation (ISO code).
+    pub nation: String,
+    /// `radar` or `observation-post`.
+    pub kind: String,
+    /// Latitude \[deg\].
+    pub lat: f64,
+    /// Longitude \[deg\].
+    pub lon: f64,
+    /// Range \[km\].
+    pub range_km: f64,
+    /// Domain keys of the violations it sees.
+    pub domains: Vec<String>,
+}
+
+/// A satellite in `theatre.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SatelliteEntry {
+    /// Id.
+    pub id: String,
+    /// Operating nation (ISO code).
+    pub nation: String,
+    /// Ids of the sectors it covers.
+    pub sectors: Vec<String>,
+    /// Revisit interval per sector \[h\].
+    pub revisit_h: f64,
+}
+
+/// An ISR drone fleet in `theatre.json`: drone k orbits `sectors[k % sectors.len()]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DroneFleetEntry {
+    /// Contingent id.
+    pub id: String,
+    /// Nation (ISO code).
+    pub nation: String,
+    /// Base id.
+    pub base: String,
+    /// Drones.
+    pub units: u64,
+    /// Ids of the sectors orbited.
+    pub sectors: Vec<String>,
+    /// Drones per sector, in the order of `sectors`.
+    pub drones_per_sector: Vec<u64>,
+    /// Endurance \[h\].
+    pub endurance_h: f64,
 }
 
 /// One plot in `plots/index.json` (the file is a list of them).

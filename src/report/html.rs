@@ -297,7 +297,12 @@ pub fn render(dir: &Path, with_plots: bool) -> Result<String> {
     if entries.is_empty() {
         h.push_str("<p class=\"note\">No plots were drawn for these results (run <code>forceplan plot DIR</code>, then <code>forceplan report DIR</code>).</p>\n");
     }
-    for p in &entries {
+    // The theatre map gets a section of its own (ISR coverage), after the other plots.
+    let (maps, others): (Vec<_>, Vec<_>) = entries.iter().partition(|p| p.name == "theatre_map");
+    for (k, p) in others.iter().chain(&maps).enumerate() {
+        if k == others.len() {
+            h.push_str("</section>\n<section><h2>ISR coverage and the theatre</h2>\n<p class=\"note\">Each sector's label gives its p90 response time and, where ISR drones orbit it (green halo), their share of time on station; grey circles are radar ranges, grey discs observation posts' ranges; red crosses mark points of a sector that no radar, post or drone watches, where only satellite passes can see a violation.</p>\n");
+        }
         let path = dir.join("plots").join(format!("{}.svg", p.name));
         let svg = std::fs::read_to_string(&path).map_err(|io| Error::Read { path, io })?;
         let _ = writeln!(

@@ -1,13 +1,17 @@
 //! `theatre.json`: what the plots and the report need from the scenario, so that they work
 //! from a results directory alone.
 
-use super::files::{BaseEntry, PerDomain, SectorShapeEntry, TheatreFile, ViolationTypeEntry};
+use super::files::{
+    BaseEntry, DroneFleetEntry, PerDomain, SatelliteEntry, SectorShapeEntry, SensorEntry,
+    TheatreFile, ViolationTypeEntry,
+};
 use super::hex;
 use crate::scenario::Scenario;
 
 /// The content of `theatre.json`: what the plots need from the scenario (bases with the units
-/// stationed per domain, sector geometry, response-time targets), so that `forceplan plot`
-/// and `forceplan report` work from the results directory alone.
+/// stationed per domain, sector geometry, response-time targets, sensors with their ranges and
+/// the sectors the drone fleets orbit), so that `forceplan plot` and `forceplan report` work
+/// from the results directory alone.
 pub fn theatre(sc: &Scenario, scenario_file: &str) -> TheatreFile {
     use crate::geo::Geometry;
     use crate::scenario::UnitKind;
@@ -64,6 +68,60 @@ pub fn theatre(sc: &Scenario, scenario_file: &str) -> TheatreFile {
             target_h: t.response.as_ref().map(|r| r.target.hours()),
         })
         .collect();
+    let nation = |i: usize| sc.nations[i].code.clone();
+    let sector_ids = |v: &[usize]| v.iter().map(|&k| sc.sectors[k].id.clone()).collect();
+    let sensors = sc
+        .fixed_sensors
+        .iter()
+        .map(|f| SensorEntry {
+            id: f.id.clone(),
+            nation: nation(f.nation),
+            kind: match f.kind {
+                crate::scenario::FixedSensorKind::Radar => "radar",
+                crate::scenario::FixedSensorKind::ObservationPost => "observation-post",
+            }
+            .into(),
+            lat: f.pos.lat,
+            lon: f.pos.lon,
+            range_km: f.range_km,
+            domains: crate::scenario::Domain::ALL
+                .iter()
+                .filter(|d| f.domains.contains(**d))
+                .map(|d| d.key().to_string())
+                .collect(),
+        })
+        .collect();
+    let satellites = sc
+        .satellites
+        .iter()
+        .map(|s| SatelliteEntry {
+            id: s.id.clone(),
+            nation: nation(s.nation),
+            sectors: sector_ids(&s.sectors),
+            revisit_h: s.revisit.hours(),
+        })
+        .collect();
+    let drone_fleets = sc
+        .contingents
+        .iter()
+        .filter_map(|c| {
+            let isr = c.isr.as_ref()?;
+            let n = isr.sectors.len() as u64;
+            let units = u64::from(c.units);
+            Some(DroneFleetEntry {
+                id: c.id.clone(),
+                nation: nation(c.nation),
+                base: sc.bases[c.base].id.clone(),
+                units,
+                sectors: sector_ids(&isr.sectors),
+                // Drone k orbits sectors[k % n]: slot j gets ceil((units - j) / n) drones.
+                drones_per_sector: (0..n)
+                    .map(|j| units.saturating_sub(j).div_ceil(n))
+                    .collect(),
+                endurance_h: c.endurance.map_or(0.0, |e| e.hours()),
+            })
+        })
+        .collect();
     TheatreFile {
         forceplan_version: env!("CARGO_PKG_VERSION").into(),
         scenario: sc.name.clone(),
@@ -77,5 +135,8 @@ pub fn theatre(sc: &Scenario, scenario_file: &str) -> TheatreFile {
         bases,
         sectors,
         violation_types,
+        sensors,
+        satellites,
+        drone_fleets,
     }
 }

@@ -20,6 +20,7 @@
 //! - [`design`]: NOLH sweep designs, the factor-effect ranking and its tornado plot;
 //! - [`validation_suite`]: `validate-model` and the committed `VALIDATION.md`;
 //! - [`plots`]: plot files are valid PNG/SVG and draw what the results hold;
+//! - [`plots_labels`]: plot labels sit on the data they label, read from the SVG text;
 //! - [`report`]: `report.html` is self-contained and loads in headless Chromium;
 //! - [`language`]: the planning language of issue 12 (selectors, timed events,
 //!   `--horizon-days`, `validate` on studies and sweeps, named baselines, the study tutorial);
@@ -40,6 +41,7 @@ mod interrupt;
 mod language;
 mod layers;
 mod plots;
+mod plots_labels;
 mod properties;
 mod queueing;
 mod report;
