@@ -783,6 +783,10 @@ fn print_all_pairs(dir: &Path) -> Result<()> {
                     by_nation: Vec::new(),
                     by_sector: Vec::new(),
                     response_hist: [Vec::new(), Vec::new(), Vec::new()],
+                    by_type: Vec::new(),
+                    by_sector_type: Vec::new(),
+                    type_times: Vec::new(),
+                    sector_contingent: Vec::new(),
                 }
             })
             .collect::<Vec<_>>();

@@ -325,7 +325,6 @@ pub fn write_sweep(dir: &Path, plan: &Plan, results: &ByVariant, info: &RunInfo)
             }
         })
         .collect();
-    let k = plan.kpi.index();
     let (factor_effects, factor_effects_fit) = effects::factor_effects(
         &plan
             .factors
@@ -341,7 +340,7 @@ pub fn write_sweep(dir: &Path, plan: &Plan, results: &ByVariant, info: &RunInfo)
             .iter()
             .map(|v| v.factors.clone())
             .collect::<Vec<_>>(),
-        &aggs.iter().map(|a| a.kpis[k].mean).collect::<Vec<_>>(),
+        &ranked.iter().map(|s| s.mean).collect::<Vec<_>>(),
     );
     let effects_table = effects_table(plan, &factor_effects, factor_effects_fit.as_ref());
     let doc = SweepFile {
@@ -469,7 +468,7 @@ fn effects_table(plan: &Plan, e: &[FactorEffect], fit: Option<&EffectsFit>) -> S
     let _ = writeln!(
         s,
         "\nfactor effects on {} (least squares on the {} point means, factors coded -1..1 over their range;\ncoefficient = half the change from min to max; 95% t intervals, {} residual df; R² {}):",
-        KPI_NAMES[plan.kpi.index()],
+        plan.kpi.name(),
         fit.points,
         fit.residual_df,
         num(fit.r_squared, 3)
