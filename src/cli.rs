@@ -162,11 +162,17 @@ enum Command {
     Plot {
         /// Results directory (the --out of `forceplan run`, `compare` or `sweep`).
         dir: PathBuf,
+        /// Days of replication 0 the timeline shows, from the start (default 30).
+        #[arg(long, value_name = "DAYS", value_parser = horizon_arg)]
+        timeline_days: Option<f64>,
     },
     /// Draw the plots and write DIR/report.html, one self-contained page.
     Report {
         /// Results directory (the --out of `forceplan run`, `compare` or `sweep`).
         dir: PathBuf,
+        /// Days of replication 0 the timeline shows, from the start (default 30).
+        #[arg(long, value_name = "DAYS", value_parser = horizon_arg)]
+        timeline_days: Option<f64>,
     },
     /// Compare the force options of a study with common random numbers.
     Compare {
@@ -276,17 +282,26 @@ pub fn main() -> Result<()> {
             quick,
             threads,
         } => validate_model(&scenarios, &out, quick, threads),
-        Command::Plot { dir } => {
-            print_drawn(&workflow::draw(&dir)?);
+        Command::Plot { dir, timeline_days } => {
+            print_drawn(&workflow::draw(&dir, &plot_options(timeline_days))?);
             Ok(())
         }
-        Command::Report { dir } => {
-            print_drawn(&workflow::draw(&dir)?);
+        Command::Report { dir, timeline_days } => {
+            print_drawn(&workflow::draw(&dir, &plot_options(timeline_days))?);
             let path = report::html::write(&dir, true)?;
             outln!("report written to {}", path.display());
             Ok(())
         }
     }
+}
+
+/// The plot options of `plot` and `report`.
+fn plot_options(timeline_days: Option<f64>) -> forceplan::plot::PlotOptions {
+    let mut o = forceplan::plot::PlotOptions::default();
+    if let Some(d) = timeline_days {
+        o.timeline_days = d;
+    }
+    o
 }
 
 /// `forceplan validate` of a study or sweep file: every problem located as for scenarios,

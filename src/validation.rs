@@ -260,8 +260,11 @@ pub fn run_suite(dir: &Path, opts: SuiteOptions) -> Result<Vec<Case>> {
 
     // Little's law with travel: L_q − λ W_q = 0 in every replication's long run.
     {
+        // The horizon cuts the waits of violations still waiting at its end, an edge effect
+        // of the order of the queue at the end over all arrivals: 40 days gave 0.18 % with the
+        // exact arrivals' stream, 120 days keeps it well inside the 0.1 % tolerance.
         let quick: &[RawChange] = if opts.quick {
-            &[RawChange::SetHorizonDays(40.0)]
+            &[RawChange::SetHorizonDays(120.0)]
         } else {
             &[]
         };

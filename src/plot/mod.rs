@@ -216,10 +216,25 @@ pub fn plots_dir(dir: &Path) -> PathBuf {
     dir.join("plots")
 }
 
+/// Choices of what the plots show.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PlotOptions {
+    /// Days of replication 0 the timeline shows, from the start \[days\] (> 0).
+    pub timeline_days: f64,
+}
+
+impl Default for PlotOptions {
+    fn default() -> Self {
+        PlotOptions {
+            timeline_days: timeline::WINDOW_DAYS,
+        }
+    }
+}
+
 /// Draws every plot `dir` has data for into `dir/plots/` and writes `dir/plots/index.json`.
 ///
 /// Fails with [`Error::Usage`] when `dir` is not a results directory.
-pub fn draw_all(dir: &Path) -> Result<Vec<PlotInfo>> {
+pub fn draw_all(dir: &Path, opts: &PlotOptions) -> Result<Vec<PlotInfo>> {
     let res = Results::load(dir)?;
     let out = plots_dir(dir);
     crate::report::create_dir(&out)?;
@@ -239,7 +254,7 @@ pub fn draw_all(dir: &Path) -> Result<Vec<PlotInfo>> {
         if let Some(p) = nations::NationPlot::of(&res)? {
             plots.push(save(&p, &caption, &out)?);
         }
-        if let Some(p) = timeline::TimelinePlot::of(&res)? {
+        if let Some(p) = timeline::TimelinePlot::of(&res, opts.timeline_days)? {
             plots.push(save(&p, &caption, &out)?);
         }
         plots.push(save(&stages::StagePlot::of(&res)?, &caption, &out)?);

@@ -1,5 +1,5 @@
 //! Timeline of replication 0: violations per hour, the queue, units available per domain,
-//! over the first [`WINDOW_DAYS`] days, with the escalations the violation counts show shaded.
+//! over a window of days (by default the first [`WINDOW_DAYS`]), with the escalations the violation counts show shaded.
 
 use super::data::{Results, Table};
 use super::*;
@@ -97,13 +97,14 @@ pub struct TimelinePlot {
 }
 
 impl TimelinePlot {
-    /// The plot of a run, `None` without a (non-empty) timeline.csv.
-    pub fn of(res: &Results) -> Result<Option<TimelinePlot>> {
+    /// The plot of a run over its first `days` days, `None` without a (non-empty)
+    /// timeline.csv.
+    pub fn of(res: &Results, days: f64) -> Result<Option<TimelinePlot>> {
         let Some(t) = res.table("timeline.csv")? else {
             return Ok(None);
         };
         Ok(timeline_series(&t)
-            .map(|s| window(s, WINDOW_DAYS * 24.0))
+            .map(|s| window(s, days * 24.0))
             .filter(|s| !s.hours.is_empty())
             .map(|series| TimelinePlot {
                 escalations: escalations(&series.hours, &series.violations),
@@ -148,11 +149,12 @@ impl Figure for TimelinePlot {
     }
     fn description(&self) -> String {
         format!(
-            "Hourly samples of the first {WINDOW_DAYS:.0} days of the first replication: \
+            "Hourly samples of the first {:.0} days of the first replication: \
              violations per hour (and those needing a response), violations waiting for a unit, \
              and responder units available at their bases per domain. Shaded: escalations as the \
              counts show them, hours whose centred 24-hour violation rate is at least \
-             {ESCALATION_FACTOR} × the window's median (burst times themselves are not saved)."
+             {ESCALATION_FACTOR} × the window's median (burst times themselves are not saved).",
+            (max_of(&self.series.hours) / 24.0).ceil()
         )
     }
     fn size(&self) -> (u32, u32) {

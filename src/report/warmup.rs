@@ -12,16 +12,22 @@ pub const HEAVY_UTILISATION: f64 = 0.8;
 /// mean utilisation in `agg` is at least [`HEAVY_UTILISATION`]; `None` otherwise, or when the
 /// series is too short or still settling at its end.
 pub fn suggested_warm_up_days(agg: &Aggregate, timeline: Option<&[TimelineSample]>) -> Option<f64> {
-    let load = agg.kpi(Kpi::Utilisation).mean;
-    if load.is_nan() || load < HEAVY_UTILISATION {
+    if !heavily_loaded(agg) {
         return None;
     }
     let queued: Vec<f64> = timeline?.iter().map(|s| f64::from(s.queued)).collect();
     mser5(&queued).map(|hours| hours as f64 / 24.0)
 }
 
-/// The console line on the warm-up (empty when there is nothing to say).
-pub fn warm_up_note(sc: &Scenario, suggested: Option<f64>) -> String {
+/// Whether the run is heavily loaded: mean utilisation at least [`HEAVY_UTILISATION`].
+pub fn heavily_loaded(agg: &Aggregate) -> bool {
+    let load = agg.kpi(Kpi::Utilisation).mean;
+    !load.is_nan() && load >= HEAVY_UTILISATION
+}
+
+/// The console line on the warm-up (empty when there is nothing to say): the warm-up used,
+/// and for a heavily loaded run the suggestion, or why there is none.
+pub fn warm_up_note(sc: &Scenario, loaded: bool, suggested: Option<f64>) -> String {
     let used = sc.warm_up.secs() as f64 / crate::time::DAY.0 as f64;
     let mut s = String::new();
     if used > 0.0 {
@@ -29,10 +35,14 @@ pub fn warm_up_note(sc: &Scenario, suggested: Option<f64>) -> String {
             "warm-up: the first {used} days are left out of the KPIs\n"
         ));
     }
-    if let Some(d) = suggested {
-        s.push_str(&format!(
+    match (loaded, suggested) {
+        (_, Some(d)) => s.push_str(&format!(
             "heavily loaded (utilisation ≥ {HEAVY_UTILISATION}): MSER-{BATCH} on the hourly queue length of replication 0 suggests a warm-up of {d:.1} days (warm_up_days or --warm-up-days)\n"
-        ));
+        )),
+        (true, None) => s.push_str(&format!(
+            "heavily loaded (utilisation ≥ {HEAVY_UTILISATION}): MSER-{BATCH} on the hourly queue length of replication 0 suggests no warm-up: the series is too short or still settling at its end; lengthen horizon_days (or --horizon-days) before trusting means over the whole run\n"
+        )),
+        (false, None) => {}
     }
     s
 }

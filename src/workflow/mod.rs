@@ -369,7 +369,9 @@ pub fn write_outputs(
             )?;
             let suggested =
                 report::warmup::suggested_warm_up_days(&agg, results.timelines[0].as_deref());
-            report::summary_table(sc, &agg, info) + &report::warmup::warm_up_note(sc, suggested)
+            let loaded = report::warmup::heavily_loaded(&agg);
+            report::summary_table(sc, &agg, info)
+                + &report::warmup::warm_up_note(sc, loaded, suggested)
         }
         Kind::Compare => {
             let precision = precision.map(|p| (p.half_width, p.reached));
@@ -483,7 +485,11 @@ pub fn plots_and_report(out: &Path, plan: &Plan, plots: bool) -> Result<Finish> 
     let text =
         serde_json::to_string_pretty(&theatre).map_err(|e| Error::Internal(e.to_string()))?;
     report::atomic_write(&out.join("theatre.json"), text.as_bytes())?;
-    let drawn = if plots { Some(draw(out)?) } else { None };
+    let drawn = if plots {
+        Some(draw(out, &crate::plot::PlotOptions::default())?)
+    } else {
+        None
+    };
     let report = report::html::write(out, plots)?;
     Ok(Finish {
         plots: drawn,
@@ -492,9 +498,9 @@ pub fn plots_and_report(out: &Path, plan: &Plan, plots: bool) -> Result<Finish> 
 }
 
 /// Draws the plots of a results directory.
-pub fn draw(dir: &Path) -> Result<Drawn> {
+pub fn draw(dir: &Path, opts: &crate::plot::PlotOptions) -> Result<Drawn> {
     let t = Instant::now();
-    let plots = crate::plot::draw_all(dir)?;
+    let plots = crate::plot::draw_all(dir, opts)?;
     Ok(Drawn {
         count: plots.len(),
         seconds: t.elapsed().as_secs_f64(),

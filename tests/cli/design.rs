@@ -297,10 +297,13 @@ fn a_warm_up_removes_the_empty_start_bias_of_a_heavily_loaded_queue() {
     // queue's relaxation time at 98 % load, so one path's excursions hide the transient.)
     assert!(s["kpis"]["utilisation"]["mean"].as_f64().unwrap() > 0.95);
     assert_eq!(s["warm_up_days"], 0.0);
+    // Either a suggestion within the run, or (null) the console says why there is none.
     let suggested = s["suggested_warm_up_days"].as_f64();
     assert!(
-        suggested.is_some_and(|d| (0.0..365.0).contains(&d)),
-        "suggested warm-up {suggested:?}"
+        suggested.map_or(text.contains("too short or still settling"), |d| (0.0
+            ..365.0)
+            .contains(&d)),
+        "suggested warm-up {suggested:?}: {text}"
     );
     assert!(text.contains("MSER-5 on the hourly queue length"), "{text}");
     // One year of warm-up, one year measured: Erlang C lies inside a CI of the same width.

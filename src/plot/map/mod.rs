@@ -201,6 +201,10 @@ impl MapPlot {
                 let mut text = s.id.clone();
                 if s.p90_h.is_finite() {
                     text.push_str(&format!(" · p90 {}", fmt_hours(s.p90_h)));
+                } else {
+                    // Kaplan-Meier: fewer than 90 % of the violations needing a response
+                    // were answered (README, "How KPIs are defined").
+                    text.push_str(" · p90 not reached");
                 }
                 if s.drones > 0 && s.isr_coverage.is_finite() {
                     text.push_str(&format!(" · ISR {:.0} %", s.isr_coverage * 100.0));
