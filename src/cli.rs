@@ -765,6 +765,11 @@ fn print_all_pairs(dir: &Path) -> Result<()> {
     let kpi_name = c["kpi"].as_str().unwrap_or_default().to_string();
     let k = Kpi::from_name(&kpi_name)
         .ok_or_else(|| anyhow::anyhow!("comparison.json names no known KPI"))?;
+    if let Some(scoped) = c["ranked_by"].as_str().filter(|r| *r != kpi_name) {
+        outln!(
+            "\nnote: --all-pairs compares the theatre KPI {kpi_name} (each option's replications.csv), not {scoped}"
+        );
+    }
     let names: Vec<String> = c["options"]
         .as_array()
         .map(|o| {
