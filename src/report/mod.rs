@@ -8,7 +8,9 @@ pub mod files;
 pub mod findings;
 pub mod study;
 pub mod study_breakdown;
+mod study_files;
 mod theatre;
+mod theatre_file;
 pub mod validation;
 pub mod warmup;
 
