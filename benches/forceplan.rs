@@ -185,6 +185,7 @@ fn study(c: &mut Criterion) {
         threads: 2,
         trace: false,
         timeline: true,
+        pool: false,
     };
     let stop = AtomicBool::new(false);
     let mut g = c.benchmark_group("study");

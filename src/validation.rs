@@ -179,6 +179,7 @@ fn run(sc: Scenario, replications: u64, threads: usize) -> Result<Vec<Replicatio
             threads,
             trace: false,
             timeline: false,
+            pool: false,
         },
         &|_| Ok(()),
         None,

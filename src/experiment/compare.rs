@@ -227,9 +227,25 @@ pub struct Comparison {
 /// Compares every option (index ≥ 1) with the baseline (index 0), ranking by the (possibly
 /// scoped) KPI `kpi`, as [`Plan::kpi`](super::plan::Plan::kpi).
 pub fn compare(results: &[Vec<ReplicationResult>], kpi: &ScopedKpi) -> Comparison {
+    let aggregates: Vec<Aggregate> = results.iter().map(|r| Aggregate::of(r)).collect();
+    compare_with(results, aggregates, kpi)
+}
+
+/// [`compare`] of grouped results whose pooled parts were summed as they finished.
+pub fn compare_grouped(results: &super::ByVariant, kpi: &ScopedKpi) -> Comparison {
+    let aggregates = (0..results.results.len())
+        .map(|v| results.aggregate(v))
+        .collect();
+    compare_with(&results.results, aggregates, kpi)
+}
+
+fn compare_with(
+    results: &[Vec<ReplicationResult>],
+    aggregates: Vec<Aggregate>,
+    kpi: &ScopedKpi,
+) -> Comparison {
     let m = results.len().saturating_sub(1).max(1);
     let confidence = 1.0 - ALPHA / m as f64;
-    let aggregates: Vec<Aggregate> = results.iter().map(|r| Aggregate::of(r)).collect();
     let ranked: Vec<Summary> = results
         .iter()
         .map(|r| Summary::of(r.iter().map(|x| kpi.value(x))))

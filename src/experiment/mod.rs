@@ -14,7 +14,7 @@ pub mod runner;
 pub mod shard;
 
 use crate::error::{Error, Result};
-use crate::metrics::{ReplicationResult, TimelineSample, ViolationRecord};
+use crate::metrics::{Pooled, ReplicationResult, TimelineSample, ViolationRecord};
 use crate::metrics::{SimOptions, replicate};
 use crate::model::Prepared;
 use rayon::prelude::*;
@@ -68,6 +68,10 @@ pub struct ExecOptions {
     pub trace: bool,
     /// Record the hourly timeline of replication 0 of each variant.
     pub timeline: bool,
+    /// Sum each finished item's pooled parts (histograms, who answered where) into
+    /// [`Execution::pooled`] once it is journaled, and keep only its KPIs: a long run then
+    /// holds a few KB per replication instead of all its breakdowns.
+    pub pool: bool,
 }
 
 /// The work of simulating: the CPU time of the replications and what they covered.
@@ -156,6 +160,8 @@ pub struct Execution {
     pub interrupted: bool,
     /// CPU time and work of the replications that finished.
     pub effort: Effort,
+    /// Per variant: the pooled parts taken out of its results (with [`ExecOptions::pool`]).
+    pub pooled: Vec<Pooled>,
 }
 
 /// Called with each item's records when tracing; may be called from any thread.
@@ -189,6 +195,7 @@ pub fn execute(
         .map_err(|e| Error::Internal(format!("cannot start {threads} threads: {e}")))?;
     let start = Instant::now();
     let cpu_nanos = std::sync::atomic::AtomicU64::new(0);
+    let pooled = std::sync::Mutex::new(vec![Pooled::default(); variants.len()]);
     let outcomes: Vec<Option<Result<ItemResult>>> = pool.install(|| {
         items
             .par_iter()
@@ -212,7 +219,7 @@ pub fn execute(
                 {
                     return Some(Err(e));
                 }
-                let done = ItemResult {
+                let mut done = ItemResult {
                     item,
                     result: outcome.result,
                     timeline: outcome.timeline,
@@ -220,6 +227,10 @@ pub fn execute(
                 if let Err(e) = on_done(&done) {
                     stop.store(true, Ordering::Relaxed);
                     return Some(Err(e));
+                }
+                if opts.pool {
+                    let mut p = pooled.lock().unwrap_or_else(|e| e.into_inner());
+                    p[item.variant as usize].take(&mut done.result);
                 }
                 Some(Ok(done))
             })
@@ -259,6 +270,7 @@ pub fn execute(
         threads,
         interrupted,
         effort,
+        pooled: pooled.into_inner().unwrap_or_else(|e| e.into_inner()),
     })
 }
 
@@ -269,6 +281,9 @@ pub struct ByVariant {
     pub results: Vec<Vec<ReplicationResult>>,
     /// Per variant: the timeline of replication 0, if recorded.
     pub timelines: Vec<Option<Vec<TimelineSample>>>,
+    /// Per variant: the pooled parts of every replication (those summed as they finished
+    /// and those the results still held).
+    pub pooled: Vec<Pooled>,
 }
 
 impl ByVariant {
@@ -276,8 +291,10 @@ impl ByVariant {
     pub fn group(variants: usize, items: impl IntoIterator<Item = ItemResult>) -> Self {
         let mut results = vec![Vec::new(); variants];
         let mut timelines = vec![None; variants];
+        let mut pooled = vec![Pooled::default(); variants];
         for r in items {
             let v = r.item.variant as usize;
+            pooled[v].add(&r.result);
             if r.timeline.is_some() {
                 timelines[v] = r.timeline;
             }
@@ -286,6 +303,23 @@ impl ByVariant {
         for list in &mut results {
             list.sort_by_key(|r: &ReplicationResult| r.replication);
         }
-        ByVariant { results, timelines }
+        ByVariant {
+            results,
+            timelines,
+            pooled,
+        }
+    }
+
+    /// Adds pooled parts taken out of the results before grouping (one per variant).
+    pub fn with_pooled(mut self, taken: &[Pooled]) -> Self {
+        for (p, t) in self.pooled.iter_mut().zip(taken) {
+            p.merge(t);
+        }
+        self
+    }
+
+    /// The statistics of variant `v`.
+    pub fn aggregate(&self, v: usize) -> crate::metrics::Aggregate {
+        crate::metrics::Aggregate::of_pooled(&self.results[v], self.pooled[v].clone())
     }
 }

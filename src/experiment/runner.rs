@@ -133,6 +133,10 @@ pub struct RunOutcome {
     pub replications: u64,
     /// CPU time and work of the replications run in this call.
     pub effort: super::Effort,
+    /// Per variant: the pooled parts (histograms, who answered where) taken out of the
+    /// results run in this call, which keep only their KPIs (whole runs; a shard keeps
+    /// everything for its partial results).
+    pub pooled: Vec<crate::metrics::Pooled>,
 }
 
 impl RunOutcome {
@@ -141,9 +145,10 @@ impl RunOutcome {
         self.results.iter().map(|r| r.result.events).sum()
     }
 
-    /// The finished items grouped by variant.
-    pub fn by_variant(&self, variants: usize) -> ByVariant {
-        ByVariant::group(variants, self.results.iter().cloned())
+    /// The finished items grouped by variant, with their pooled parts (moved, not copied:
+    /// a long run's results are held once).
+    pub fn into_by_variant(self, variants: usize) -> ByVariant {
+        ByVariant::group(variants, self.results).with_pooled(&self.pooled)
     }
 }
 
@@ -219,6 +224,7 @@ pub fn run(
         first.effort,
     );
     results.extend(first.results);
+    let mut pooled = first.pooled;
     let mut precision = None;
     let mut replications = plan.replications;
     if let Some(p) = opts.precision.filter(|_| !interrupted) {
@@ -255,6 +261,9 @@ pub fn run(
                 .collect();
             let more = batch(plan, &items, opts, journal, progress, stop)?;
             results.extend(more.results);
+            for (p, m) in pooled.iter_mut().zip(&more.pooled) {
+                p.merge(m);
+            }
             wall_seconds += more.wall_seconds;
             effort = effort.plus(more.effort);
             n = next;
@@ -274,6 +283,7 @@ pub fn run(
         precision,
         replications,
         effort,
+        pooled,
     })
 }
 
@@ -301,6 +311,7 @@ fn batch(
         threads: opts.threads,
         trace: opts.trace,
         timeline: true,
+        pool: matches!(opts.scope, Scope::Whole),
     };
     let exec = execute(
         &variants,

@@ -283,12 +283,113 @@ fn kpi_columns(
         .collect()
 }
 
+/// The parts of replications' results that are only ever summed over replications (the
+/// response-time histograms per domain and per type, who answered where), summed as
+/// replications finish, so that a long run need not keep them per replication. Integer
+/// sums: the same whatever order replications are added in.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Pooled {
+    /// Response-time histograms per domain, summed (empty until a replication is added).
+    pub response_hist: [Vec<u64>; 3],
+    /// Per violation type, response times pooled.
+    pub type_times: Vec<PooledTimes>,
+    /// Per (sector, contingent) cell: tasks, summed response time \[s\] and responses.
+    pub sector_contingent: std::collections::BTreeMap<u32, (u64, u64, u64)>,
+}
+
+impl Pooled {
+    /// The pooled parts of `results`.
+    pub fn of(results: &[ReplicationResult]) -> Pooled {
+        let mut p = Pooled::default();
+        for r in results {
+            p.add(r);
+        }
+        p
+    }
+
+    /// Adds the pooled parts one replication still holds (none once [`Pooled::take`] has
+    /// moved them out).
+    pub fn add(&mut self, r: &ReplicationResult) {
+        for (acc, h) in self.response_hist.iter_mut().zip(&r.response_hist) {
+            if acc.len() < h.len() {
+                acc.resize(h.len(), 0);
+            }
+            for (a, &c) in acc.iter_mut().zip(h) {
+                *a += u64::from(c);
+            }
+        }
+        if self.type_times.len() < r.type_times.len() {
+            self.type_times
+                .resize_with(r.type_times.len(), PooledTimes::empty);
+        }
+        for (t, (p, times)) in self.type_times.iter_mut().zip(&r.type_times).enumerate() {
+            p.add(times);
+            if let Some(k) = r.by_type.get(t) {
+                let within = k[Kpi::WithinTargetShare] * k[Kpi::NeedingResponse];
+                if within.is_finite() {
+                    p.within_target += within.round() as u64;
+                }
+            }
+        }
+        for &(cell, tasks, rt_s, n) in &r.sector_contingent {
+            let e = self.sector_contingent.entry(cell).or_default();
+            e.0 += u64::from(tasks);
+            e.1 += rt_s;
+            e.2 += u64::from(n);
+        }
+    }
+
+    /// Adds `r`'s pooled parts and removes them from `r`, which keeps its KPIs only.
+    pub fn take(&mut self, r: &mut ReplicationResult) {
+        self.add(r);
+        r.response_hist = Default::default();
+        r.type_times = Vec::new();
+        r.sector_contingent = Vec::new();
+    }
+
+    /// Adds another pooled set (of other replications of the same variant).
+    pub fn merge(&mut self, o: &Pooled) {
+        for (acc, h) in self.response_hist.iter_mut().zip(&o.response_hist) {
+            if acc.len() < h.len() {
+                acc.resize(h.len(), 0);
+            }
+            for (a, &c) in acc.iter_mut().zip(h) {
+                *a += c;
+            }
+        }
+        if self.type_times.len() < o.type_times.len() {
+            self.type_times
+                .resize_with(o.type_times.len(), PooledTimes::empty);
+        }
+        for (a, b) in self.type_times.iter_mut().zip(&o.type_times) {
+            a.add_pooled(b);
+        }
+        for (&cell, c) in &o.sector_contingent {
+            let e = self.sector_contingent.entry(cell).or_default();
+            e.0 += c.0;
+            e.1 += c.1;
+            e.2 += c.2;
+        }
+    }
+}
+
 impl Aggregate {
-    /// Summarises results given in replication order.
+    /// Summarises results given in replication order, each still holding its pooled parts.
     pub fn of(results: &[ReplicationResult]) -> Aggregate {
+        Aggregate::of_pooled(results, Pooled::of(results))
+    }
+
+    /// Summarises the KPIs of results given in replication order, with the pooled parts of
+    /// the same replications summed in `pooled` (those left in `results` are ignored).
+    pub fn of_pooled(results: &[ReplicationResult], pooled: Pooled) -> Aggregate {
         let col = |f: &dyn Fn(&ReplicationResult) -> f64| stats::Summary::of(results.iter().map(f));
         let n_nations = results.first().map_or(0, |r| r.by_nation.len());
         let n_sectors = results.first().map_or(0, |r| r.by_sector.len());
+        let Pooled {
+            response_hist,
+            type_times,
+            sector_contingent,
+        } = pooled;
         Aggregate {
             replications: results.len() as u64,
             kpis: (0..KPI_COUNT).map(|k| col(&|r| r.kpis.values[k])).collect(),
@@ -306,13 +407,8 @@ impl Aggregate {
                         .collect()
                 })
                 .collect(),
-            response_hist: [0, 1, 2].map(|d| {
-                let mut h = vec![0u64; HIST_BINS];
-                for r in results {
-                    for (acc, &c) in h.iter_mut().zip(&r.response_hist[d]) {
-                        *acc += u64::from(c);
-                    }
-                }
+            response_hist: response_hist.map(|mut h| {
+                h.resize(HIST_BINS, 0);
                 h
             }),
             by_sector: (0..n_sectors)
@@ -332,32 +428,12 @@ impl Aggregate {
                 results.first().map_or(0, |r| r.by_sector_type.len()),
                 |r, i| &r.by_sector_type[i],
             ),
-            type_times: (0..results.first().map_or(0, |r| r.type_times.len()))
-                .map(|t| {
-                    let mut p = PooledTimes::empty();
-                    for r in results {
-                        p.add(&r.type_times[t]);
-                        let k = &r.by_type[t];
-                        let within = k[Kpi::WithinTargetShare] * k[Kpi::NeedingResponse];
-                        if within.is_finite() {
-                            p.within_target += within.round() as u64;
-                        }
-                    }
-                    p
-                })
-                .collect(),
-            sector_contingent: {
-                let mut m = std::collections::BTreeMap::new();
-                for r in results {
-                    for &(cell, tasks, rt_s, n) in &r.sector_contingent {
-                        let e: &mut (u64, u64, u64) = m.entry(cell).or_default();
-                        e.0 += u64::from(tasks);
-                        e.1 += rt_s;
-                        e.2 += u64::from(n);
-                    }
-                }
-                m
+            type_times: if results.is_empty() {
+                Vec::new()
+            } else {
+                type_times
             },
+            sector_contingent,
         }
     }
 

@@ -433,16 +433,18 @@ fn cell(s: &Summary, digits: usize) -> String {
 /// Writes the outputs of one scenario's replications into `dir`: `summary.json`,
 /// `replications.csv`, `by_nation.csv`, `by_sector.csv`, `replications_by_sector.csv`,
 /// `response_times.csv`, (when given) `timeline.csv`, and the per-type files of
-/// [`breakdown::write_type_files`]. Returns the statistics.
+/// [`breakdown::write_type_files`]. `pooled` holds the pooled parts of `results` (see
+/// [`crate::metrics::Pooled`]). Returns the statistics.
 pub fn write_run_dir(
     dir: &Path,
     sc: &Scenario,
     results: &[ReplicationResult],
+    pooled: crate::metrics::Pooled,
     timeline: Option<&[crate::metrics::TimelineSample]>,
     info: &RunInfo,
 ) -> Result<Aggregate> {
     create_dir(dir)?;
-    let agg = Aggregate::of(results);
+    let agg = Aggregate::of_pooled(results, pooled);
     let mut doc = summary(sc, &agg, info);
     doc.suggested_warm_up_days = warmup::suggested_warm_up_days(&agg, timeline);
     atomic_write(&dir.join("summary.json"), &files::to_pretty(&doc)?)?;

@@ -8,7 +8,7 @@ use super::files::{
 use super::{RunInfo, atomic_write, csv_field, hex, kpi_tables, write_run_dir};
 use crate::error::Result;
 use crate::experiment::ByVariant;
-use crate::experiment::compare::{Comparison, Direction, Verdict, compare};
+use crate::experiment::compare::{Comparison, Direction, Verdict, compare_grouped};
 use crate::experiment::effects;
 use crate::experiment::plan::Plan;
 use crate::metrics::stats::Summary;
@@ -50,13 +50,14 @@ pub fn write_comparison(
     info: &RunInfo,
     precision: Option<(f64, bool)>,
 ) -> Result<(Comparison, String)> {
-    let cmp = compare(&results.results, &plan.kpi);
+    let cmp = compare_grouped(results, &plan.kpi);
     for (v, var) in plan.variants.iter().enumerate() {
         let r = &results.results[v];
         write_run_dir(
             &dir.join("options").join(&var.name),
             &var.prepared.scenario,
             r,
+            results.pooled[v].clone(),
             results.timelines[v].as_deref(),
             &variant_info(info, r),
         )?;
@@ -283,7 +284,9 @@ fn comparison_table(
 
 /// Writes `sweep.json` and `sweep.csv`; returns the table for stdout.
 pub fn write_sweep(dir: &Path, plan: &Plan, results: &ByVariant, info: &RunInfo) -> Result<String> {
-    let aggs: Vec<Aggregate> = results.results.iter().map(|r| Aggregate::of(r)).collect();
+    let aggs: Vec<Aggregate> = (0..results.results.len())
+        .map(|v| results.aggregate(v))
+        .collect();
     let ranked: Vec<Summary> = results
         .results
         .iter()

@@ -304,8 +304,9 @@ pub fn run_experiment(
         interrupted: o.interrupted,
         effort: o.effort,
     };
-    let grouped = o.by_variant(plan.variants.len());
-    let table = write_outputs(&plan, &grouped, &info, &out, o.precision)?;
+    let (done, interrupted, precision) = (o.results.len(), o.interrupted, o.precision);
+    let grouped = o.into_by_variant(plan.variants.len());
+    let table = write_outputs(&plan, &grouped, &info, &out, precision)?;
     if opts.trace {
         let mut all = String::from(report::TRACE_HEADER);
         for r in &grouped.results[0] {
@@ -317,8 +318,7 @@ pub fn run_experiment(
         }
         report::atomic_write(&out.join("violations.csv"), all.as_bytes())?;
     }
-    let done = o.results.len();
-    if o.interrupted {
+    if interrupted {
         return Ok(Outcome::Complete {
             kind: req.kind,
             out,
@@ -364,6 +364,7 @@ pub fn write_outputs(
                 out,
                 sc,
                 &results.results[0],
+                results.pooled[0].clone(),
                 results.timelines[0].as_deref(),
                 info,
             )?;
