@@ -1,9 +1,11 @@
 //! Timeline of replication 0: violations per hour, the queue, units available per domain,
-//! over a window of days (by default the first [`WINDOW_DAYS`]), with the escalations the violation counts show shaded.
+//! over a window of days (by default the first [`WINDOW_DAYS`]), with the scenario's timed
+//! escalation windows (saved in `theatre.json`) shaded.
 
 use super::data::{Results, Table};
 use super::*;
 use crate::error::Result;
+use crate::report::files::TheatreFile;
 
 /// The series of `timeline.csv`, as drawn (x in hours since the start).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -41,47 +43,24 @@ pub fn timeline_series(t: &Table) -> Option<Timeline> {
 /// Days drawn from the start (all of them when the horizon is shorter).
 pub const WINDOW_DAYS: f64 = 30.0;
 
-/// An hour is in an escalation when the violation rate of the 24 hours centred on it is at
-/// least this multiple of the median such rate of the window.
-pub const ESCALATION_FACTOR: f64 = 1.25;
-
-/// Escalation periods as the violation counts show them (forceplan does not save the burst
-/// times it draws): maximal runs of hours whose centred 24-hour mean of `violations` is at
-/// least [`ESCALATION_FACTOR`] × the median of those means; (first hour, last hour) of each.
-pub fn escalations(hours: &[f64], violations: &[f64]) -> Vec<(f64, f64)> {
-    let n = hours.len().min(violations.len());
-    if n < 24 {
-        return Vec::new();
-    }
-    let mut prefix = vec![0.0; n + 1];
-    for i in 0..n {
-        prefix[i + 1] = prefix[i]
-            + if violations[i].is_finite() {
-                violations[i]
-            } else {
-                0.0
-            };
-    }
-    let mean: Vec<f64> = (0..n)
-        .map(|i| {
-            let (lo, hi) = (i.saturating_sub(12), (i + 12).min(n));
-            (prefix[hi] - prefix[lo]) / (hi - lo) as f64
-        })
+/// The timed escalation windows of `theatre.json` (`Escalate` events) that fall within the
+/// first `end_h` hours, cut to them and overlapping ones joined: (from hour, until hour),
+/// in order. Random escalation bursts are drawn per replication and not saved, so they are
+/// not shaded.
+pub fn escalation_windows(theatre: Option<&TheatreFile>, end_h: f64) -> Vec<(f64, f64)> {
+    let mut w: Vec<(f64, f64)> = theatre
+        .map(|t| t.escalations.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .filter(|e| e.from_h < end_h && e.until_h > 0.0 && e.until_h > e.from_h)
+        .map(|e| (e.from_h.max(0.0), e.until_h.min(end_h)))
         .collect();
-    let mut sorted = mean.clone();
-    sorted.sort_by(f64::total_cmp);
-    let median = crate::metrics::stats::quantile_sorted(&sorted, 0.5);
-    let mut out = Vec::new();
-    let mut start: Option<usize> = None;
-    for i in 0..=n {
-        let hot = i < n && median > 0.0 && mean[i] >= ESCALATION_FACTOR * median;
-        match (hot, start) {
-            (true, None) => start = Some(i),
-            (false, Some(a)) => {
-                out.push((hours[a], hours[i - 1]));
-                start = None;
-            }
-            _ => {}
+    w.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut out: Vec<(f64, f64)> = Vec::new();
+    for (a, b) in w {
+        match out.last_mut() {
+            Some(last) if a <= last.1 => last.1 = last.1.max(b),
+            _ => out.push((a, b)),
         }
     }
     out
@@ -92,7 +71,7 @@ pub fn escalations(hours: &[f64], violations: &[f64]) -> Vec<(f64, f64)> {
 pub struct TimelinePlot {
     /// Series, cut to the window.
     pub series: Timeline,
-    /// Escalation periods shaded: (first hour, last hour).
+    /// Timed escalation windows shaded: (from hour, until hour), within the window.
     pub escalations: Vec<(f64, f64)>,
 }
 
@@ -107,7 +86,7 @@ impl TimelinePlot {
             .map(|s| window(s, days * 24.0))
             .filter(|s| !s.hours.is_empty())
             .map(|series| TimelinePlot {
-                escalations: escalations(&series.hours, &series.violations),
+                escalations: escalation_windows(res.theatre.as_ref(), max_of(&series.hours) + 1.0),
                 series,
             }))
     }
@@ -151,9 +130,9 @@ impl Figure for TimelinePlot {
         format!(
             "Hourly samples of the first {:.0} days of the first replication: \
              violations per hour (and those needing a response), violations waiting for a unit, \
-             and responder units available at their bases per domain. Shaded: escalations as the \
-             counts show them, hours whose centred 24-hour violation rate is at least \
-             {ESCALATION_FACTOR} × the window's median (burst times themselves are not saved).",
+             and responder units available at their bases per domain. Shaded: the scenario's timed \
+             escalation windows (Escalate events, from theatre.json); random escalation bursts \
+             are drawn per replication and not shaded.",
             (max_of(&self.series.hours) / 24.0).ceil()
         )
     }
@@ -191,12 +170,14 @@ impl Figure for TimelinePlot {
                 .light_line_style(RGBColor(235, 235, 235))
                 .draw()?;
             let shade = RGBColor(230, 159, 0).mix(0.18);
-            chart
-                .draw_series(self.escalations.iter().map(|(a, b)| {
-                    Rectangle::new([(days(*a), 0.0), (days(*b + 1.0), y_max)], shade.filled())
-                }))?
-                .label("escalation")
-                .legend(legend_box(RGBColor(245, 220, 170)));
+            if !self.escalations.is_empty() {
+                chart
+                    .draw_series(self.escalations.iter().map(|(a, b)| {
+                        Rectangle::new([(days(*a), 0.0), (days(*b), y_max)], shade.filled())
+                    }))?
+                    .label("timed escalation")
+                    .legend(legend_box(RGBColor(245, 220, 170)));
+            }
             for (label, colour, v) in &series {
                 let pts = s
                     .hours
@@ -246,27 +227,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_burst_in_the_counts_is_shaded_and_the_window_cuts() {
-        let hours: Vec<f64> = (1..=24 * 10).map(f64::from).collect();
-        // 10 a day-hour, 40 an hour from hour 100 to 147 (two days).
-        let v: Vec<f64> = hours
-            .iter()
-            .map(|h| {
-                if (100.0..148.0).contains(h) {
-                    40.0
-                } else {
-                    10.0
-                }
-            })
-            .collect();
-        let e = escalations(&hours, &v);
-        assert_eq!(e.len(), 1, "{e:?}");
-        let (a, b) = e[0];
-        assert!(
-            (90.0..=100.0).contains(&a) && (147.0..=158.0).contains(&b),
-            "{e:?}"
+    fn timed_windows_are_cut_to_the_window_and_joined_and_the_window_cuts() {
+        let theatre: TheatreFile = serde_json::from_value(serde_json::json!({
+            "forceplan_version": "0", "scenario": "x", "scenario_file": "x.ron",
+            "scenario_hash": "0", "description": "", "bases": [], "sectors": [],
+            "violation_types": [],
+            "escalations": [
+                {"sectors": ["a"], "from_h": 720.0, "until_h": 888.0, "rate_multiplier": 5.0},
+                {"sectors": ["b"], "from_h": 800.0, "until_h": 900.0, "rate_multiplier": 2.0},
+                {"sectors": ["a"], "from_h": 2000.0, "until_h": 2100.0, "rate_multiplier": 3.0}
+            ]
+        }))
+        .unwrap();
+        assert_eq!(
+            escalation_windows(Some(&theatre), 30.0 * 24.0 + 120.0),
+            vec![(720.0, 840.0)]
         );
-        assert!(escalations(&hours, &vec![10.0; hours.len()]).is_empty());
+        assert_eq!(
+            escalation_windows(Some(&theatre), 60.0 * 24.0),
+            vec![(720.0, 900.0)]
+        );
+        assert!(escalation_windows(Some(&theatre), 24.0 * 30.0).is_empty());
+        assert!(escalation_windows(None, 1e9).is_empty());
+        let hours: Vec<f64> = (1..=24 * 10).map(f64::from).collect();
+        let v = vec![10.0; hours.len()];
         let s = Timeline {
             hours: hours.clone(),
             violations: v.clone(),

@@ -132,6 +132,26 @@ pub struct TypeEntry {
     pub kpis: KpiStats,
 }
 
+/// One stage of a response in one scope, in `summary.json`'s `stages` and `stages.csv`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StageEntry {
+    /// `type` or `sector`.
+    pub scope: String,
+    /// The type's or sector's id.
+    pub name: String,
+    /// Stage, as the report names it (`detection`, `reporting`, `HQ decision`, `queue for a
+    /// unit`, `national approval`, `notice to move`, `transit`).
+    pub stage: String,
+    /// The KPI of the stage (`transit_mean_h`, …).
+    pub kpi: String,
+    /// Mean time in the stage \[min\].
+    pub mean_min: f64,
+    /// Lower end of its 95 % interval \[min\] (types only).
+    pub ci95_low_min: Option<f64>,
+    /// Upper end of its 95 % interval \[min\] (types only).
+    pub ci95_high_min: Option<f64>,
+}
+
 /// One (sector, violation type) pair in `summary.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SectorTypeEntry {

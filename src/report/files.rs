@@ -240,6 +240,10 @@ pub struct SummaryFile {
     /// replication, sector by sector.
     #[serde(default)]
     pub by_sector_contingent: Vec<SectorContingentEntry>,
+    /// Where the time goes: the mean of each stage per violation type and per sector
+    /// \[min\] (absent from files of older versions).
+    #[serde(default)]
+    pub stages: Vec<StageEntry>,
 }
 
 /// NaN, for timing fields missing from a file.

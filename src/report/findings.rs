@@ -1,10 +1,10 @@
 //! Findings: what a planner should look at first, computed from the typed `summary.json`
-//! alone (a pure function, shown first on the console and at the top of `report.html`):
-//! violation types no unit can answer, types and sectors over their target with the stage
-//! where most of the time goes, nations with units and no tasks, contingents never tasked,
-//! sectors without an ISR drone orbit.
+//! and `theatre.json` alone (a pure function, shown first on the console and at the top of
+//! `report.html`): violation types no unit can answer, types and sectors over their target
+//! with the stage where most of the time goes, nations with units and no tasks, contingents
+//! never tasked, sectors part of whose area no radar, observation post or drone watches.
 
-use super::files::{SummaryFile, TypeEntry};
+use super::files::{SummaryFile, TheatreFile, TypeEntry};
 use crate::metrics::Kpi;
 
 /// The stages of a response, in order, with their KPI.
@@ -31,7 +31,8 @@ pub enum Kind {
     NationNeverTasked,
     /// A responder contingent never tasked in any replication.
     ContingentNeverTasked,
-    /// A sector without an ISR drone orbit.
+    /// A sector part of whose area no radar, observation post or drone on station watches
+    /// (without `theatre.json`: a sector without an ISR drone orbit).
     SectorWithoutIsr,
 }
 
@@ -60,20 +61,16 @@ fn dominant(get: &dyn Fn(Kpi) -> f64) -> Option<(&'static str, f64)> {
 /// The mean of stage KPI `k` \[h\] in sector `id`: the means of its (sector, type) pairs
 /// weighted by their violations needing a response; NaN when none.
 pub fn sector_stage_mean(s: &SummaryFile, id: &str, k: Kpi) -> f64 {
-    let (mut num, mut den) = (0.0, 0.0);
-    for p in s.by_sector_type.iter().filter(|p| p.sector == id) {
-        let n = p.kpis.get(Kpi::NeedingResponse).map_or(0.0, |x| x.mean);
-        let v = p.kpis.get(k).map_or(f64::NAN, |x| x.mean);
-        if n > 0.0 && v.is_finite() {
-            num += n * v;
-            den += n;
-        }
-    }
-    if den > 0.0 { num / den } else { f64::NAN }
+    super::stages::sector_stage_mean(&s.by_sector_type, id, k)
 }
 
-/// The findings of a run, most pressing first.
-pub fn findings(s: &SummaryFile) -> Vec<Finding> {
+/// A sector counts as watched by its drones when they are on station at least this share of
+/// the time (the share planners' question (b) asks for).
+pub const DRONE_TIME_SHARE: f64 = 0.95;
+
+/// The findings of a run, most pressing first; `theatre` (`theatre.json`) gives the sensors'
+/// ranges for the ISR finding.
+pub fn findings(s: &SummaryFile, theatre: Option<&TheatreFile>) -> Vec<Finding> {
     let mut out = Vec::new();
     for t in &s.by_type {
         if t.target_h.is_some() && mean(t, Kpi::UnanswerableShare) >= 1.0 {
@@ -191,24 +188,86 @@ pub fn findings(s: &SummaryFile) -> Vec<Finding> {
             ),
         });
     }
+    match theatre {
+        Some(t) => out.extend(isr_gaps(s, t)),
+        None => out.extend(no_drone_orbit(s)),
+    }
+    out
+}
+
+/// Sectors part of whose area only satellite passes watch: out of range of every radar and
+/// observation post of the sector's domain, and no drone on station over it at least
+/// [`DRONE_TIME_SHARE`] of the time; each with the share of its area, its drones' time on
+/// station and its satellites' revisit.
+fn isr_gaps(s: &SummaryFile, t: &TheatreFile) -> Option<Finding> {
+    let cov = super::coverage::sector_coverage(t);
+    let gaps: Vec<String> = cov
+        .iter()
+        .filter_map(|c| {
+            if c.unwatched_share.is_nan() || c.unwatched_share <= 0.0 {
+                return None;
+            }
+            let on_station = s
+                .by_sector
+                .iter()
+                .find(|x| x.id == c.id)
+                .map_or(f64::NAN, |x| x.isr_coverage_share.mean);
+            let drones = if c.drones == 0 {
+                "no drone orbit".to_string()
+            } else if on_station >= DRONE_TIME_SHARE {
+                return None;
+            } else if on_station.is_finite() {
+                format!("drones on station {:.0} % of the time", on_station * 100.0)
+            } else {
+                format!("{} drones orbit it", c.drones)
+            };
+            let sats = c.satellite_revisit_h.map_or_else(
+                || "no satellite".to_string(),
+                |h| format!("satellite passes every {}", hours_text(h)),
+            );
+            Some(format!(
+                "{} ({:.0} % of its area out of range of every radar and observation post; {drones}; {sats})",
+                c.id,
+                c.unwatched_share * 100.0
+            ))
+        })
+        .collect();
+    (!gaps.is_empty()).then(|| Finding {
+        kind: Kind::SectorWithoutIsr,
+        text: format!(
+            "{} of {} sectors lack ISR coverage over part of their area: {}.",
+            gaps.len(),
+            cov.len(),
+            gaps.join(", ")
+        ),
+    })
+}
+
+fn hours_text(h: f64) -> String {
+    if h >= 48.0 && (h / 24.0).fract() == 0.0 {
+        format!("{:.0} days", h / 24.0)
+    } else {
+        format!("{h:.0} h")
+    }
+}
+
+/// Without `theatre.json` (results of older versions): the sectors no drone orbits.
+fn no_drone_orbit(s: &SummaryFile) -> Option<Finding> {
     let no_isr: Vec<&str> = s
         .by_sector
         .iter()
         .filter(|x| x.isr_coverage_share.mean.is_nan() || x.isr_coverage_share.mean <= 0.0)
         .map(|x| x.id.as_str())
         .collect();
-    if !no_isr.is_empty() {
-        out.push(Finding {
-            kind: Kind::SectorWithoutIsr,
-            text: format!(
-                "No ISR drone orbit covers {} of {} sectors: {}.",
-                no_isr.len(),
-                s.by_sector.len(),
-                no_isr.join(", ")
-            ),
-        });
-    }
-    out
+    (!no_isr.is_empty()).then(|| Finding {
+        kind: Kind::SectorWithoutIsr,
+        text: format!(
+            "No ISR drone orbit covers {} of {} sectors: {}.",
+            no_isr.len(),
+            s.by_sector.len(),
+            no_isr.join(", ")
+        ),
+    })
 }
 
 /// The findings as console text (empty when there are none).
@@ -337,12 +396,13 @@ mod tests {
                 },
             ],
             by_sector_contingent: vec![],
+            stages: vec![],
         }
     }
 
     #[test]
     fn findings_name_the_gaps_and_the_dominant_stage() {
-        let f = findings(&summary());
+        let f = findings(&summary(), None);
         let kinds: Vec<Kind> = f.iter().map(|x| x.kind).collect();
         assert_eq!(
             kinds,

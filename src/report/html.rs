@@ -239,7 +239,7 @@ pub fn render(dir: &Path, with_plots: bool) -> Result<String> {
     }
     h.push_str("</header>\n");
     if let Some(s) = &summary {
-        super::html_answers::findings_section(&mut h, s);
+        super::html_answers::findings_section(&mut h, s, theatre.as_ref());
     }
 
     // Run facts.
@@ -283,7 +283,7 @@ pub fn render(dir: &Path, with_plots: bool) -> Result<String> {
         kpi_section(&mut h, s);
         super::html_answers::types_section(&mut h, s);
         super::html_answers::stages_section(&mut h, s);
-        super::html_answers::isr_section(&mut h, s);
+        super::html_answers::isr_section(&mut h, s, theatre.as_ref());
         super::html_answers::sector_contingent_section(&mut h, s);
     }
 

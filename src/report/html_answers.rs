@@ -2,7 +2,7 @@
 //! violation types each against its own response-time target, ISR coverage per sector, and
 //! per option of a comparison the differences per type.
 
-use super::files::SummaryFile;
+use super::files::{SummaryFile, TheatreFile};
 use super::html::{cell, esc};
 use super::pooled::{quantile_text, share_text};
 use crate::metrics::Kpi;
@@ -103,8 +103,12 @@ pub(super) fn type_differences_section(h: &mut String, c: &super::files::Compari
 }
 
 /// The findings, at the top of the page.
-pub(super) fn findings_section(h: &mut String, s: &SummaryFile) {
-    let f = super::findings::findings(s);
+pub(super) fn findings_section(
+    h: &mut String,
+    s: &SummaryFile,
+    theatre: Option<&super::files::TheatreFile>,
+) {
+    let f = super::findings::findings(s, theatre);
     if f.is_empty() {
         return;
     }
@@ -115,16 +119,29 @@ pub(super) fn findings_section(h: &mut String, s: &SummaryFile) {
     h.push_str("</ul></section>\n");
 }
 
-/// ISR coverage per sector: the share of time an ISR drone was on station over it, beside
-/// the share of its violations detected.
-pub(super) fn isr_section(h: &mut String, s: &SummaryFile) {
+/// ISR coverage per sector: the share of its area beyond every radar and observation post
+/// (from `theatre.json`), the share of time an ISR drone was on station over it, the
+/// satellites' revisit, beside the share of its violations detected.
+pub(super) fn isr_section(h: &mut String, s: &SummaryFile, theatre: Option<&TheatreFile>) {
     if s.by_sector.is_empty() {
         return;
     }
-    h.push_str("<section id=\"isr\"><h2>ISR coverage per sector</h2>\n<p class=\"note\">Share of the horizon with an ISR drone on station over the sector (— : no drone orbit tasked to it), and the share of its violations detected by any sensor.</p>\n");
-    h.push_str("<table><thead><tr><th>sector</th><th>domain</th><th>ISR drone on station</th><th>violations detected</th></tr></thead><tbody>\n");
+    let cov = theatre
+        .map(super::coverage::sector_coverage)
+        .unwrap_or_default();
+    h.push_str("<section id=\"isr\"><h2>ISR coverage per sector</h2>\n<p class=\"note\">Share of the sector's area out of range of every radar and observation post of its domain, share of the horizon with an ISR drone on station over it (— : no drone orbit tasked to it), the shortest satellite revisit, and the share of its violations detected by any sensor.</p>\n");
+    h.push_str("<table><thead><tr><th>sector</th><th>domain</th><th>area beyond radars and posts</th><th>ISR drone on station</th><th>satellite revisit</th><th>violations detected</th></tr></thead><tbody>\n");
     for x in &s.by_sector {
-        let cov = if x.isr_coverage_share.mean.is_finite() {
+        let c = cov.iter().find(|c| c.id == x.id);
+        let area = c
+            .filter(|c| c.unwatched_share.is_finite())
+            .map_or("—".to_string(), |c| {
+                format!("{:.0} %", c.unwatched_share * 100.0)
+            });
+        let sat = c
+            .and_then(|c| c.satellite_revisit_h)
+            .map_or("none".to_string(), |r| format!("{r:.0} h"));
+        let on_station = if x.isr_coverage_share.mean.is_finite() {
             cell(Some(&x.isr_coverage_share), 1, true)
         } else {
             "— (no orbit)".into()
@@ -136,10 +153,12 @@ pub(super) fn isr_section(h: &mut String, s: &SummaryFile) {
         };
         let _ = writeln!(
             h,
-            "<tr><td>{}</td><td>{}</td><td{class}>{}</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td{class}>{}</td><td>{}</td><td>{}</td></tr>",
             esc(&x.id),
             esc(&x.domain),
-            esc(&cov),
+            esc(&area),
+            esc(&on_station),
+            esc(&sat),
             esc(&cell(Some(&x.detected_share), 1, true)),
         );
     }

@@ -4,8 +4,10 @@
 mod answer_files;
 pub mod breakdown;
 pub mod checkpoint;
+pub mod coverage;
 pub mod files;
 pub mod findings;
+pub mod stages;
 pub mod study;
 pub mod study_breakdown;
 mod study_files;
@@ -134,7 +136,7 @@ pub fn summary(sc: &Scenario, agg: &Aggregate, info: &RunInfo) -> SummaryFile {
             }
         })
         .collect();
-    let by_sector = sc
+    let by_sector: Vec<SectorEntry> = sc
         .sectors
         .iter()
         .enumerate()
@@ -154,6 +156,9 @@ pub fn summary(sc: &Scenario, agg: &Aggregate, info: &RunInfo) -> SummaryFile {
             }
         })
         .collect();
+    let by_type = breakdown::type_entries(sc, agg);
+    let by_sector_type = breakdown::sector_type_entries(sc, agg);
+    let stages = stages::entries(&by_type, &by_sector, &by_sector_type);
     SummaryFile {
         forceplan_version: env!("CARGO_PKG_VERSION").into(),
         scenario: sc.name.clone(),
@@ -183,11 +188,12 @@ pub fn summary(sc: &Scenario, agg: &Aggregate, info: &RunInfo) -> SummaryFile {
         by_domain,
         by_nation,
         by_sector,
-        by_type: breakdown::type_entries(sc, agg),
-        by_sector_type: breakdown::sector_type_entries(sc, agg),
+        by_type,
+        by_sector_type,
         pooled: Some(pooled::section(sc, agg)),
         by_contingent: breakdown::contingent_entries(sc, agg),
         by_sector_contingent: breakdown::sector_contingent_entries(sc, agg),
+        stages,
     }
 }
 
@@ -448,6 +454,7 @@ pub fn write_run_dir(
     let mut doc = summary(sc, &agg, info);
     doc.suggested_warm_up_days = warmup::suggested_warm_up_days(&agg, timeline);
     atomic_write(&dir.join("summary.json"), &files::to_pretty(&doc)?)?;
+    atomic_write(&dir.join("stages.csv"), stages::csv(&doc.stages).as_bytes())?;
     atomic_write(
         &dir.join("replications.csv"),
         replications_csv(results).as_bytes(),
@@ -511,7 +518,10 @@ fn pooled_table(sc: &Scenario, agg: &Aggregate) -> String {
 /// with 95 % CI half-widths, pooled percentiles, the violation types against their targets,
 /// then the busiest nations.
 pub fn summary_table(sc: &Scenario, agg: &Aggregate, info: &RunInfo) -> String {
-    let mut s = findings::text(&findings::findings(&summary(sc, agg, info)));
+    let mut s = findings::text(&findings::findings(
+        &summary(sc, agg, info),
+        Some(&theatre(sc, "")),
+    ));
     let _ = writeln!(
         s,
         "{} — seed {}, {} replications of {} days{}",

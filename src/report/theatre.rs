@@ -2,8 +2,8 @@
 //! from a results directory alone.
 
 use super::files::{
-    BaseEntry, DroneFleetEntry, PerDomain, SatelliteEntry, SectorShapeEntry, SensorEntry,
-    TheatreFile, ViolationTypeEntry,
+    BaseEntry, DroneFleetEntry, EscalationWindowEntry, PerDomain, SatelliteEntry, SectorShapeEntry,
+    SensorEntry, TheatreFile, ViolationTypeEntry,
 };
 use super::hex;
 use crate::scenario::Scenario;
@@ -122,6 +122,28 @@ pub fn theatre(sc: &Scenario, scenario_file: &str) -> TheatreFile {
             })
         })
         .collect();
+    let mut escalations: Vec<EscalationWindowEntry> = Vec::new();
+    for s in &sc.sectors {
+        for w in &s.rate_windows {
+            let (from_h, until_h) = (w.from.hours(), w.until.hours());
+            match escalations.iter_mut().find(|e| {
+                e.from_h == from_h && e.until_h == until_h && e.rate_multiplier == w.multiplier
+            }) {
+                Some(e) => e.sectors.push(s.id.clone()),
+                None => escalations.push(EscalationWindowEntry {
+                    sectors: vec![s.id.clone()],
+                    from_h,
+                    until_h,
+                    rate_multiplier: w.multiplier,
+                }),
+            }
+        }
+    }
+    escalations.sort_by(|a, b| {
+        a.from_h
+            .total_cmp(&b.from_h)
+            .then(a.until_h.total_cmp(&b.until_h))
+    });
     TheatreFile {
         forceplan_version: env!("CARGO_PKG_VERSION").into(),
         scenario: sc.name.clone(),
@@ -138,5 +160,6 @@ pub fn theatre(sc: &Scenario, scenario_file: &str) -> TheatreFile {
         sensors,
         satellites,
         drone_fleets,
+        escalations,
     }
 }

@@ -81,6 +81,24 @@ pub struct TheatreFile {
     /// ISR drone fleets and the sectors they orbit (absent in older files).
     #[serde(default)]
     pub drone_fleets: Vec<DroneFleetEntry>,
+    /// Timed escalation windows (`Escalate` events and study changes), the sectors of each
+    /// window together, by opening time (absent when the scenario has none, and in older
+    /// files). Random escalation bursts are drawn per replication and are not listed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub escalations: Vec<EscalationWindowEntry>,
+}
+
+/// A timed escalation window in `theatre.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EscalationWindowEntry {
+    /// Ids of the sectors whose rate it multiplies.
+    pub sectors: Vec<String>,
+    /// Opens at \[h since the start of a replication\].
+    pub from_h: f64,
+    /// Closes at \[h\] (exclusive).
+    pub until_h: f64,
+    /// Factor on the rate while open (below 1: a lull).
+    pub rate_multiplier: f64,
 }
 
 /// A radar or observation post in `theatre.json`.
