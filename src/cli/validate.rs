@@ -38,7 +38,7 @@ fn validate_plan(kind: Kind, path: &Path, json: bool) -> Result<()> {
     let text = scenario::read_text(path)?;
     let changes = scenario::study::option_changes(&text, &file);
     let compared: Vec<_> = match kind {
-        Kind::Sweep => plan.variants.iter().collect(),
+        Kind::Sweep => plan.points().iter().collect(),
         _ => plan.variants.iter().skip(1).collect(),
     };
     let mut entries = Vec::new();

@@ -22,6 +22,9 @@ pub use crate::scenario::sweep::MAX_POINTS;
 
 /// KPI ranked and used for `--precision` unless a study names another.
 pub const DEFAULT_KPI: &str = "response_time_p90_h";
+/// Name of a sweep's baseline variant: its base scenario, run after the design points with
+/// the same replications, so that each point is compared with it pair by pair.
+pub const SWEEP_BASELINE: &str = "baseline";
 /// Invalid design points whose problems are listed; the rest are only counted.
 pub const MAX_INVALID_POINTS_REPORTED: usize = 20;
 
@@ -125,6 +128,19 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// The variant of a sweep's base scenario (the last, after the design points), if any.
+    pub fn sweep_baseline(&self) -> Option<usize> {
+        (self.kind == Kind::Sweep)
+            .then(|| self.variants.len().checked_sub(1))
+            .flatten()
+            .filter(|&i| self.variants[i].name == SWEEP_BASELINE)
+    }
+
+    /// A sweep's design points (every variant but its baseline); every variant otherwise.
+    pub fn points(&self) -> &[Variant] {
+        &self.variants[..self.sweep_baseline().unwrap_or(self.variants.len())]
+    }
+
     /// Hash of everything that determines the results: kind, input texts, parameters.
     pub fn input_hash(&self) -> u64 {
         let mut bytes = Vec::new();
@@ -384,6 +400,16 @@ fn load_sweep(file: &str, mut inputs: Inputs, params: Params) -> Result<Plan> {
         );
     }
     pr.finish(sweep.file(), sweep.text())?;
+    // The base scenario runs too, after the points, so that each point has paired
+    // differences against it (common random numbers: same replications, same streams).
+    if !variants.is_empty() {
+        variants.push(Variant {
+            name: SWEEP_BASELINE.into(),
+            description: "the sweep's base scenario, no factor applied".into(),
+            prepared: Prepared::new(sweep.base().clone()),
+            factors: vec![],
+        });
+    }
     let default_reps = u64::from(sweep.replications().unwrap_or(sweep.base().replications));
     let (replications, kpi) = check_params(&params, default_reps, sweep.kpi(), sweep.base())?;
     Ok(Plan {

@@ -452,16 +452,46 @@ fn sweep_section(h: &mut String, s: &SweepFile) {
     for f in &s.factors {
         let _ = write!(h, "<th>{}</th>", esc(&f.name));
     }
-    h.push_str("<th>KPI mean ±95 % CI</th></tr></thead><tbody>\n");
+    h.push_str("<th>KPI mean ±95 % CI</th>");
+    let paired = s.baseline.is_some();
+    if paired {
+        let _ = write!(h, "<th>{} point − baseline [CI]</th>", esc(&s.ranked_by));
+    }
+    h.push_str("</tr></thead><tbody>\n");
     for p in &s.points {
         let _ = write!(h, "<tr><td>{}</td>", p.index);
         for f in &s.factors {
             let v = p.factors.get(&f.name).map_or("null".into(), json_number);
             let _ = write!(h, "<td>{v}</td>");
         }
-        let _ = writeln!(h, "<td>{}</td></tr>", cell(p.kpis.get(kpi), 3, false));
+        let _ = write!(h, "<td>{}</td>", cell(p.kpis.get(kpi), 3, false));
+        if paired {
+            let d = p.ranked_vs_baseline.as_ref().map_or("—".into(), |d| {
+                format!(
+                    "{:+.3} [{:+.3}, {:+.3}] {}",
+                    d.mean,
+                    d.ci_low,
+                    d.ci_high,
+                    d.verdict.key()
+                )
+            });
+            let _ = write!(h, "<td>{}</td>", esc(&d));
+        }
+        h.push_str("</tr>\n");
     }
-    h.push_str("</tbody></table></section>\n");
+    h.push_str("</tbody></table>\n");
+    if let Some(b) = &s.baseline {
+        let _ = writeln!(
+            h,
+            "<p class=\"note\">Baseline: the sweep's base scenario, no factor applied, run with the same replications (common random numbers): {} = {:.3} [{:.3}, {:.3}]. Differences are paired by replication, each at {:.1} % (Bonferroni over the points); per domain, type and sector in <code>sweep_breakdown.csv</code>.</p>",
+            esc(&s.ranked_by),
+            b.ranked.mean,
+            b.ranked.ci95_low,
+            b.ranked.ci95_high,
+            b.per_comparison_confidence * 100.0
+        );
+    }
+    h.push_str("</section>\n");
     effects_section(h, s);
 }
 

@@ -3,16 +3,19 @@
 
 use super::files::{
     ComparisonFile, EffectsFit, FactorEffect, FactorEntry, FactorValues, KpiTable, OptionEntry,
-    PointEntry, PrecisionEntry, SweepFile, TypeStats, to_pretty,
+    PointEntry, PrecisionEntry, SweepBaselineEntry, SweepFile, TypeStats, to_pretty,
 };
 use super::{RunInfo, atomic_write, csv_field, hex, kpi_tables, write_run_dir};
 use crate::error::Result;
 use crate::experiment::ByVariant;
-use crate::experiment::compare::{Comparison, Direction, Verdict, compare_grouped};
+use crate::experiment::compare::{
+    BreakdownDifferences, Comparison, Difference, Direction, Verdict, compare_grouped, paired_by,
+};
 use crate::experiment::effects;
 use crate::experiment::plan::Plan;
 use crate::metrics::stats::Summary;
 use crate::metrics::{Aggregate, KPI_NAMES, Kpi};
+use crate::scenario::Scenario;
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -284,16 +287,41 @@ fn comparison_table(
 
 /// Writes `sweep.json` and `sweep.csv`; returns the table for stdout.
 pub fn write_sweep(dir: &Path, plan: &Plan, results: &ByVariant, info: &RunInfo) -> Result<String> {
-    let aggs: Vec<Aggregate> = (0..results.results.len())
-        .map(|v| results.aggregate(v))
-        .collect();
-    let ranked: Vec<Summary> = results
-        .results
+    let pts = plan.points();
+    let aggs: Vec<Aggregate> = (0..pts.len()).map(|v| results.aggregate(v)).collect();
+    let ranked: Vec<Summary> = results.results[..pts.len()]
         .iter()
         .map(|r| Summary::of(r.iter().map(|x| plan.kpi.value(x))))
         .collect();
-    let points = plan
-        .variants
+    // Each point against the base scenario, pair by pair (Bonferroni over the points).
+    let confidence = 1.0 - crate::experiment::compare::ALPHA / pts.len().max(1) as f64;
+    let vs: Vec<Option<(Difference, BreakdownDifferences)>> = (0..pts.len())
+        .map(|i| {
+            plan.sweep_baseline().map(|b| {
+                let (p, base) = (&results.results[i], &results.results[b]);
+                (
+                    paired_by(
+                        p,
+                        base,
+                        |r| plan.kpi.value(r),
+                        plan.kpi.kpi.direction(),
+                        confidence,
+                    ),
+                    BreakdownDifferences::of(p, base, confidence),
+                )
+            })
+        })
+        .collect();
+    let baseline = plan.sweep_baseline().map(|b| {
+        let r = &results.results[b];
+        SweepBaselineEntry {
+            replications: r.len() as u64,
+            kpis: kpi_tables(&results.aggregate(b)).0,
+            ranked: Summary::of(r.iter().map(|x| plan.kpi.value(x))),
+            per_comparison_confidence: confidence,
+        }
+    });
+    let points = pts
         .iter()
         .zip(&aggs)
         .enumerate()
@@ -325,6 +353,10 @@ pub fn write_sweep(dir: &Path, plan: &Plan, results: &ByVariant, info: &RunInfo)
                         kpis: super::kpi_stats(stats),
                     })
                     .collect(),
+                ranked_vs_baseline: vs[i].as_ref().map(|v| v.0),
+                breakdown_vs_baseline: vs[i]
+                    .as_ref()
+                    .map(|v| super::study_breakdown::breakdown_entry(&var.prepared.scenario, &v.1)),
             }
         })
         .collect();
@@ -338,11 +370,7 @@ pub fn write_sweep(dir: &Path, plan: &Plan, results: &ByVariant, info: &RunInfo)
                 max: f.max,
             })
             .collect::<Vec<_>>(),
-        &plan
-            .variants
-            .iter()
-            .map(|v| v.factors.clone())
-            .collect::<Vec<_>>(),
+        &pts.iter().map(|v| v.factors.clone()).collect::<Vec<_>>(),
         &ranked.iter().map(|s| s.mean).collect::<Vec<_>>(),
     );
     let effects_table = effects_table(plan, &factor_effects, factor_effects_fit.as_ref());
@@ -377,8 +405,20 @@ pub fn write_sweep(dir: &Path, plan: &Plan, results: &ByVariant, info: &RunInfo)
         factor_effects,
         factor_effects_fit,
         ranked_by: plan.kpi.name().to_string(),
+        baseline,
     };
     atomic_write(&dir.join("sweep.json"), &to_pretty(&doc)?)?;
+    if plan.sweep_baseline().is_some() {
+        let parts: Vec<(&str, &Scenario, &BreakdownDifferences)> = pts
+            .iter()
+            .zip(&vs)
+            .filter_map(|(p, v)| Some((p.name.as_str(), &p.prepared.scenario, &v.as_ref()?.1)))
+            .collect();
+        atomic_write(
+            &dir.join("sweep_breakdown.csv"),
+            super::study_breakdown::differences_csv("point", &parts).as_bytes(),
+        )?;
+    }
     let mut csv = String::from("point");
     for f in &plan.factors {
         let _ = write!(csv, ",{}", csv_field(&f.name));
@@ -394,7 +434,7 @@ pub fn write_sweep(dir: &Path, plan: &Plan, results: &ByVariant, info: &RunInfo)
             format!("{x}")
         }
     };
-    for (i, (var, agg)) in plan.variants.iter().zip(&aggs).enumerate() {
+    for (i, (var, agg)) in pts.iter().zip(&aggs).enumerate() {
         let _ = write!(csv, "{i}");
         for v in &var.factors {
             let _ = write!(csv, ",{v}");
@@ -412,7 +452,7 @@ pub fn write_sweep(dir: &Path, plan: &Plan, results: &ByVariant, info: &RunInfo)
         "sweep {} — {} design, {} points × {} replications, common random numbers, seed {}",
         plan.name,
         plan.design,
-        plan.variants.len(),
+        pts.len(),
         plan.replications,
         plan.seed
     );
@@ -427,13 +467,14 @@ pub fn write_sweep(dir: &Path, plan: &Plan, results: &ByVariant, info: &RunInfo)
     }
     let _ = writeln!(
         s,
-        " {:>30} {:>16} {:>12}",
+        " {:>30} {:>16} {:>12} {:>34}",
         format!("{} [95% CI]", plan.kpi.name()),
         "within target",
-        "utilisation"
+        "utilisation",
+        "point − baseline [CI], verdict"
     );
     let (wt, ut) = (Kpi::WithinTargetShare.index(), Kpi::Utilisation.index());
-    for (i, (var, agg)) in plan.variants.iter().zip(&aggs).enumerate() {
+    for (i, (var, agg)) in pts.iter().zip(&aggs).enumerate() {
         let _ = write!(s, "{i:>6}");
         for v in &var.factors {
             let _ = write!(
@@ -447,7 +488,7 @@ pub fn write_sweep(dir: &Path, plan: &Plan, results: &ByVariant, info: &RunInfo)
         let a = &ranked[i];
         let _ = writeln!(
             s,
-            " {:>30} {:>16} {:>12}",
+            " {:>30} {:>16} {:>12} {:>34}",
             format!(
                 "{} [{}, {}]",
                 num(a.mean, 3),
@@ -455,7 +496,28 @@ pub fn write_sweep(dir: &Path, plan: &Plan, results: &ByVariant, info: &RunInfo)
                 num(a.ci95_high, 3)
             ),
             num(agg.kpis[wt].mean, 3),
-            num(agg.kpis[ut].mean, 3)
+            num(agg.kpis[ut].mean, 3),
+            vs[i].as_ref().map_or(String::new(), |(d, _)| format!(
+                "{} [{}, {}] {}",
+                signed(d.mean, 3),
+                signed(d.ci_low, 3),
+                signed(d.ci_high, 3),
+                d.verdict.key()
+            ))
+        );
+    }
+    if let Some(b) = &doc.baseline {
+        let _ = writeln!(
+            s,
+            "{:>6} {:>30}   (base scenario, no factor applied; intervals at {:.1} % each, Bonferroni over the points; per type and sector in sweep_breakdown.csv)",
+            "base",
+            format!(
+                "{} [{}, {}]",
+                num(b.ranked.mean, 3),
+                num(b.ranked.ci95_low, 3),
+                num(b.ranked.ci95_high, 3)
+            ),
+            b.per_comparison_confidence * 100.0
         );
     }
     s.push_str(&effects_table);

@@ -1,7 +1,7 @@
-//! The parts of the theatre in comparison outputs: paired differences against the baseline
-//! per domain, violation type and sector in `comparison.json`, `comparison_breakdown.csv`
-//! and a console table per type with times in minutes, so that an option that helps one type
-//! and hurts another shows.
+//! The parts of the theatre in comparison and sweep outputs: paired differences against the
+//! baseline per domain, violation type and sector in `comparison.json`,
+//! `comparison_breakdown.csv`, `sweep.json`, `sweep_breakdown.csv` and a console table per
+//! type with times in minutes, so that an option that helps one type and hurts another shows.
 
 use super::breakdown::target_h;
 use super::files::{BreakdownEntry, KpiTable, PartDifferences, PerDomain};
@@ -67,16 +67,27 @@ fn row(s: &mut String, option: &str, part: &str, id: &str, k: Kpi, d: &Differenc
 /// the paired difference against the baseline in the KPI's own unit (`_h`: hours).
 pub fn breakdown_csv(plan: &Plan, cmp: &Comparison) -> String {
     let sc = &plan.variants[0].prepared.scenario;
-    let mut s = String::from("option,part,id,kpi,diff_mean,diff_ci_low,diff_ci_high,n,verdict\n");
-    for (var, o) in plan.variants.iter().zip(&cmp.options) {
-        let Some(b) = &o.breakdown_vs_baseline else {
-            continue;
-        };
+    let parts: Vec<(&str, &Scenario, &BreakdownDifferences)> = plan
+        .variants
+        .iter()
+        .zip(&cmp.options)
+        .filter_map(|(var, o)| Some((var.name.as_str(), sc, o.breakdown_vs_baseline.as_ref()?)))
+        .collect();
+    differences_csv("option", &parts)
+}
+
+/// The rows of `comparison_breakdown.csv` (first column `option`) or `sweep_breakdown.csv`
+/// (`point`): per named variant, with the scenario naming its types and sectors, every part
+/// and KPI.
+pub fn differences_csv(first: &str, parts: &[(&str, &Scenario, &BreakdownDifferences)]) -> String {
+    let mut s = format!("{first},part,id,kpi,diff_mean,diff_ci_low,diff_ci_high,n,verdict\n");
+    for &(name, sc, b) in parts {
+        let var_name = name;
         for d in Domain::ALL {
             for k in Kpi::ALL {
                 row(
                     &mut s,
-                    &var.name,
+                    var_name,
                     "domain",
                     d.key(),
                     k,
@@ -86,12 +97,12 @@ pub fn breakdown_csv(plan: &Plan, cmp: &Comparison) -> String {
         }
         for (vt, diffs) in sc.violation_types.iter().zip(&b.by_type) {
             for k in Kpi::ALL {
-                row(&mut s, &var.name, "type", &vt.id, k, &diffs[k.index()]);
+                row(&mut s, var_name, "type", &vt.id, k, &diffs[k.index()]);
             }
         }
         for (sec, diffs) in sc.sectors.iter().zip(&b.by_sector) {
             for (i, k) in SECTOR_KPIS.iter().enumerate() {
-                row(&mut s, &var.name, "sector", &sec.id, *k, &diffs[i]);
+                row(&mut s, var_name, "sector", &sec.id, *k, &diffs[i]);
             }
         }
     }

@@ -169,6 +169,28 @@ pub struct PointEntry {
     /// Per violation type, every KPI (absent from files of older versions).
     #[serde(default)]
     pub by_type: Vec<TypeStats>,
+    /// Paired difference of the sweep's KPI (`ranked_by`) against the sweep's baseline, the
+    /// base scenario run with the same replications (absent from files of older versions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ranked_vs_baseline: Option<Difference>,
+    /// Paired differences against the baseline per domain, violation type and sector, as in
+    /// `comparison.json` (absent from files of older versions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub breakdown_vs_baseline: Option<BreakdownEntry>,
+}
+
+/// The baseline of `sweep.json`: the sweep's base scenario, no factor applied.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SweepBaselineEntry {
+    /// Replications (the points').
+    pub replications: u64,
+    /// Theatre KPIs.
+    pub kpis: KpiStats,
+    /// Statistics of the sweep's KPI (`ranked_by`).
+    pub ranked: Summary,
+    /// Two-sided confidence of each point's intervals against it (Bonferroni over the
+    /// points: 1 − 0.05/points).
+    pub per_comparison_confidence: f64,
 }
 
 /// `sweep.json`: the KPIs over a design of factor values.
@@ -214,4 +236,7 @@ pub struct SweepFile {
     /// The KPI of the summary table with its scope; `kpi` is its KPI without the scope.
     #[serde(default)]
     pub ranked_by: String,
+    /// The base scenario, run as a baseline (absent from files of older versions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<SweepBaselineEntry>,
 }

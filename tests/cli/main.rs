@@ -28,17 +28,18 @@
 //!   for bit, items outside the plan) before a merge or a resume uses them.
 //! - [`answers`]: results per violation type and sector, scoped KPI names, honest percentiles
 //!   and findings, checked against a `--trace` run.
-//! - [`gaps`]: the stage breakdown per type and sector in `summary.json` and `stages.csv`,
-//!   timed escalation windows shaded on the timeline SVG, sectors no fixed sensor or drone
-//!   watches named in the findings.
+//! - [`breakdowns`]: the stage breakdown per type and sector in `summary.json` and
+//!   `stages.csv`, timed escalation windows shaded on the timeline SVG, sectors no fixed
+//!   sensor or drone watches named in the findings, a sweep's paired differences against its
+//!   base scenario (sharded and merged alike).
 
 mod answers;
 mod bounds;
+mod breakdowns;
 mod common;
 mod crn;
 mod design;
 mod determinism;
-mod gaps;
 mod hostile;
 mod input_hostile;
 mod interrupt;

@@ -1,9 +1,10 @@
-//! Where the time goes and where the gaps are, read from the files a run writes: the stage
-//! breakdown per type and sector (`summary.json`'s `stages`, `stages.csv`), the timed
-//! escalation windows in `theatre.json` and their shading on the timeline SVG, and the
-//! finding that names a sector no fixed sensor or drone watches.
+//! Breakdowns and gaps, read from the files a run or sweep writes: the stage breakdown per
+//! type and sector (`summary.json`'s `stages`, `stages.csv`), the timed escalation windows in
+//! `theatre.json` and their shading on the timeline SVG, the finding that names a sector no
+//! fixed sensor or drone watches, and a sweep's paired differences against its base scenario
+//! (`sweep.json`, `sweep_breakdown.csv`), the same when sharded and merged.
 
-use crate::common::{json, run_ok, stdout};
+use crate::common::{forceplan, json, run_ok, stderr, stdout};
 use std::path::Path;
 
 /// Two land sectors: `watched` along an observation post's 100 km range, `blind` 300 km
@@ -139,4 +140,102 @@ fn stages_escalation_windows_and_isr_gaps_come_from_the_result_files() {
         html.contains("blind (100 % of its area"),
         "report.html has the finding"
     );
+}
+
+/// `sweep.json` without the fields that time the run.
+fn untimed(mut v: serde_json::Value) -> serde_json::Value {
+    for k in ["wall_seconds", "events_per_second", "threads"] {
+        v.as_object_mut().unwrap().remove(k);
+    }
+    v
+}
+
+#[test]
+fn a_sweep_compares_each_point_with_its_base_scenario_sharded_or_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let sweep = |out: &Path, extra: &[&str]| {
+        let mut args = vec![
+            "sweep",
+            "tests/data/sweep-small.ron",
+            "-n",
+            "3",
+            "--kpi",
+            "response_time_mean_h",
+            "--threads",
+            "2",
+            "--no-plots",
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        let o = forceplan(&args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        stdout(&o)
+    };
+    let direct = dir.path().join("direct");
+    let console = sweep(&direct, &[]);
+    let s = json(&direct.join("sweep.json"));
+    let points = s["points"].as_array().unwrap();
+    assert_eq!(points.len(), 6, "the baseline is not a design point");
+    let base = &s["baseline"];
+    assert_eq!(base["replications"], 3);
+    let base_mean = base["ranked"]["mean"].as_f64().unwrap();
+    for p in points {
+        // Paired by replication with the same n: the mean difference is the difference of means.
+        let d = &p["ranked_vs_baseline"];
+        let diff = p["ranked"]["mean"].as_f64().unwrap() - base_mean;
+        assert!(
+            (d["mean"].as_f64().unwrap() - diff).abs() < 1e-9,
+            "{d} vs {diff}"
+        );
+        assert_eq!(d["n"], 3);
+        let b = &p["breakdown_vs_baseline"];
+        assert!(b["by_domain"]["land"]["response_time_mean_h"]["mean"].is_number());
+        assert!(!b["by_type"].as_array().unwrap().is_empty());
+        assert!(!b["by_sector"].as_array().unwrap().is_empty());
+    }
+    // Common random numbers: the base scenario sees the points' violations.
+    assert_eq!(
+        base["kpis"]["violations"]["mean"],
+        points[0]["kpis"]["violations"]["mean"]
+    );
+    let csv = std::fs::read_to_string(direct.join("sweep_breakdown.csv")).unwrap();
+    assert!(csv.starts_with("point,part,id,kpi,diff_mean,diff_ci_low,diff_ci_high,n,verdict\n"));
+    let land_rt =
+        points[5]["breakdown_vs_baseline"]["by_domain"]["land"]["response_time_mean_h"]["mean"]
+            .as_f64()
+            .unwrap();
+    let row = csv
+        .lines()
+        .find(|l| l.starts_with("point-5,domain,land,response_time_mean_h,"))
+        .expect("a row per point, part and KPI");
+    let v: f64 = row.split(',').nth(4).unwrap().parse().unwrap();
+    assert!(
+        (v - land_rt).abs() <= 1e-12 * land_rt.abs().max(1.0),
+        "{row}"
+    );
+    assert!(console.contains("point − baseline"), "{console}");
+    assert!(
+        console.contains("(base scenario, no factor applied"),
+        "{console}"
+    );
+
+    // Two shards and a merge give the same files.
+    let sharded = dir.path().join("sharded");
+    for k in ["1/2", "2/2"] {
+        sweep(&sharded, &["--shard", k]);
+    }
+    let o = forceplan(&["merge", sharded.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        untimed(json(&sharded.join("sweep.json"))),
+        untimed(json(&direct.join("sweep.json")))
+    );
+    for f in ["sweep.csv", "sweep_breakdown.csv"] {
+        assert_eq!(
+            std::fs::read_to_string(sharded.join(f)).unwrap(),
+            std::fs::read_to_string(direct.join(f)).unwrap(),
+            "{f}"
+        );
+    }
 }
