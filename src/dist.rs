@@ -7,6 +7,10 @@ use rand_distr::{Distribution, StandardNormal};
 /// z-score of the 90th percentile of the standard normal distribution.
 const Z90: f64 = 1.281_551_565_544_600_4;
 
+/// The random part of one draw of a [`Dist`] (see [`Dist::draw`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Drawn(f64);
+
 /// A distribution of durations, in seconds, with parameters already checked
 /// (finite, non-negative, ordered).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -60,15 +64,36 @@ impl Dist {
 
     /// One draw \[s\].
     pub fn sample_secs<R: RngExt + ?Sized>(&self, rng: &mut R) -> f64 {
+        self.secs_of(self.draw(rng))
+    }
+
+    /// The random part of one draw, as [`Dist::sample_secs`] takes it from `rng`: a uniform
+    /// in \[0, 1), a standard normal for the log-normal, nothing for a fixed value. With
+    /// [`Dist::secs_of`] it gives the same draw to the bit; apart, a caller keeps its stream
+    /// in step and skips the arithmetic (an `exp`) of a value it turns out not to need.
+    #[inline]
+    pub fn draw<R: RngExt + ?Sized>(&self, rng: &mut R) -> Drawn {
+        Drawn(match *self {
+            Dist::Fixed { .. } => 0.0,
+            Dist::Uniform { .. } | Dist::Exponential { .. } | Dist::Triangular { .. } => {
+                rng.random::<f64>()
+            }
+            Dist::LogNormal { .. } => StandardNormal.sample(rng),
+        })
+    }
+
+    /// The value \[s\] of a draw taken by [`Dist::draw`] from this distribution.
+    #[inline]
+    pub fn secs_of(&self, drawn: Drawn) -> f64 {
+        let u = drawn.0;
         match *self {
             Dist::Fixed { secs } => secs,
-            Dist::Uniform { min, max } => min + (max - min) * rng.random::<f64>(),
+            Dist::Uniform { min, max } => min + (max - min) * u,
             Dist::Exponential { mean } => {
                 // 1 - u lies in (0, 1], so the logarithm is finite.
-                -mean * (1.0 - rng.random::<f64>()).ln()
+                -mean * (1.0 - u).ln()
             }
             Dist::Triangular { min, mode, max } => {
-                let u: f64 = rng.random();
                 let span = max - min;
                 if span <= 0.0 {
                     return min;
@@ -80,16 +105,19 @@ impl Dist {
                     max - ((1.0 - u) * span * (max - mode)).sqrt()
                 }
             }
-            Dist::LogNormal { mu, sigma } => {
-                let z: f64 = StandardNormal.sample(rng);
-                (mu + sigma * z).exp()
-            }
+            Dist::LogNormal { mu, sigma } => (mu + sigma * u).exp(),
         }
     }
 
     /// One draw, rounded to the tick.
     pub fn sample<R: RngExt + ?Sized>(&self, rng: &mut R) -> SimDuration {
         SimDuration::from_secs_f64(self.sample_secs(rng))
+    }
+
+    /// The duration of a draw taken by [`Dist::draw`], rounded to the tick.
+    #[inline]
+    pub fn duration_of(&self, drawn: Drawn) -> SimDuration {
+        SimDuration::from_secs_f64(self.secs_of(drawn))
     }
 
     /// Expected value \[s\].
@@ -136,6 +164,32 @@ mod tests {
         let mut xs: Vec<f64> = (0..200_000).map(|_| d.sample_secs(&mut rng)).collect();
         xs.sort_by(f64::total_cmp);
         (xs.iter().sum::<f64>() / xs.len() as f64, xs[xs.len() / 2])
+    }
+
+    #[test]
+    fn a_draw_kept_apart_is_the_sample_and_keeps_the_stream_in_step() {
+        for d in [
+            Dist::Fixed { secs: 60.0 },
+            Dist::Uniform {
+                min: 10.0,
+                max: 70.0,
+            },
+            Dist::Exponential { mean: 600.0 },
+            Dist::lognormal_from_median_p90(600.0, 1800.0),
+        ] {
+            let mut a = rand::rngs::ChaCha8Rng::seed_from_u64(11);
+            let mut b = rand::rngs::ChaCha8Rng::seed_from_u64(11);
+            for _ in 0..1000 {
+                let sampled = d.sample(&mut a);
+                let drawn = d.draw(&mut b);
+                assert_eq!(
+                    a.random::<u64>(),
+                    b.random::<u64>(),
+                    "{d:?}: stream out of step"
+                );
+                assert_eq!(d.duration_of(drawn), sampled, "{d:?}");
+            }
+        }
     }
 
     #[test]

@@ -95,6 +95,8 @@ pub enum Geometry {
         points: Vec<LatLon>,
         /// Bounding box: (min lat, min lon, max lat, max lon) \[deg\].
         bbox: (f64, f64, f64, f64),
+        /// Sines of the bounding box's latitudes (min, max), for sampling by area.
+        sin_lat: (f64, f64),
     },
 }
 
@@ -118,7 +120,12 @@ impl Geometry {
     /// A polygon sector.
     pub fn polygon(points: Vec<LatLon>) -> Self {
         let bbox = bbox(&points);
-        Geometry::Polygon { points, bbox }
+        let sin_lat = (bbox.0.to_radians().sin(), bbox.2.to_radians().sin());
+        Geometry::Polygon {
+            points,
+            bbox,
+            sin_lat,
+        }
     }
 
     /// The vertices.
@@ -265,8 +272,8 @@ impl Geometry {
     pub fn sample<R: RngExt + ?Sized>(&self, rng: &mut R) -> LatLon {
         match self {
             Geometry::Line { .. } => self.point_at_fraction(rng.random::<f64>()),
-            Geometry::Polygon { bbox, .. } => {
-                let (z0, z1) = (bbox.0.to_radians().sin(), bbox.2.to_radians().sin());
+            Geometry::Polygon { bbox, sin_lat, .. } => {
+                let (z0, z1) = *sin_lat;
                 // Validation refuses polygons that fill less than 1 % of their bounding box,
                 // so 10,000 tries fail with probability below 0.99^10000 ≈ 2e-44.
                 for _ in 0..10_000 {

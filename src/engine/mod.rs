@@ -16,14 +16,32 @@ use std::collections::BinaryHeap;
 /// An event waiting in the queue.
 #[derive(Debug, Clone, Copy)]
 struct Pending<E> {
-    time: SimTime,
-    seq: u64,
+    /// `(time, seq)` packed into one integer, time in the high half: the heap compares
+    /// one `u128` (two instructions, no branch) rather than a pair.
+    order: u128,
     event: E,
+}
+
+impl<E> Pending<E> {
+    fn new(time: SimTime, seq: u64, event: E) -> Self {
+        Pending {
+            order: (u128::from(time.secs()) << 64) | u128::from(seq),
+            event,
+        }
+    }
+
+    fn time(&self) -> SimTime {
+        SimTime((self.order >> 64) as u64)
+    }
+
+    fn seq(&self) -> u64 {
+        self.order as u64
+    }
 }
 
 impl<E> PartialEq for Pending<E> {
     fn eq(&self, other: &Self) -> bool {
-        self.time == other.time && self.seq == other.seq
+        self.order == other.order
     }
 }
 impl<E> Eq for Pending<E> {}
@@ -35,7 +53,7 @@ impl<E> PartialOrd for Pending<E> {
 impl<E> Ord for Pending<E> {
     /// Reversed, so that the max-heap pops the earliest `(time, seq)`.
     fn cmp(&self, other: &Self) -> Ordering {
-        (other.time, other.seq).cmp(&(self.time, self.seq))
+        other.order.cmp(&self.order)
     }
 }
 
@@ -79,11 +97,7 @@ impl<E> Scheduler<E> {
     pub fn at(&mut self, time: SimTime, event: E) {
         debug_assert!(time >= self.now, "event scheduled in the past");
         self.seq += 1;
-        self.queue.push(Pending {
-            time,
-            seq: self.seq,
-            event,
-        });
+        self.queue.push(Pending::new(time, self.seq, event));
     }
 
     /// Takes the sequence number an event scheduled now would get, without scheduling
@@ -135,12 +149,13 @@ pub fn run<H: Handler>(
 ) -> u64 {
     let start = sched.processed;
     while let Some(next) = sched.queue.peek() {
-        if next.time > until {
+        if next.time() > until {
             break;
         }
-        let Pending { time, seq, event } = sched.queue.pop().expect("peeked");
-        sched.now = time;
-        sched.current = seq;
+        let next = sched.queue.pop().expect("peeked");
+        sched.now = next.time();
+        sched.current = next.seq();
+        let event = next.event;
         sched.processed += 1;
         handler.handle(world, sched, event);
     }

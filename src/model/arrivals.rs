@@ -8,7 +8,7 @@ use crate::dist::Dist;
 use crate::engine::Scheduler;
 use crate::engine::rng::Streams;
 use crate::scenario::Scenario;
-use crate::time::{DAY, HOUR, SimDuration, SimTime};
+use crate::time::{DAY, HOUR, SimDuration, SimTime, round_half_away};
 use bevy_ecs::prelude::*;
 use rand::RngExt;
 use rand::rngs::ChaCha8Rng;
@@ -167,7 +167,7 @@ impl Arrivals {
                 if self.t_secs > horizon {
                     return None;
                 }
-                return Some(SimTime(self.t_secs.round() as u64));
+                return Some(SimTime(round_half_away(self.t_secs)));
             }
             budget -= room;
             self.t_secs = end;
@@ -204,13 +204,21 @@ impl<O: Observer> Sim<'_, O> {
             .unwrap_or_else(|| sector.mix.last().expect("validated: mix not empty"))
             .0;
         let vt = &sc.violation_types[t];
-        let observable = vt.observable.sample(&mut arr.rng);
+        // Observable time and HQ processing are drawn in stream order, but turned into
+        // durations (an `exp` each, for log-normals) only if used: most violations are seen
+        // at once (no observable time needed) and need no response (no HQ processing).
+        let observable = vt.observable.draw(&mut arr.rng);
         let on_scene = vt
             .response
             .as_ref()
             .map_or(Dist::ZERO, |r| r.on_scene)
             .sample(&mut arr.rng);
-        let hq = sc.command.hq_processing.sample(&mut arr.rng);
+        let hq_drawn = sc.command.hq_processing.draw(&mut arr.rng);
+        let hq = if vt.response.is_some() {
+            sc.command.hq_processing.duration_of(hq_drawn)
+        } else {
+            SimDuration::ZERO // never read: no decision to make
+        };
         let seed: u64 = arr.rng.random();
         if let Some(next) = arr.next(sc.horizon.secs() as f64) {
             sched.at(next, Ev::Occur(s as u32));
@@ -259,7 +267,10 @@ impl<O: Observer> Sim<'_, O> {
         let e = world.spawn(v).id();
         if let Some((report, sensor)) = seen {
             self.mark_detected(world, sched, e, sensor, report);
-        } else if self.p.watched[s] && observable > SimDuration::ZERO {
+        } else if let Some(observable) = self.p.watched[s]
+            .then(|| vt.observable.duration_of(observable))
+            .filter(|&d| d > SimDuration::ZERO)
+        {
             self.watch_push(world, sched, s, e);
             sched.at(now + observable, Ev::Expire(e));
         } else {

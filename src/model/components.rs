@@ -120,7 +120,8 @@ pub struct Violation {
     pub pos: LatLon,
     /// Time on scene (drawn at occurrence, so every force option sees the same).
     pub on_scene: SimDuration,
-    /// HQ processing time (drawn at occurrence).
+    /// HQ processing time (drawn at occurrence; zero, never read, for a type needing no
+    /// response).
     pub hq: SimDuration,
     /// Sequence number within the replication, in order of occurrence.
     pub id: u32,

@@ -9,7 +9,7 @@ use super::{Observer, Sim};
 use crate::dist::Dist;
 use crate::engine::Scheduler;
 use crate::engine::rng::{KeyedRng, Streams};
-use crate::geo::LatLon;
+use crate::geo::{LatLon, UnitVec};
 use crate::time::{SimDuration, SimTime};
 use bevy_ecs::prelude::*;
 use rand::RngExt;
@@ -92,8 +92,14 @@ impl<O: Observer> Sim<'_, O> {
                 best = Some((report, sensor));
             }
         };
-        let at = pos.unit();
-        for &f in &self.p.fixed_by_sector[s] {
+        let fixed = &self.p.fixed_by_sector[s];
+        // The position's unit vector (two sin_cos) only where some fixed sensor may see it.
+        let at = if fixed.is_empty() {
+            UnitVec::default()
+        } else {
+            pos.unit()
+        };
+        for &f in fixed {
             let fs = &sc.fixed_sensors[f as usize];
             let (sensor_at, cos_range) = self.p.fixed_reach[f as usize];
             // Not during an outage (timed events).

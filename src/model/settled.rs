@@ -7,38 +7,26 @@ use super::components::Violation;
 use super::{Observer, Sim};
 use crate::engine::Scheduler;
 use crate::time::SimTime;
-use std::cmp::{Ordering, Reverse};
+use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-/// A settled violation and the place in the event order of the event it replaces.
-struct Entry {
-    time: SimTime,
-    /// The sequence number the replaced event would have had.
-    seq: u64,
-    violation: Violation,
-}
-
-impl PartialEq for Entry {
-    fn eq(&self, other: &Self) -> bool {
-        (self.time, self.seq) == (other.time, other.seq)
-    }
-}
-impl Eq for Entry {}
-impl PartialOrd for Entry {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for Entry {
-    fn cmp(&self, other: &Self) -> Ordering {
-        (self.time, self.seq).cmp(&(other.time, other.seq))
-    }
+/// The place in the event order of the event a settled violation replaces, `(time, seq)`
+/// packed into one integer (time in the high half) so that a comparison is one instruction.
+fn order(time: SimTime, seq: u64) -> u128 {
+    (u128::from(time.secs()) << 64) | u128::from(seq)
 }
 
 /// Settled violations whose records are not handed over yet, earliest first.
+///
+/// The heap holds only each one's place in the event order and its slot in `store`: it
+/// moves 32 bytes per step instead of the whole violation.
 #[derive(Default)]
 pub(super) struct Settled {
-    heap: BinaryHeap<Reverse<Entry>>,
+    heap: BinaryHeap<Reverse<(u128, u32)>>,
+    /// The violations, by slot (`None`: free).
+    store: Vec<Option<Violation>>,
+    /// Free slots of `store`.
+    free: Vec<u32>,
     /// Records handed over (each stands for the event it replaced).
     released: u64,
 }
@@ -48,6 +36,32 @@ impl Settled {
     pub(super) fn released(&self) -> u64 {
         self.released
     }
+
+    /// Keeps `v` until `(time, seq)`.
+    fn push(&mut self, time: SimTime, seq: u64, v: Violation) {
+        let slot = match self.free.pop() {
+            Some(slot) => {
+                self.store[slot as usize] = Some(v);
+                slot
+            }
+            None => {
+                self.store.push(Some(v));
+                u32::try_from(self.store.len() - 1).expect("validated: violations below 2^32")
+            }
+        };
+        self.heap.push(Reverse((order(time, seq), slot)));
+    }
+
+    /// The earliest violation due before `before` (any, with `None`).
+    fn pop_before(&mut self, before: Option<u128>) -> Option<Violation> {
+        let &Reverse((at, slot)) = self.heap.peek()?;
+        if before.is_some_and(|b| at >= b) {
+            return None;
+        }
+        self.heap.pop();
+        self.free.push(slot);
+        self.store[slot as usize].take()
+    }
 }
 
 impl<O: Observer> Sim<'_, O> {
@@ -55,25 +69,17 @@ impl<O: Observer> Sim<'_, O> {
     /// scheduled now would have been handled (it takes that event's sequence number).
     pub(super) fn settle(&mut self, sched: &mut Scheduler<super::Ev>, time: SimTime, v: Violation) {
         let seq = sched.reserve_seq();
-        self.settled.heap.push(Reverse(Entry {
-            time,
-            seq,
-            violation: v,
-        }));
+        self.settled.push(time, seq, v);
     }
 
     /// Hands the observer every settled record due before the event being handled (all of
     /// them with `until_end`, once the run is over).
     pub(super) fn release_settled(&mut self, sched: &Scheduler<super::Ev>, until_end: bool) {
-        let here = (sched.now(), sched.current_seq());
-        while let Some(Reverse(top)) = self.settled.heap.peek() {
-            if !until_end && (top.time, top.seq) >= here {
-                break;
-            }
-            let Reverse(e) = self.settled.heap.pop().expect("peeked");
+        let here = (!until_end).then(|| order(sched.now(), sched.current_seq()));
+        while let Some(v) = self.settled.pop_before(here) {
             self.settled.released += 1;
             self.obs
-                .record(&e.violation.record(self.sc, &self.p.unit_contingent), false);
+                .record(&v.record(self.sc, &self.p.unit_contingent), false);
         }
     }
 }
