@@ -1,0 +1,3 @@
+//! Optimisation of a force plan (issue 13): the statistical and integer-programming pieces.
+
+pub mod ocba;
