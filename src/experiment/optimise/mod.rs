@@ -140,12 +140,15 @@ pub fn optimise(problem: &Problem, space: &Space, opts: Options<'_>) -> Result<O
     };
     let baseline = base_plan.filter(|b| Some(b) != selection.ranked.first());
     if let Some(b) = &baseline {
-        let n = ev.reps(&selection.ranked[0]);
-        ev.budget = ev.budget.max(ev.used + n as u64);
+        // Within what is left of the budget, but at least n0 replications.
+        let n = ev.reps(&selection.ranked[0]).min((problem.n0 as u64).max(ev.remaining()) as usize);
         ev.ensure(std::slice::from_ref(b), n)?;
     }
     let used = ev.used;
-    let budget = opts.budget.unwrap_or(problem.budget);
+    let budget = match opts.mode {
+        Mode::Exhaustive(r) => r * ev.order.len() as u64,
+        Mode::Search => opts.budget.unwrap_or(problem.budget),
+    };
     Ok(Outcome {
         mode: opts.mode,
         selection,
