@@ -43,7 +43,10 @@ pub struct OptimiseArgs {
 /// Runs `forceplan optimise`.
 pub fn optimise(a: OptimiseArgs) -> Result<()> {
     if a.resume.is_some()
-        && (a.problem.is_some() || a.seed.is_some() || a.budget_replications.is_some() || a.exhaustive.is_some())
+        && (a.problem.is_some()
+            || a.seed.is_some()
+            || a.budget_replications.is_some()
+            || a.exhaustive.is_some())
     {
         return Err(forceplan::Error::Usage(
             "--resume DIR takes everything from DIR: give no problem file, --seed, --budget-replications or --exhaustive".into(),
@@ -68,7 +71,8 @@ pub fn optimise(a: OptimiseArgs) -> Result<()> {
         if std::io::stderr().is_terminal() {
             let pb = b.get_or_insert_with(|| {
                 let pb = ProgressBar::new(total);
-                let t = "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} replications of the budget";
+                let t =
+                    "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} replications of the budget";
                 pb.set_style(ProgressStyle::with_template(t).expect("valid template"));
                 pb
             });

@@ -19,7 +19,13 @@ pub struct OptimumInfo {
     pub wall_seconds: f64,
 }
 
-fn plan_entry(problem: &Problem, space: &Space, out: &Outcome, name: &str, plan: &PlanVec) -> PlanEntry {
+fn plan_entry(
+    problem: &Problem,
+    space: &Space,
+    out: &Outcome,
+    name: &str,
+    plan: &PlanVec,
+) -> PlanEntry {
     let o = out.obs.get(plan).cloned().unwrap_or_default();
     PlanEntry {
         name: name.to_string(),
@@ -55,7 +61,12 @@ fn verdict_of(problem: &Problem, values: &[Vec<f64>]) -> Verdict {
 }
 
 /// `optimum.json` of an optimisation.
-pub fn optimum_file(problem: &Problem, space: &Space, out: &Outcome, info: OptimumInfo) -> OptimumFile {
+pub fn optimum_file(
+    problem: &Problem,
+    space: &Space,
+    out: &Outcome,
+    info: OptimumInfo,
+) -> OptimumFile {
     let ranked = &out.selection.ranked;
     let best = plan_entry(problem, space, out, "best", &ranked[0]);
     let runners_up = ranked[1..]
@@ -63,7 +74,10 @@ pub fn optimum_file(problem: &Problem, space: &Space, out: &Outcome, info: Optim
         .enumerate()
         .map(|(i, p)| plan_entry(problem, space, out, &format!("runner-up-{}", i + 1), p))
         .collect();
-    let baseline = out.baseline.as_ref().map(|p| plan_entry(problem, space, out, "baseline", p));
+    let baseline = out
+        .baseline
+        .as_ref()
+        .map(|p| plan_entry(problem, space, out, "baseline", p));
     let evaluated = out
         .order
         .iter()
@@ -170,9 +184,17 @@ fn guarantee(problem: &Problem, out: &Outcome) -> GuaranteeEntry {
             format!(
                 "Every plan of the space was evaluated with {r} replications (common random numbers); the chosen plan has the best mean among those not decided infeasible.{}",
                 if out.selection.complete {
-                    format!(" With probability at least {:.0} %, it is within delta = {} of each of the next {} plans by mean (joint paired intervals).", 100.0 * (1.0 - problem.alpha), problem.delta, k.saturating_sub(1))
+                    format!(
+                        " With probability at least {:.0} %, it is within delta = {} of each of the next {} plans by mean (joint paired intervals).",
+                        100.0 * (1.0 - problem.alpha),
+                        problem.delta,
+                        k.saturating_sub(1)
+                    )
                 } else {
-                    format!(" The paired intervals do not put it within delta = {} of every one of the next plans by mean: more replications would be needed to tell them apart.", problem.delta)
+                    format!(
+                        " The paired intervals do not put it within delta = {} of every one of the next plans by mean: more replications would be needed to tell them apart.",
+                        problem.delta
+                    )
                 }
             )
         } else if out.selection.complete {
@@ -212,12 +234,23 @@ fn guarantee(problem: &Problem, out: &Outcome) -> GuaranteeEntry {
 /// `scenario` is the base scenario's path relative to the output directory.
 pub fn best_study(problem: &Problem, file: &OptimumFile, scenario: &str) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "// Written by forceplan optimise: the best plan of problem \"{}\", the runners-up and the base", problem.name);
-    let _ = writeln!(s, "// scenario as written (\"baseline\"), to compare with common random numbers:");
+    let _ = writeln!(
+        s,
+        "// Written by forceplan optimise: the best plan of problem \"{}\", the runners-up and the base",
+        problem.name
+    );
+    let _ = writeln!(
+        s,
+        "// scenario as written (\"baseline\"), to compare with common random numbers:"
+    );
     let _ = writeln!(s, "//   forceplan compare best.ron");
     let _ = writeln!(s, "Study(");
     let _ = writeln!(s, "    name: {:?},", format!("{}-best", problem.name));
-    let _ = writeln!(s, "    description: {:?},", format!("The best plan found for: {}", problem.description));
+    let _ = writeln!(
+        s,
+        "    description: {:?},",
+        format!("The best plan found for: {}", problem.description)
+    );
     let _ = writeln!(s, "    scenario: {scenario:?},");
     let reps = file.best.replications.clamp(2, 1_000);
     let _ = writeln!(s, "    replications: {reps},");
@@ -228,7 +261,11 @@ pub fn best_study(problem: &Problem, file: &OptimumFile, scenario: &str) -> Stri
     for p in std::iter::once(&file.best).chain(&file.runners_up) {
         let _ = writeln!(s, "        ForceOption(");
         let _ = writeln!(s, "            name: {:?},", p.name);
-        let _ = writeln!(s, "            description: {:?},", p.description.join("; "));
+        let _ = writeln!(
+            s,
+            "            description: {:?},",
+            p.description.join("; ")
+        );
         let _ = writeln!(s, "            changes: [");
         if p.changes.is_empty() {
             // A plan equal to the base: a change that leaves it as it is.
@@ -251,26 +288,73 @@ pub fn console(file: &OptimumFile) -> String {
     let p = &file.problem;
     let _ = writeln!(s, "problem {}: {}", p.name, p.objective);
     let what = match &p.objective_kpi {
-        Some(k) => format!("{k} = {:.4} (95 % CI {:.4} to {:.4})", file.best.objective.mean, file.best.objective.ci95_low, file.best.objective.ci95_high),
+        Some(k) => format!(
+            "{k} = {:.4} (95 % CI {:.4} to {:.4})",
+            file.best.objective.mean, file.best.objective.ci95_low, file.best.objective.ci95_high
+        ),
         None => format!("{} units", file.best.units),
     };
-    let _ = writeln!(s, "best plan ({} replications): {what}", file.best.replications);
+    let _ = writeln!(
+        s,
+        "best plan ({} replications): {what}",
+        file.best.replications
+    );
     for d in &file.best.description {
         let _ = writeln!(s, "  {d}");
     }
     for c in &file.best.constraints {
-        let _ = writeln!(s, "  {}: {:.4} (95 % CI {:.4} to {:.4}), feasible: {}", c.text, c.value.mean, c.value.ci95_low, c.value.ci95_high, c.feasible);
+        let _ = writeln!(
+            s,
+            "  {}: {:.4} (95 % CI {:.4} to {:.4}), feasible: {}",
+            c.text, c.value.mean, c.value.ci95_low, c.value.ci95_high, c.feasible
+        );
     }
     if let Some(b) = &file.baseline {
-        let _ = writeln!(s, "baseline (the base scenario as written, {} replications): objective {:.4}, {} units", b.replications, b.objective.mean, b.units);
+        let _ = writeln!(
+            s,
+            "baseline (the base scenario as written, {} replications): objective {:.4}, {} units",
+            b.replications, b.objective.mean, b.units
+        );
+    }
+    if p.objective == "FewestUnits" && file.fewest_units.is_none() {
+        let _ = writeln!(
+            s,
+            "NO PLAN MEETS THE CONSTRAINTS: even the most units the decisions allow ({}) are not decided feasible; the plan shown is that one.",
+            file.best.units
+        );
     }
     if let Some(f) = &file.fewest_units {
-        let _ = writeln!(s, "fewest units: {} ({} replications each: answer meets the constraints: {}; one unit fewer meets them: {}; confirmed: {})",
-            f.units, f.replications, f.answer.meets, f.one_fewer.as_ref().map_or("no such plan".to_string(), |c| c.meets.to_string()), f.confirmed);
+        let _ = writeln!(
+            s,
+            "fewest units: {} ({} replications each: answer meets the constraints: {}; one unit fewer meets them: {}; confirmed: {})",
+            f.units,
+            f.replications,
+            f.answer.meets,
+            f.one_fewer
+                .as_ref()
+                .map_or("no such plan".to_string(), |c| c.meets.to_string()),
+            f.confirmed
+        );
     }
-    let _ = writeln!(s, "replications used: {} of a budget of {}; {} plans evaluated{}",
-        file.replications_total, file.budget_replications, file.evaluated.len(),
-        p.plans_in_space.map_or(String::new(), |n| format!(" of {n} in the space")));
-    let _ = writeln!(s, "guarantee ({}; delta {}, alpha {}): {}", file.guarantee.method, file.guarantee.delta, file.guarantee.alpha, file.guarantee.statement);
+    let confirm = file.fewest_units.as_ref().map_or(String::new(), |f| {
+        format!(
+            " (the confirmation's {} replications per plan come on top of the budget)",
+            f.replications
+        )
+    });
+    let _ = writeln!(
+        s,
+        "replications used: {} of a budget of {}{confirm}; {} plans evaluated{}",
+        file.replications_total,
+        file.budget_replications,
+        file.evaluated.len(),
+        p.plans_in_space
+            .map_or(String::new(), |n| format!(" of {n} in the space"))
+    );
+    let _ = writeln!(
+        s,
+        "guarantee ({}; delta {}, alpha {}): {}",
+        file.guarantee.method, file.guarantee.delta, file.guarantee.alpha, file.guarantee.statement
+    );
     s
 }

@@ -95,7 +95,11 @@ fn to_journal(map: &BTreeMap<PlanVec, Obs>) -> JournalFile {
             .map(|(p, o)| JournalPlan {
                 plan: p.clone(),
                 objective: o.objective.iter().map(|x| x.to_bits()).collect(),
-                constraints: o.constraints.iter().map(|c| c.iter().map(|x| x.to_bits()).collect()).collect(),
+                constraints: o
+                    .constraints
+                    .iter()
+                    .map(|c| c.iter().map(|x| x.to_bits()).collect())
+                    .collect(),
             })
             .collect(),
     }
@@ -109,7 +113,11 @@ fn from_journal(j: JournalFile) -> BTreeMap<PlanVec, Obs> {
                 p.plan,
                 Obs {
                     objective: p.objective.into_iter().map(f64::from_bits).collect(),
-                    constraints: p.constraints.into_iter().map(|c| c.into_iter().map(f64::from_bits).collect()).collect(),
+                    constraints: p
+                        .constraints
+                        .into_iter()
+                        .map(|c| c.into_iter().map(f64::from_bits).collect())
+                        .collect(),
                 },
             )
         })
@@ -117,8 +125,16 @@ fn from_journal(j: JournalFile) -> BTreeMap<PlanVec, Obs> {
 }
 
 fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T> {
-    let text = std::fs::read_to_string(path).map_err(|io| Error::Read { path: path.to_path_buf(), io })?;
-    serde_json::from_str(&text).map_err(|e| Error::Usage(format!("{} is not a forceplan optimise file: {e}", path.display())))
+    let text = std::fs::read_to_string(path).map_err(|io| Error::Read {
+        path: path.to_path_buf(),
+        io,
+    })?;
+    serde_json::from_str(&text).map_err(|e| {
+        Error::Usage(format!(
+            "{} is not a forceplan optimise file: {e}",
+            path.display()
+        ))
+    })
 }
 
 fn kpi_check(k: &str, sc: &crate::scenario::Scenario) -> Option<String> {
@@ -126,7 +142,11 @@ fn kpi_check(k: &str, sc: &crate::scenario::Scenario) -> Option<String> {
 }
 
 /// Runs an optimisation into its output directory.
-pub fn run_optimise(req: &OptimiseRequest, progress: Progress<'_>, stop: &AtomicBool) -> Result<OptimiseDone> {
+pub fn run_optimise(
+    req: &OptimiseRequest,
+    progress: Progress<'_>,
+    stop: &AtomicBool,
+) -> Result<OptimiseDone> {
     let start = Instant::now();
     let (run, mut inputs, journal, out) = match (&req.resume, &req.problem) {
         (Some(dir), None) => {
@@ -152,7 +172,11 @@ pub fn run_optimise(req: &OptimiseRequest, progress: Progress<'_>, stop: &Atomic
             BTreeMap::new(),
             req.out.clone(),
         ),
-        _ => return Err(Error::Usage("give a problem file, or --resume DIR alone".into())),
+        _ => {
+            return Err(Error::Usage(
+                "give a problem file, or --resume DIR alone".into(),
+            ));
+        }
     };
     if run.kind != "optimise" {
         return Err(Error::Usage("run.json is not of forceplan optimise".into()));
@@ -164,8 +188,14 @@ pub fn run_optimise(req: &OptimiseRequest, progress: Progress<'_>, stop: &Atomic
     if req.resume.is_none() {
         claim(&out, req.force)?;
     }
-    let run = RunFile { inputs: inputs.files().to_vec(), ..run };
-    atomic_write(&out.join("run.json"), &serde_json::to_vec_pretty(&run).map_err(|e| Error::Internal(e.to_string()))?)?;
+    let run = RunFile {
+        inputs: inputs.files().to_vec(),
+        ..run
+    };
+    atomic_write(
+        &out.join("run.json"),
+        &serde_json::to_vec_pretty(&run).map_err(|e| Error::Internal(e.to_string()))?,
+    )?;
     let space = Space::new(&problem);
     let kept = Arc::new(Mutex::new(journal.clone()));
     let journal_path = out.join("journal.json");
@@ -173,7 +203,10 @@ pub fn run_optimise(req: &OptimiseRequest, progress: Progress<'_>, stop: &Atomic
     let on_batch = move |batch: &[(PlanVec, usize, Obs)]| -> Result<()> {
         let mut j = kept2.lock().expect("journal lock");
         for (p, from, o) in batch {
-            let e = j.entry(p.clone()).or_insert_with(|| Obs { objective: Vec::new(), constraints: vec![Vec::new(); o.constraints.len()] });
+            let e = j.entry(p.clone()).or_insert_with(|| Obs {
+                objective: Vec::new(),
+                constraints: vec![Vec::new(); o.constraints.len()],
+            });
             if e.len() == *from {
                 e.objective.extend(&o.objective);
                 for (c, v) in o.constraints.iter().enumerate() {
@@ -181,7 +214,8 @@ pub fn run_optimise(req: &OptimiseRequest, progress: Progress<'_>, stop: &Atomic
                 }
             }
         }
-        let bytes = serde_json::to_vec(&to_journal(&j)).map_err(|e| Error::Internal(e.to_string()))?;
+        let bytes =
+            serde_json::to_vec(&to_journal(&j)).map_err(|e| Error::Internal(e.to_string()))?;
         atomic_write(&journal_path, &bytes)
     };
     let opts = Options {
@@ -196,11 +230,24 @@ pub fn run_optimise(req: &OptimiseRequest, progress: Progress<'_>, stop: &Atomic
     let outcome = match optimise(&problem, &space, opts) {
         Ok(o) => o,
         Err(_) if stop.load(Ordering::SeqCst) => {
-            return Ok(OptimiseDone { out, console: String::new(), interrupted: true, warnings: problem.warnings.clone() });
+            return Ok(OptimiseDone {
+                out,
+                console: String::new(),
+                interrupted: true,
+                warnings: problem.warnings.clone(),
+            });
         }
         Err(e) => return Err(e),
     };
-    let file = optimum_file(&problem, &space, &outcome, OptimumInfo { seed: problem.base.seed, wall_seconds: start.elapsed().as_secs_f64() });
+    let file = optimum_file(
+        &problem,
+        &space,
+        &outcome,
+        OptimumInfo {
+            seed: problem.base.seed,
+            wall_seconds: start.elapsed().as_secs_f64(),
+        },
+    );
     let json = serde_json::to_vec_pretty(&file).map_err(|e| Error::Internal(e.to_string()))?;
     let base_text = inputs
         .files()
@@ -209,15 +256,26 @@ pub fn run_optimise(req: &OptimiseRequest, progress: Progress<'_>, stop: &Atomic
         .map(|(_, t)| t.clone())
         .unwrap_or_else(|| problem.source.text().to_string());
     atomic_write(&out.join("base-scenario.ron"), base_text.as_bytes())?;
-    atomic_write(&out.join("best.ron"), best_study(&problem, &file, "base-scenario.ron").as_bytes())?;
+    atomic_write(
+        &out.join("best.ron"),
+        best_study(&problem, &file, "base-scenario.ron").as_bytes(),
+    )?;
     atomic_write(&out.join("optimum.json"), &json)?;
-    Ok(OptimiseDone { out, console: console(&file), interrupted: false, warnings: problem.warnings.clone() })
+    Ok(OptimiseDone {
+        out,
+        console: console(&file),
+        interrupted: false,
+        warnings: problem.warnings.clone(),
+    })
 }
 
 /// Refuses a directory that holds anything but an optimisation's files, unless `force`;
 /// clears an earlier optimisation's files.
 fn claim(dir: &Path, force: bool) -> Result<()> {
-    let entries = std::fs::read_dir(dir).map_err(|io| Error::Read { path: dir.to_path_buf(), io })?;
+    let entries = std::fs::read_dir(dir).map_err(|io| Error::Read {
+        path: dir.to_path_buf(),
+        io,
+    })?;
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
         if name == super::outdir::LOCK_FILE {
@@ -230,7 +288,11 @@ fn claim(dir: &Path, force: bool) -> Result<()> {
             )));
         }
         let path = e.path();
-        let removed = if path.is_dir() { std::fs::remove_dir_all(&path) } else { std::fs::remove_file(&path) };
+        let removed = if path.is_dir() {
+            std::fs::remove_dir_all(&path)
+        } else {
+            std::fs::remove_file(&path)
+        };
         removed.map_err(|io| Error::Write { path, io })?;
     }
     Ok(())

@@ -28,6 +28,9 @@
 //!   for bit, items outside the plan) before a merge or a resume uses them.
 //! - [`answers`]: results per violation type and sector, scoped KPI names, honest percentiles
 //!   and findings, checked against a `--trace` run.
+//! - [`optimise`]: `forceplan optimise`: the same optimum for any thread count, `best.ron` run
+//!   by `compare`, resume from the journal, `FewestUnits` confirmation, located errors, and
+//!   seeded searches within delta of the exhaustive truth.
 
 mod answers;
 mod bounds;
@@ -40,6 +43,7 @@ mod input_hostile;
 mod interrupt;
 mod language;
 mod layers;
+mod optimise;
 mod plots;
 mod plots_labels;
 mod properties;

@@ -82,7 +82,8 @@ impl<'a> Evaluator<'a> {
         progress: Progress<'a>,
     ) -> Result<Evaluator<'a>> {
         let kpi = |k: &str| {
-            ScopedKpi::parse(k, &problem.base).map_err(|m| Error::Usage(format!("problem {}: {m}", problem.name)))
+            ScopedKpi::parse(k, &problem.base)
+                .map_err(|m| Error::Usage(format!("problem {}: {m}", problem.name)))
         };
         let objective = match &problem.objective {
             Objective::Minimise(k) | Objective::Maximise(k) => Some(kpi(k)?),
@@ -143,7 +144,13 @@ impl<'a> Evaluator<'a> {
     pub fn ensure_each(&mut self, wants: &[(PlanVec, usize)]) -> Result<()> {
         let mut need: Vec<(PlanVec, usize, usize)> = Vec::new();
         for (p, n) in wants {
-            let have = self.reps(p).max(need.iter().filter(|x| &x.0 == p).map(|x| x.2).max().unwrap_or(0));
+            let have = self.reps(p).max(
+                need.iter()
+                    .filter(|x| &x.0 == p)
+                    .map(|x| x.2)
+                    .max()
+                    .unwrap_or(0),
+            );
             if *n > have {
                 need.retain(|x| &x.0 != p);
                 need.push((p.clone(), self.reps(p), *n));
@@ -208,9 +215,16 @@ impl<'a> Evaluator<'a> {
             // Keep what finished, in order, for the journal; then stop.
             let mut batch = Vec::new();
             for (v, (p, from, _)) in sim.iter().enumerate() {
-                let mut vals: Vec<_> = ex.results.iter().filter(|r| r.item.variant as usize == v).collect();
+                let mut vals: Vec<_> = ex
+                    .results
+                    .iter()
+                    .filter(|r| r.item.variant as usize == v)
+                    .collect();
                 vals.sort_by_key(|r| r.item.replication);
-                let mut o = Obs { objective: Vec::new(), constraints: vec![Vec::new(); self.constraints.len()] };
+                let mut o = Obs {
+                    objective: Vec::new(),
+                    constraints: vec![Vec::new(); self.constraints.len()],
+                };
                 for (k, r) in vals.iter().enumerate() {
                     if r.item.replication as usize != from + k {
                         break;

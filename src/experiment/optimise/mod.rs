@@ -108,10 +108,17 @@ pub fn optimise(problem: &Problem, space: &Space, opts: Options<'_>) -> Result<O
                 })
                 .collect();
             if scored.is_empty() {
-                scored = plans.iter().map(|p| (search::summary(&ev, p).mean, p.clone())).collect();
+                scored = plans
+                    .iter()
+                    .map(|p| (search::summary(&ev, p).mean, p.clone()))
+                    .collect();
             }
             scored.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
-            let top: Vec<PlanVec> = scored.into_iter().take(search::CANDIDATES).map(|x| x.1).collect();
+            let top: Vec<PlanVec> = scored
+                .into_iter()
+                .take(search::CANDIDATES)
+                .map(|x| x.1)
+                .collect();
             let k = top.len();
             (search::select(&mut ev, problem, top, &mut trail)?, k)
         }
@@ -124,9 +131,23 @@ pub fn optimise(problem: &Problem, space: &Space, opts: Options<'_>) -> Result<O
             runs.dedup();
             ev.ensure(&runs, confirm as usize)?;
             let ranked: Vec<PlanVec> = answer.iter().chain(one_fewer.iter()).cloned().collect();
-            let ranked = if ranked.is_empty() { vec![space.start(true)] } else { ranked };
-            fewest = Some(Fewest { answer: answer.clone(), one_fewer, confirm });
-            (Selection { ranked, complete: answer.is_some() }, 1)
+            let ranked = if ranked.is_empty() {
+                vec![space.start(true)]
+            } else {
+                ranked
+            };
+            fewest = Some(Fewest {
+                answer: answer.clone(),
+                one_fewer,
+                confirm,
+            });
+            (
+                Selection {
+                    ranked,
+                    complete: answer.is_some(),
+                },
+                1,
+            )
         }
         (Mode::Search, _) => {
             ev.budget = opts.budget.unwrap_or(problem.budget);
@@ -141,7 +162,9 @@ pub fn optimise(problem: &Problem, space: &Space, opts: Options<'_>) -> Result<O
     let baseline = base_plan.filter(|b| Some(b) != selection.ranked.first());
     if let Some(b) = &baseline {
         // Within what is left of the budget, but at least n0 replications.
-        let n = ev.reps(&selection.ranked[0]).min((problem.n0 as u64).max(ev.remaining()) as usize);
+        let n = ev
+            .reps(&selection.ranked[0])
+            .min((problem.n0 as u64).max(ev.remaining()) as usize);
         ev.ensure(std::slice::from_ref(b), n)?;
     }
     let used = ev.used;

@@ -104,7 +104,9 @@ mod tests {
     #[test]
     fn paired_tests_and_feasibility_decide() {
         let a: Vec<f64> = (0..20).map(|i| i as f64).collect();
-        let b: Vec<f64> = (0..20).map(|i| i as f64 + 1.0 + 0.1 * (i % 3) as f64).collect();
+        let b: Vec<f64> = (0..20)
+            .map(|i| i as f64 + 1.0 + 0.1 * (i % 3) as f64)
+            .collect();
         assert!(better(&a, &b, true, 0.05).0);
         assert!(!better(&b, &a, true, 0.05).0);
         assert!(better(&b, &a, false, 0.05).0);
@@ -117,7 +119,9 @@ mod tests {
         };
         let high: Vec<f64> = (0..30).map(|i| 0.95 + 0.001 * (i % 5) as f64).collect();
         let low: Vec<f64> = (0..30).map(|i| 0.85 + 0.001 * (i % 5) as f64).collect();
-        let mid: Vec<f64> = (0..30).map(|i| 0.9 + if i % 2 == 0 { 0.05 } else { -0.05 }).collect();
+        let mid: Vec<f64> = (0..30)
+            .map(|i| 0.9 + if i % 2 == 0 { 0.05 } else { -0.05 })
+            .collect();
         assert_eq!(feasible(&high, &c), Verdict::Yes);
         assert_eq!(feasible(&low, &c), Verdict::No);
         assert_eq!(feasible(&mid, &c), Verdict::Undecided);

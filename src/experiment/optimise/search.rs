@@ -45,7 +45,11 @@ pub fn summary(ev: &Evaluator<'_>, plan: &[i64]) -> Summary {
 /// The objective values signed so that smaller is better.
 fn signed(ev: &Evaluator<'_>, plan: &[i64], minimise: bool) -> Vec<f64> {
     let o = ev.of(plan).objective;
-    if minimise { o } else { o.into_iter().map(|x| -x).collect() }
+    if minimise {
+        o
+    } else {
+        o.into_iter().map(|x| -x).collect()
+    }
 }
 
 /// The feasibility of `plan` over its replications so far.
@@ -70,7 +74,10 @@ pub fn local_search(
     let reserve = (problem.budget as f64 * SELECTION_SHARE) as u64;
     let mut x = start;
     ev.ensure(std::slice::from_ref(&x), n0)?;
-    trail.push(Point { used: ev.used, objective: summary(ev, &x) });
+    trail.push(Point {
+        used: ev.used,
+        objective: summary(ev, &x),
+    });
     let mut m = n0;
     let mut focus: Option<Vec<PlanVec>> = None;
     let mut last: Vec<(f64, PlanVec)> = Vec::new();
@@ -83,7 +90,11 @@ pub fn local_search(
         if nbrs.is_empty() {
             break;
         }
-        let cost: u64 = nbrs.iter().chain(std::iter::once(&x)).map(|p| m.saturating_sub(ev.reps(p)) as u64).sum();
+        let cost: u64 = nbrs
+            .iter()
+            .chain(std::iter::once(&x))
+            .map(|p| m.saturating_sub(ev.reps(p)) as u64)
+            .sum();
         if ev.used + cost + reserve > problem.budget {
             break;
         }
@@ -105,10 +116,17 @@ pub fn local_search(
             x = p.clone();
             m = n0.max(ev.reps(&x).min(n0));
             doublings = 0;
-            trail.push(Point { used: ev.used, objective: summary(ev, &x) });
+            trail.push(Point {
+                used: ev.used,
+                objective: summary(ev, &x),
+            });
             continue;
         }
-        let promising: Vec<PlanVec> = scored.iter().filter(|s| s.0 < 0.0).map(|s| s.2.clone()).collect();
+        let promising: Vec<PlanVec> = scored
+            .iter()
+            .filter(|s| s.0 < 0.0)
+            .map(|s| s.2.clone())
+            .collect();
         if promising.is_empty() || doublings >= MAX_DOUBLINGS {
             break;
         }
@@ -116,7 +134,11 @@ pub fn local_search(
         m *= 2;
         focus = Some(promising);
     }
-    let others = last.into_iter().map(|(_, p)| p).filter(|p| *p != x).collect();
+    let others = last
+        .into_iter()
+        .map(|(_, p)| p)
+        .filter(|p| *p != x)
+        .collect();
     Ok((x, others))
 }
 
@@ -124,7 +146,12 @@ pub fn local_search(
 /// replications, then OCBA gives batches of replications until the plan with the best
 /// mean is, by paired intervals jointly at 1 − alpha (Bonferroni), within delta of every
 /// other, or the budget is spent. Plans decided infeasible are dropped first.
-pub fn select(ev: &mut Evaluator<'_>, problem: &Problem, candidates: Vec<PlanVec>, trail: &mut Vec<Point>) -> Result<Selection> {
+pub fn select(
+    ev: &mut Evaluator<'_>,
+    problem: &Problem,
+    candidates: Vec<PlanVec>,
+    trail: &mut Vec<Point>,
+) -> Result<Selection> {
     let minimise = problem.minimise();
     let n0 = problem.n0 as usize;
     let mut cands: Vec<PlanVec> = Vec::new();
@@ -134,11 +161,18 @@ pub fn select(ev: &mut Evaluator<'_>, problem: &Problem, candidates: Vec<PlanVec
         }
     }
     cands.truncate(CANDIDATES);
-    let need: u64 = cands.iter().map(|p| n0.saturating_sub(ev.reps(p)) as u64).sum();
+    let need: u64 = cands
+        .iter()
+        .map(|p| n0.saturating_sub(ev.reps(p)) as u64)
+        .sum();
     if need <= ev.remaining() {
         ev.ensure(&cands, n0)?;
     }
-    let keep: Vec<PlanVec> = cands.iter().filter(|p| verdict(ev, problem, p) != Verdict::No).cloned().collect();
+    let keep: Vec<PlanVec> = cands
+        .iter()
+        .filter(|p| verdict(ev, problem, p) != Verdict::No)
+        .cloned()
+        .collect();
     if !keep.is_empty() {
         cands = keep;
     }
@@ -148,37 +182,59 @@ pub fn select(ev: &mut Evaluator<'_>, problem: &Problem, candidates: Vec<PlanVec
             .map(|p| mean(&signed(ev, p, minimise)))
             .map(|m| if m.is_finite() { m } else { 1e12 })
             .collect();
-        let best = (0..cands.len()).min_by(|&a, &b| means[a].total_cmp(&means[b]).then(a.cmp(&b))).unwrap_or(0);
+        let best = (0..cands.len())
+            .min_by(|&a, &b| means[a].total_cmp(&means[b]).then(a.cmp(&b)))
+            .unwrap_or(0);
         let k = cands.len();
-        let complete = k == 1 || (0..k).filter(|&j| j != best).all(|j| {
-            let gb = signed(ev, &cands[best], minimise);
-            let gj = signed(ev, &cands[j], minimise);
-            let n = gb.len().min(gj.len());
-            match paired(&gb[..n], &gj[..n]) {
-                Some((d, se, n)) => d + t_quantile(1.0 - problem.alpha / (k - 1) as f64, (n - 1) as u64) * se <= problem.delta,
-                None => false,
-            }
-        });
+        let complete = k == 1
+            || (0..k).filter(|&j| j != best).all(|j| {
+                let gb = signed(ev, &cands[best], minimise);
+                let gj = signed(ev, &cands[j], minimise);
+                let n = gb.len().min(gj.len());
+                match paired(&gb[..n], &gj[..n]) {
+                    Some((d, se, n)) => {
+                        d + t_quantile(1.0 - problem.alpha / (k - 1) as f64, (n - 1) as u64) * se
+                            <= problem.delta
+                    }
+                    None => false,
+                }
+            });
         let mut order: Vec<usize> = (0..k).collect();
         order.sort_by(|&a, &b| means[a].total_cmp(&means[b]).then(a.cmp(&b)));
         let ranked: Vec<PlanVec> = order.iter().map(|&i| cands[i].clone()).collect();
-        trail.push(Point { used: ev.used, objective: summary(ev, &ranked[0]) });
+        trail.push(Point {
+            used: ev.used,
+            objective: summary(ev, &ranked[0]),
+        });
         let add = (k * n0) as u64;
         if complete || ev.remaining() < add {
             return Ok(Selection { ranked, complete });
         }
-        let vars: Vec<f64> = cands.iter().map(|p| variance(&signed(ev, p, minimise))).collect();
+        let vars: Vec<f64> = cands
+            .iter()
+            .map(|p| variance(&signed(ev, p, minimise)))
+            .collect();
         let done: Vec<u64> = cands.iter().map(|p| ev.reps(p) as u64).collect();
         let extra = ocba(&means, &vars, &done, add);
-        let wants: Vec<(PlanVec, usize)> = cands.iter().zip(&extra).map(|(p, e)| (p.clone(), ev.reps(p) + *e as usize)).collect();
+        let wants: Vec<(PlanVec, usize)> = cands
+            .iter()
+            .zip(&extra)
+            .map(|(p, e)| (p.clone(), ev.reps(p) + *e as usize))
+            .collect();
         ev.ensure_each(&wants)?;
     }
 }
 
-/// The descent of `FewestUnits`: from the most units allowed, take one unit away while the
-/// best plan with one unit fewer (the largest constraint margin) is decided feasible.
+/// The descent of `FewestUnits`: from the most units allowed, take `step` units from one
+/// contingent while the best such plan (the largest constraint margin) is decided
+/// feasible, halving the step when none is, down to one unit.
 /// Returns the answer and the best plan with one unit fewer (if any).
-pub fn fewest_units(ev: &mut Evaluator<'_>, space: &Space, problem: &Problem, trail: &mut Vec<Point>) -> Result<(Option<PlanVec>, Option<PlanVec>)> {
+pub fn fewest_units(
+    ev: &mut Evaluator<'_>,
+    space: &Space,
+    problem: &Problem,
+    trail: &mut Vec<Point>,
+) -> Result<(Option<PlanVec>, Option<PlanVec>)> {
     let n0 = problem.n0 as usize;
     let mut x = space.start(true);
     let decided = |ev: &mut Evaluator<'_>, p: &PlanVec| -> Result<Verdict> {
@@ -198,16 +254,46 @@ pub fn fewest_units(ev: &mut Evaluator<'_>, space: &Space, problem: &Problem, tr
         }
     };
     if decided(ev, &x)? != Verdict::Yes {
-        trail.push(Point { used: ev.used, objective: summary(ev, &x) });
+        trail.push(Point {
+            used: ev.used,
+            objective: summary(ev, &x),
+        });
         return Ok((None, None));
     }
-    trail.push(Point { used: ev.used, objective: summary(ev, &x) });
+    trail.push(Point {
+        used: ev.used,
+        objective: summary(ev, &x),
+    });
+    // Strides: take `step` units from one contingent at a time; halve the stride when no
+    // such plan is decided feasible; stop when one unit fewer is not.
+    let mut step = space
+        .variables()
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| matches!(v.choice, crate::scenario::problem::Choice::Units { .. }))
+        .map(|(i, _)| x[i] - space.range(i).0)
+        .max()
+        .unwrap_or(1)
+        .max(1)
+        / 2;
+    step = step.max(1);
     loop {
-        let down = space.one_fewer(&x);
+        let down = if step == 1 {
+            space.one_fewer(&x)
+        } else {
+            space.fewer_by(&x, step)
+        };
         if down.is_empty() {
-            return Ok((Some(x), None));
+            if step == 1 {
+                return Ok((Some(x), None));
+            }
+            step /= 2;
+            continue;
         }
-        let cost = down.iter().map(|p| n0.saturating_sub(ev.reps(p)) as u64).sum::<u64>();
+        let cost = down
+            .iter()
+            .map(|p| n0.saturating_sub(ev.reps(p)) as u64)
+            .sum::<u64>();
         if cost > ev.remaining() {
             return Ok((Some(x), None));
         }
@@ -220,19 +306,32 @@ pub fn fewest_units(ev: &mut Evaluator<'_>, space: &Space, problem: &Problem, tr
                 .zip(&o.constraints)
                 .map(|(c, v)| {
                     let s = Summary::of(v.iter().copied());
-                    let d = if c.at_least { s.mean - c.threshold } else { c.threshold - s.mean };
+                    let d = if c.at_least {
+                        s.mean - c.threshold
+                    } else {
+                        c.threshold - s.mean
+                    };
                     d / s.std.max(1e-9)
                 })
                 .fold(f64::INFINITY, f64::min)
         };
         let best = down
             .iter()
-            .max_by(|a, b| margin(ev, a).total_cmp(&margin(ev, b)).then_with(|| b.cmp(a)))
+            .max_by(|a, b| {
+                margin(ev, a)
+                    .total_cmp(&margin(ev, b))
+                    .then_with(|| b.cmp(a))
+            })
             .cloned()
             .expect("not empty");
         if decided(ev, &best)? == Verdict::Yes {
             x = best;
-            trail.push(Point { used: ev.used, objective: summary(ev, &x) });
+            trail.push(Point {
+                used: ev.used,
+                objective: summary(ev, &x),
+            });
+        } else if step > 1 {
+            step /= 2;
         } else {
             return Ok((Some(x), Some(best)));
         }
@@ -241,10 +340,18 @@ pub fn fewest_units(ev: &mut Evaluator<'_>, space: &Space, problem: &Problem, tr
 
 fn mean(v: &[f64]) -> f64 {
     let f: Vec<f64> = v.iter().copied().filter(|x| x.is_finite()).collect();
-    if f.is_empty() { f64::INFINITY } else { f.iter().sum::<f64>() / f.len() as f64 }
+    if f.is_empty() {
+        f64::INFINITY
+    } else {
+        f.iter().sum::<f64>() / f.len() as f64
+    }
 }
 
 fn variance(v: &[f64]) -> f64 {
     let s = Summary::of(v.iter().copied());
-    if s.std.is_finite() { s.std * s.std } else { 0.0 }
+    if s.std.is_finite() {
+        s.std * s.std
+    } else {
+        0.0
+    }
 }

@@ -77,7 +77,9 @@ impl Space {
     pub fn within_limits(&self, plan: &[i64]) -> bool {
         let u = self.units(plan);
         self.max_units.is_none_or(|m| u <= m)
-            && self.cost_limit.is_none_or(|(c, b)| u as f64 * c <= b + 1e-9)
+            && self
+                .cost_limit
+                .is_none_or(|(c, b)| u as f64 * c <= b + 1e-9)
     }
 
     /// The plan of the base scenario, with each value clamped into its range (a base not among
@@ -146,6 +148,21 @@ impl Space {
             .into_iter()
             .filter(|p| self.units(p) + 1 == u)
             .collect()
+    }
+
+    /// The plans with `step` units fewer in one counted contingent, within the limits.
+    pub fn fewer_by(&self, plan: &[i64], step: i64) -> Vec<PlanVec> {
+        let mut out = BTreeSet::new();
+        for i in 0..plan.len() {
+            if matches!(self.vars[i].choice, Choice::Units { .. })
+                && plan[i] - step >= self.range(i).0
+            {
+                let mut p = plan.to_vec();
+                p[i] -= step;
+                out.insert(self.canonical(&p));
+            }
+        }
+        out.into_iter().filter(|p| self.within_limits(p)).collect()
     }
 
     /// Plans in the space (before limits), or `None` if more than [`MAX_ENUMERATED`].
@@ -264,19 +281,30 @@ mod tests {
     #[test]
     fn three_interchangeable_units_over_six_bases_make_56_plans() {
         let s = space(
-            vec![place("a", 0, Some(0)), place("b", 0, Some(0)), place("c", 0, None)],
+            vec![
+                place("a", 0, Some(0)),
+                place("b", 0, Some(0)),
+                place("c", 0, None),
+            ],
             None,
         );
         assert_eq!(s.enumerate().unwrap().len(), 56);
         assert_eq!(s.canonical(&[4, 1, 3]), vec![1, 3, 4]);
         // Distinguishable contingents: 6^3 plans.
         let s2 = space(
-            vec![place("a", 0, None), place("b", 1, None), place("c", 2, None)],
+            vec![
+                place("a", 0, None),
+                place("b", 1, None),
+                place("c", 2, None),
+            ],
             None,
         );
         assert_eq!(s2.enumerate().unwrap().len(), 216);
         let n = s.neighbours(&[0, 0, 1]);
-        assert!(n.iter().all(|p| s.canonical(p) == *p && p != &vec![0, 0, 1]));
+        assert!(
+            n.iter()
+                .all(|p| s.canonical(p) == *p && p != &vec![0, 0, 1])
+        );
         assert!(n.contains(&vec![0, 1, 1]) && n.contains(&vec![0, 0, 5]));
         assert_eq!(s.start(false), vec![0, 0, 0]);
         assert_eq!(

@@ -5,16 +5,18 @@
 //! A plan is a list of typed [`RawChange`]s (`MoveContingent`, `SetUnits`,
 //! `SetNoticeToMove`) applied to the base, so it validates as a study option does.
 
-use super::change::RawChange;
-use super::inputs::Inputs;
-use super::problems::Problems;
-use super::raw::{RawCaveat, RawContingent};
-use super::select::RawContingents;
-use super::span::SpanIndex;
-use super::study::{relative, value_text};
-use super::{Scenario, Source, parse_ron};
+mod raw;
+
+pub use raw::*;
+
 use crate::error::{Diagnostic, Error, Result};
-use serde::Deserialize;
+use crate::scenario::change::RawChange;
+use crate::scenario::inputs::Inputs;
+use crate::scenario::problems::Problems;
+use crate::scenario::raw::{RawCaveat, RawContingent};
+use crate::scenario::span::SpanIndex;
+use crate::scenario::study::{relative, value_text};
+use crate::scenario::{Scenario, Source, parse_ron};
 
 /// Default first-stage replications of each plan.
 pub const DEFAULT_N0: u32 = 10;
@@ -26,112 +28,6 @@ pub const DEFAULT_CONFIRM: u32 = 1_000;
 pub const DEFAULT_ALPHA: f64 = 0.05;
 /// Most plans enumerated for `--exhaustive` (and counted for the output).
 pub const MAX_ENUMERATED: u64 = 100_000;
-
-/// One decision of a problem file.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub enum RawDecision {
-    /// Each selected contingent stands at one of `bases` (the whole contingent moves).
-    Place {
-        /// Which contingents.
-        contingents: RawContingents,
-        /// Candidate base ids.
-        bases: Vec<String>,
-    },
-    /// Units of each selected contingent, from `min` to `max` (drone fleets too).
-    Count {
-        /// Which contingents.
-        contingents: RawContingents,
-        /// Fewest units.
-        min: u32,
-        /// Most units.
-        max: u32,
-    },
-    /// Notice to move of each selected contingent: one of `levels`.
-    NoticeToMove {
-        /// Which contingents.
-        contingents: RawContingents,
-        /// The notice-to-move distributions to choose from, as in a scenario.
-        levels: Vec<super::raw::RawDist>,
-    },
-}
-
-/// The objective of a problem file.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub enum RawObjective {
-    /// Minimise a (scoped) KPI.
-    Minimise(String),
-    /// Maximise a (scoped) KPI.
-    Maximise(String),
-    /// The fewest units (of the `Count` decisions) such that every constraint holds.
-    FewestUnits,
-}
-
-/// A constraint of a problem file: `Require(that: "KPI >= number", confidence: 0.95)`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub enum RawConstraint {
-    /// The KPI's expectation must satisfy `that` at `confidence`.
-    Require {
-        /// `KPI >= number` or `KPI <= number`.
-        that: String,
-        /// Confidence of the feasibility decision (default 0.95).
-        #[serde(default)]
-        confidence: Option<f64>,
-    },
-}
-
-/// Replication settings of a problem file.
-#[derive(Debug, Clone, Copy, PartialEq, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename = "Replications")]
-pub struct RawReplications {
-    /// First-stage replications of each plan (default 10).
-    #[serde(default)]
-    pub n0: Option<u32>,
-    /// Replications over every plan (default 3,000).
-    #[serde(default)]
-    pub budget: Option<u64>,
-    /// Replications of the `FewestUnits` confirmation (default 1,000).
-    #[serde(default)]
-    pub confirm: Option<u32>,
-}
-
-/// A problem file.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, rename = "Problem")]
-pub struct RawProblem {
-    /// Name (the default output directory).
-    pub name: String,
-    /// The question.
-    #[serde(default)]
-    pub description: String,
-    /// Base scenario file, relative to the problem file.
-    pub scenario: String,
-    /// What may vary.
-    pub decisions: Vec<RawDecision>,
-    /// Most units over the contingents the decisions touch.
-    #[serde(default)]
-    pub max_units: Option<u64>,
-    /// Cost of one unit (with `budget`).
-    #[serde(default)]
-    pub cost_per_unit: Option<f64>,
-    /// Most cost over the contingents the decisions touch (with `cost_per_unit`).
-    #[serde(default)]
-    pub budget: Option<f64>,
-    /// What to optimise.
-    pub objective: RawObjective,
-    /// Constraints, each decided at its confidence.
-    #[serde(default)]
-    pub constraints: Vec<RawConstraint>,
-    /// Indifference zone, in the objective's unit (units for `FewestUnits`).
-    pub delta: f64,
-    /// Error probability of the final selection (default 0.05).
-    #[serde(default)]
-    pub alpha: Option<f64>,
-    /// Replication settings.
-    #[serde(default)]
-    pub replications: RawReplications,
-}
 
 /// What a decision variable chooses.
 #[derive(Debug, Clone, PartialEq)]
@@ -306,7 +202,9 @@ impl Problem {
             },
             e => e,
         })?;
-        let source = Source::parse(&base_text, &base_file)?.changed(overrides)?;
+        let mut overrides = overrides.to_vec();
+        overrides.extend(p.horizon_days.map(RawChange::SetHorizonDays));
+        let source = Source::parse(&base_text, &base_file)?.changed(&overrides)?;
         let base = source.validate()?;
         let raw = source.raw();
         let mut pr = Problems::new();
@@ -347,14 +245,30 @@ impl Problem {
             match d {
                 RawDecision::Place { bases, .. } => {
                     if bases.is_empty() {
-                        pr.add(format!("{at}.bases"), "expected at least one candidate base");
+                        pr.add(
+                            format!("{at}.bases"),
+                            "expected at least one candidate base",
+                        );
                         continue;
                     }
                     for (k, b) in bases.iter().enumerate() {
                         if !raw.bases.iter().any(|x| &x.id == b) {
-                            pr.add(format!("{at}.bases[{k}]"), format!("unknown base \"{b}\"; expected one of: {}", raw.bases.iter().map(|x| format!("\"{}\"", x.id)).collect::<Vec<_>>().join(", ")));
+                            pr.add(
+                                format!("{at}.bases[{k}]"),
+                                format!(
+                                    "unknown base \"{b}\"; expected one of: {}",
+                                    raw.bases
+                                        .iter()
+                                        .map(|x| format!("\"{}\"", x.id))
+                                        .collect::<Vec<_>>()
+                                        .join(", ")
+                                ),
+                            );
                         } else if bases[..k].contains(b) {
-                            pr.add(format!("{at}.bases[{k}]"), format!("base \"{b}\" is listed twice"));
+                            pr.add(
+                                format!("{at}.bases[{k}]"),
+                                format!("base \"{b}\" is listed twice"),
+                            );
                         }
                     }
                     let mut prev: Option<(RawContingent, usize)> = None;
@@ -396,7 +310,8 @@ impl Problem {
                             }
                         };
                         prev = Some((anon, group));
-                        let base_value = allowed.iter().position(|b| *b == rc.base).map(|x| x as i64);
+                        let base_value =
+                            allowed.iter().position(|b| *b == rc.base).map(|x| x as i64);
                         variables.push(Variable {
                             contingent: rc.id.clone(),
                             decision: i,
@@ -413,31 +328,59 @@ impl Problem {
                     ));
                 }
                 RawDecision::Count { min, max, .. } => {
-                    if min > max {
-                        pr.add(format!("{at}.max"), format!("max ({max}) is below min ({min})"));
+                    let top = picked
+                        .iter()
+                        .map(|&c| raw.contingents[c].units)
+                        .max()
+                        .unwrap_or(0);
+                    let max_or = |units: u32| max.unwrap_or(units);
+                    if max.is_some_and(|m| *min > m)
+                        || (max.is_none()
+                            && picked.iter().any(|&c| raw.contingents[c].units < *min))
+                    {
+                        pr.add(
+                            format!("{at}.max"),
+                            format!("max ({}) is below min ({min})", max.unwrap_or(top)),
+                        );
                         continue;
                     }
-                    if u64::from(*max) > super::validate::MAX_UNITS {
-                        pr.add(format!("{at}.max"), format!("{max} units exceed the limit of {}", super::validate::MAX_UNITS));
+                    if u64::from(max.unwrap_or(top)) > super::validate::MAX_UNITS {
+                        pr.add(
+                            format!("{at}.max"),
+                            format!(
+                                "{} units exceed the limit of {}",
+                                max.unwrap_or(top),
+                                super::validate::MAX_UNITS
+                            ),
+                        );
                         continue;
                     }
                     for &c in &picked {
                         let rc = &raw.contingents[c];
                         let u = i64::from(rc.units);
+                        let hi = max_or(rc.units);
                         variables.push(Variable {
                             contingent: rc.id.clone(),
                             decision: i,
-                            choice: Choice::Units { min: *min, max: *max },
+                            choice: Choice::Units { min: *min, max: hi },
                             base_units: rc.units,
-                            base_value: (i64::from(*min)..=i64::from(*max)).contains(&u).then_some(u),
+                            base_value: (i64::from(*min)..=i64::from(hi)).contains(&u).then_some(u),
                             group: None,
                         });
                     }
-                    decisions.push(format!("units of each of {}: {min} to {max}", sel.describe()));
+                    decisions.push(format!(
+                        "units of each of {}: {min} to {}",
+                        sel.describe(),
+                        max.map_or("its units in the base scenario".to_string(), |m| m
+                            .to_string())
+                    ));
                 }
                 RawDecision::NoticeToMove { levels, .. } => {
                     if levels.is_empty() {
-                        pr.add(format!("{at}.levels"), "expected at least one notice-to-move level");
+                        pr.add(
+                            format!("{at}.levels"),
+                            "expected at least one notice-to-move level",
+                        );
                         continue;
                     }
                     let texts: Vec<String> = (0..levels.len())
@@ -454,11 +397,18 @@ impl Problem {
                             decision: i,
                             choice: Choice::Notice(texts.clone()),
                             base_units: rc.units,
-                            base_value: levels.iter().position(|l| *l == rc.notice_to_move).map(|x| x as i64),
+                            base_value: levels
+                                .iter()
+                                .position(|l| *l == rc.notice_to_move)
+                                .map(|x| x as i64),
                             group: None,
                         });
                     }
-                    decisions.push(format!("notice to move of each of {}: one of {}", sel.describe(), texts.join(", ")));
+                    decisions.push(format!(
+                        "notice to move of each of {}: one of {}",
+                        sel.describe(),
+                        texts.join(", ")
+                    ));
                 }
             }
         }
@@ -474,8 +424,14 @@ impl Problem {
                 }
             }
             RawObjective::FewestUnits => {
-                if !variables.iter().any(|v| matches!(v.choice, Choice::Units { .. })) {
-                    pr.add("objective", "FewestUnits needs a Count decision (the units it may take away)");
+                if !variables
+                    .iter()
+                    .any(|v| matches!(v.choice, Choice::Units { .. }))
+                {
+                    pr.add(
+                        "objective",
+                        "FewestUnits needs a Count decision (the units it may take away)",
+                    );
                 }
                 if p.constraints.is_empty() {
                     pr.add("constraints", "FewestUnits needs at least one constraint (what the fewest units must achieve)");
@@ -494,14 +450,23 @@ impl Problem {
             let at = format!("constraints[{i}]");
             let confidence = confidence.unwrap_or(0.95);
             if !(confidence > 0.5 && confidence < 1.0) {
-                pr.add(format!("{at}.confidence"), format!("confidence {confidence} must be in (0.5, 1), e.g. 0.95"));
+                pr.add(
+                    format!("{at}.confidence"),
+                    format!("confidence {confidence} must be in (0.5, 1), e.g. 0.95"),
+                );
             }
             match parse_requirement(that) {
                 Ok((kpi, at_least, threshold)) => {
                     if let Some(m) = kpi_check(&kpi, &base) {
                         pr.add(format!("{at}.that"), m);
                     }
-                    constraints.push(Constraint { text: that.clone(), kpi, at_least, threshold, confidence });
+                    constraints.push(Constraint {
+                        text: that.clone(),
+                        kpi,
+                        at_least,
+                        threshold,
+                        confidence,
+                    });
                 }
                 Err(m) => pr.add(format!("{at}.that"), m),
             }
@@ -511,7 +476,10 @@ impl Problem {
         }
         let alpha = p.alpha.unwrap_or(DEFAULT_ALPHA);
         if !(alpha > 0.0 && alpha < 0.5) {
-            pr.add("alpha", format!("alpha {alpha} must be in (0, 0.5), e.g. 0.05"));
+            pr.add(
+                "alpha",
+                format!("alpha {alpha} must be in (0, 0.5), e.g. 0.05"),
+            );
         }
         let n0 = p.replications.n0.unwrap_or(DEFAULT_N0);
         if !(2..=1_000).contains(&n0) {
@@ -519,17 +487,34 @@ impl Problem {
         }
         let budget = p.replications.budget.unwrap_or(DEFAULT_BUDGET);
         if !(1..=crate::scenario::validate::MAX_REPLICATIONS as u64 * 100).contains(&budget) {
-            pr.add("replications.budget", format!("budget {budget} must be 1 to {}", crate::scenario::validate::MAX_REPLICATIONS as u64 * 100));
+            pr.add(
+                "replications.budget",
+                format!(
+                    "budget {budget} must be 1 to {}",
+                    crate::scenario::validate::MAX_REPLICATIONS as u64 * 100
+                ),
+            );
         }
         let confirm = p.replications.confirm.unwrap_or(DEFAULT_CONFIRM);
         if !(2..=crate::scenario::validate::MAX_REPLICATIONS).contains(&confirm) {
-            pr.add("replications.confirm", format!("confirm {confirm} must be 2 to {}", crate::scenario::validate::MAX_REPLICATIONS));
+            pr.add(
+                "replications.confirm",
+                format!(
+                    "confirm {confirm} must be 2 to {}",
+                    crate::scenario::validate::MAX_REPLICATIONS
+                ),
+            );
         }
         let cost_limit = match (p.cost_per_unit, p.budget) {
-            (Some(c), Some(b)) if c.is_finite() && c > 0.0 && b.is_finite() && b >= 0.0 => Some((c, b)),
+            (Some(c), Some(b)) if c.is_finite() && c > 0.0 && b.is_finite() && b >= 0.0 => {
+                Some((c, b))
+            }
             (None, None) => None,
             (Some(_), Some(_)) => {
-                pr.add("cost_per_unit", "cost_per_unit must be positive and budget not negative");
+                pr.add(
+                    "cost_per_unit",
+                    "cost_per_unit must be positive and budget not negative",
+                );
                 None
             }
             _ => {
@@ -576,7 +561,10 @@ mod tests {
             parse_requirement("within_target_share[domain=land] >= 0.9").unwrap(),
             ("within_target_share[domain=land]".to_string(), true, 0.9)
         );
-        assert_eq!(parse_requirement("x<=2").unwrap(), ("x".to_string(), false, 2.0));
+        assert_eq!(
+            parse_requirement("x<=2").unwrap(),
+            ("x".to_string(), false, 2.0)
+        );
         assert!(parse_requirement("x > 2").is_err());
         assert!(parse_requirement(">= 2").is_err());
         assert!(parse_requirement("x >= abc").is_err());
