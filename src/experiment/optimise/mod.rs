@@ -2,4 +2,5 @@
 
 pub mod feasibility;
 pub mod kn;
+pub mod mexclp;
 pub mod ocba;
