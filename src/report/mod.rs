@@ -6,6 +6,8 @@ pub mod breakdown;
 pub mod checkpoint;
 pub mod files;
 pub mod findings;
+pub mod optimum;
+mod optimum_file;
 pub mod study;
 pub mod study_breakdown;
 mod study_files;
