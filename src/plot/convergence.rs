@@ -89,7 +89,7 @@ impl ConvergencePlot {
 
 impl Figure for ConvergencePlot {
     fn name(&self) -> String {
-        "optimise_convergence".into()
+        crate::report::html_optimum::CONVERGENCE_PLOT.into()
     }
     fn title(&self) -> String {
         "How the best plan's objective settled as replications were spent".into()
