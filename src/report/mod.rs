@@ -18,6 +18,7 @@ pub mod warmup;
 
 pub mod html;
 mod html_answers;
+pub mod html_optimum;
 pub mod pooled;
 
 pub use theatre::theatre;

@@ -4,6 +4,9 @@
 //! the statistical pieces from published procedures (`ocba`). [`optimise`] drives them.
 
 pub mod eval;
+pub mod feasibility;
+pub mod kn;
+pub mod mexclp;
 pub mod ocba;
 pub mod paired;
 pub mod search;
