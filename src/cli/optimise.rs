@@ -38,6 +38,9 @@ pub struct OptimiseArgs {
     /// Replace what the output directory holds even if it is not an optimisation's result.
     #[arg(long)]
     force: bool,
+    /// Do not draw the convergence plot (report.html is still written, without it).
+    #[arg(long)]
+    no_plots: bool,
 }
 
 /// Runs `forceplan optimise`.
@@ -63,6 +66,7 @@ pub fn optimise(a: OptimiseArgs) -> Result<()> {
         out: a.out,
         resume: a.resume,
         force: a.force,
+        plots: !a.no_plots,
     };
     let bar: Mutex<Option<ProgressBar>> = Mutex::new(None);
     let last = Mutex::new(0u64);
@@ -78,11 +82,11 @@ pub fn optimise(a: OptimiseArgs) -> Result<()> {
             });
             pb.set_length(total.max(done));
             pb.set_position(done);
-        } else if let Ok(mut l) = last.lock() {
-            if done >= *l + (total / 10).max(1) {
-                *l = done;
-                eprintln!("progress: {done}/{total} replications");
-            }
+        } else if let Ok(mut l) = last.lock()
+            && done >= *l + (total / 10).max(1)
+        {
+            *l = done;
+            eprintln!("progress: {done}/{total} replications");
         }
     };
     let result = run_optimise(&req, &progress, stop);
@@ -105,7 +109,7 @@ pub fn optimise(a: OptimiseArgs) -> Result<()> {
     }
     emit(format_args!("{}", done.console));
     emit(format_args!(
-        "\nresults written to {}/ (optimum.json, best.ron: forceplan compare {}/best.ron)\n",
+        "\nresults written to {}/ (optimum.json, best.ron: forceplan compare {}/best.ron, report.html)\n",
         done.out.display(),
         done.out.display()
     ));

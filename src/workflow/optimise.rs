@@ -21,8 +21,10 @@ use std::time::Instant;
 
 /// The files an optimisation writes (anything else in its directory is refused without
 /// `--force`).
-pub const FILES: [&str; 6] = [
+pub const FILES: [&str; 8] = [
     "run.json",
+    "plots",
+    "report.html",
     "journal.json",
     "optimum.json",
     "best.ron",
@@ -49,6 +51,8 @@ pub struct OptimiseRequest {
     pub resume: Option<PathBuf>,
     /// Replace what the output directory holds.
     pub force: bool,
+    /// Draw the convergence plot into `DIR/plots/` (`report.html` is always written).
+    pub plots: bool,
 }
 
 /// What an optimisation did.

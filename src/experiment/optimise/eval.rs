@@ -42,6 +42,9 @@ impl Obs {
 /// the budget.
 pub type Progress<'a> = &'a (dyn Fn(u64, u64) + Sync);
 
+/// Called with each completed batch's new values: (plan, first replication, values).
+pub type OnBatch<'a> = Box<dyn FnMut(&[(PlanVec, usize, Obs)]) -> Result<()> + 'a>;
+
 /// Evaluates plans with common random numbers and keeps every value.
 pub struct Evaluator<'a> {
     space: &'a Space,
@@ -64,7 +67,7 @@ pub struct Evaluator<'a> {
     journal: BTreeMap<PlanVec, Obs>,
     /// Called with each completed batch's new values (plan, first replication, values), to
     /// keep the journal on disk.
-    pub on_batch: Option<Box<dyn FnMut(&[(PlanVec, usize, Obs)]) -> Result<()> + 'a>>,
+    pub on_batch: Option<OnBatch<'a>>,
 }
 
 /// The error a stopped evaluation returns: the journal keeps what finished.

@@ -1,6 +1,6 @@
 //! Optimisation of a force plan (issue 13): the decision space (`space`), the evaluation of
 //! plans under common random numbers (`eval`), the paired tests and feasibility decisions
-//! (`paired`), the local search, `FewestUnits` descent and final selection (`search`), and
+//! (`paired`), the MEXCLP screen that proposes the starting placement (`screen`), the local search, `FewestUnits` descent and final selection (`search`), and
 //! the statistical pieces from published procedures (`ocba`). [`optimise`] drives them.
 
 pub mod eval;
@@ -9,6 +9,7 @@ pub mod kn;
 pub mod mexclp;
 pub mod ocba;
 pub mod paired;
+pub mod screen;
 pub mod search;
 pub mod space;
 
@@ -45,7 +46,7 @@ pub struct Options<'a> {
     /// Values finished by an earlier, interrupted run of the same problem and seed.
     pub journal: BTreeMap<PlanVec, Obs>,
     /// Called with each batch's new values, to keep the journal.
-    pub on_batch: Option<Box<dyn FnMut(&[(PlanVec, usize, Obs)]) -> Result<()> + 'a>>,
+    pub on_batch: Option<eval::OnBatch<'a>>,
 }
 
 /// The `FewestUnits` answer and its confirmation.
@@ -85,6 +86,8 @@ pub struct Outcome {
     pub budget: u64,
     /// CPU time and work of what this run simulated.
     pub effort: crate::experiment::Effort,
+    /// What the analytic screen did (one line per `Place` decision it solved).
+    pub screen: Vec<String>,
 }
 
 /// Searches `problem`'s decision space for the best plan (see [`Mode`]). Deterministic: the
@@ -95,6 +98,7 @@ pub fn optimise(problem: &Problem, space: &Space, opts: Options<'_>) -> Result<O
     ev.on_batch = opts.on_batch;
     let mut trail = Vec::new();
     let mut fewest = None;
+    let mut screen_notes = Vec::new();
     let base_plan = base_plan(space);
     let (selection, candidates) = match (opts.mode, &problem.objective) {
         (Mode::Exhaustive(r), _) => {
@@ -154,7 +158,8 @@ pub fn optimise(problem: &Problem, space: &Space, opts: Options<'_>) -> Result<O
         }
         (Mode::Search, _) => {
             ev.budget = opts.budget.unwrap_or(problem.budget);
-            let start = space.start(false);
+            let (start, notes) = screen::screen(&problem.base, space, &space.start(false))?;
+            screen_notes = notes;
             let (x, others) = search::local_search(&mut ev, space, problem, start, &mut trail)?;
             let mut cands = vec![x];
             cands.extend(others);
@@ -187,6 +192,7 @@ pub fn optimise(problem: &Problem, space: &Space, opts: Options<'_>) -> Result<O
         used,
         budget,
         effort: ev.effort,
+        screen: screen_notes,
     })
 }
 
