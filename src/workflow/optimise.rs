@@ -265,9 +265,18 @@ pub fn run_optimise(
         best_study(&problem, &file, "base-scenario.ron").as_bytes(),
     )?;
     atomic_write(&out.join("optimum.json"), &json)?;
+    if req.plots {
+        super::draw(&out, &crate::plot::PlotOptions::default())?;
+    }
+    crate::report::html::write(&out, req.plots)?;
+    let mut text = console(&file);
+    for n in &outcome.screen {
+        text.push_str(n);
+        text.push('\n');
+    }
     Ok(OptimiseDone {
         out,
-        console: console(&file),
+        console: text,
         interrupted: false,
         warnings: problem.warnings.clone(),
     })

@@ -48,6 +48,16 @@ fn one_and_two_threads_give_the_same_optimum_and_best_ron_runs_in_compare() {
             .is_empty()
     );
     assert_eq!(ja["problem"]["plans_in_space"], 56);
+    // The convergence plot and the report section are written beside optimum.json.
+    let html = std::fs::read_to_string(a.join("report.html")).unwrap();
+    assert!(html.contains("qrf-1"), "report.html names the best plan");
+    assert!(
+        std::fs::read_dir(a.join("plots"))
+            .unwrap()
+            .flatten()
+            .any(|e| e.file_name().to_string_lossy().ends_with(".svg")),
+        "a convergence plot is drawn"
+    );
     // best.ron is a study that compare runs as it is: the best plan, runners-up, baseline.
     let cmp = dir.path().join("cmp");
     let o = forceplan(&[
