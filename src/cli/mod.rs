@@ -43,6 +43,7 @@ macro_rules! outln {
     ($($t:tt)*) => { emit(format_args!("{}\n", format_args!($($t)*))) };
 }
 
+mod optimise;
 mod validate;
 use validate::validate;
 
@@ -209,6 +210,9 @@ enum Command {
         #[arg(long, long_help = kpi_help("KPI of the summary table (default: the sweep's, else response_time_p90_h)."))]
         kpi: Option<String>,
     },
+    /// Search for the best force plan of a problem file (placement, unit counts, notice to
+    /// move) with common random numbers and a stated statistical guarantee.
+    Optimise(optimise::OptimiseArgs),
     /// Run the validation suite (scenarios/validation/) against analytic results and write VALIDATION.md.
     ValidateModel {
         /// Directory of the validation scenarios.
@@ -279,6 +283,7 @@ pub fn main() -> Result<()> {
             experiment(Kind::Sweep, sweep.as_deref(), common, kpi, false, None).map(|_| ())
         }
         Command::Merge { dirs, out, force } => merge(&dirs, out, force),
+        Command::Optimise(args) => optimise::optimise(args),
         Command::ValidateModel {
             scenarios,
             out,

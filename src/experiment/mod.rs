@@ -9,6 +9,7 @@
 pub mod compare;
 pub mod effects;
 pub mod nolh;
+pub mod optimise;
 pub mod plan;
 pub mod runner;
 pub mod shard;

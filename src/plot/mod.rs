@@ -14,6 +14,7 @@
 pub mod cdf;
 pub mod cdf_types;
 pub mod compare;
+pub mod convergence;
 pub mod data;
 pub mod map;
 pub mod nations;
@@ -235,6 +236,13 @@ impl Default for PlotOptions {
 ///
 /// Fails with [`Error::Usage`] when `dir` is not a results directory.
 pub fn draw_all(dir: &Path, opts: &PlotOptions) -> Result<Vec<PlotInfo>> {
+    // An optimisation's directory holds optimum.json and none of the files of runs or studies.
+    let run_files = ["summary.json", "comparison.json", "sweep.json"];
+    if !run_files.iter().any(|f| dir.join(f).is_file())
+        && let Some(plots) = convergence::draw_optimum(dir)?
+    {
+        return Ok(plots);
+    }
     let res = Results::load(dir)?;
     let out = plots_dir(dir);
     crate::report::create_dir(&out)?;
@@ -279,6 +287,12 @@ pub fn draw_all(dir: &Path, opts: &PlotOptions) -> Result<Vec<PlotInfo>> {
             plots.push(save(&p, &caption, &out)?);
         }
     }
+    write_index(&out, &plots)?;
+    Ok(plots)
+}
+
+/// Writes `out/index.json`, the list of the plots drawn (read by the report).
+fn write_index(out: &Path, plots: &[PlotInfo]) -> Result<()> {
     let index: PlotIndex = plots
         .iter()
         .map(|p| PlotEntry {
@@ -289,8 +303,7 @@ pub fn draw_all(dir: &Path, opts: &PlotOptions) -> Result<Vec<PlotInfo>> {
             height: p.size.1,
         })
         .collect();
-    atomic_write(&out.join("index.json"), &files::to_pretty(&index)?)?;
-    Ok(plots)
+    atomic_write(&out.join("index.json"), &files::to_pretty(&index)?)
 }
 
 /// A legend entry's sample line.

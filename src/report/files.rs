@@ -1,6 +1,6 @@
 //! The result files as types: `summary.json` and `plots/index.json` here, `comparison.json`
 //! and `sweep.json` in `study_files`, `theatre.json` in `theatre_file`, the answers' entries in
-//! `answer_files` (all re-exported here), written and read through the same structs (shard
+//! `answer_files`, `optimum.json` in `optimum_file` (all re-exported here), written and read through the same structs (shard
 //! partials and checkpoints: [`crate::experiment::shard::PartialFile`]).
 //!
 //! Field order is the key order in the files; numbers that are undefined (NaN) are written
@@ -18,6 +18,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::path::Path;
 
 pub use super::answer_files::*;
+pub use super::optimum_file::*;
 pub use super::study_files::*;
 pub use super::theatre_file::*;
 pub use crate::experiment::shard::{ItemRecord, PartialFile};

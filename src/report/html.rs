@@ -8,7 +8,8 @@
 
 use super::atomic_write;
 use super::files::{
-    self, ComparisonFile, Head, PlotIndex, SummaryFile, SweepFile, TheatreFile, json_number,
+    self, ComparisonFile, Head, OptimumFile, PlotIndex, SummaryFile, SweepFile, TheatreFile,
+    json_number,
 };
 use crate::error::{Error, Result};
 use crate::metrics::Kpi;
@@ -180,7 +181,7 @@ footer { margin-top: 32px; font-size: 12px; color: var(--muted); border-top: 1px
 "#;
 
 /// The plots listed in `plots/index.json` whose names are plain file stems.
-fn plot_entries(dir: &Path) -> Result<PlotIndex> {
+pub(super) fn plot_entries(dir: &Path) -> Result<PlotIndex> {
     let index: Option<PlotIndex> = files::read_if_present(&dir.join("plots").join("index.json"))?;
     Ok(index
         .unwrap_or_default()
@@ -190,7 +191,7 @@ fn plot_entries(dir: &Path) -> Result<PlotIndex> {
 }
 
 /// Cleans an SVG document for inlining: drops an XML declaration and any comment.
-fn inline_svg(svg: &str) -> String {
+pub(super) fn inline_svg(svg: &str) -> String {
     let mut s = svg.trim();
     if s.starts_with("<?xml")
         && let Some(i) = s.find("?>")
@@ -207,7 +208,10 @@ pub fn render(dir: &Path, with_plots: bool) -> Result<String> {
     let theatre: Option<TheatreFile> = files::read_if_present(&dir.join("theatre.json"))?;
     let comparison: Option<ComparisonFile> = files::read_if_present(&dir.join("comparison.json"))?;
     let sweep: Option<SweepFile> = files::read_if_present(&dir.join("sweep.json"))?;
-    let Some(head) = Head::of(summary.as_ref(), comparison.as_ref(), sweep.as_ref()) else {
+    let optimum: Option<OptimumFile> = files::read_if_present(&dir.join("optimum.json"))?;
+    let head = Head::of(summary.as_ref(), comparison.as_ref(), sweep.as_ref())
+        .or_else(|| optimum.as_ref().map(super::html_optimum::head));
+    let Some(head) = head else {
         return Err(Error::Usage(format!(
             "{} is not a forceplan results directory (no summary.json, comparison.json or sweep.json)",
             dir.display()
@@ -219,6 +223,12 @@ pub fn render(dir: &Path, with_plots: bool) -> Result<String> {
     let title = match (&comparison, &sweep) {
         (Some(c), _) => format!("Force options compared — study {}", c.study),
         (None, Some(s)) => format!("Sweep {}", s.sweep),
+        _ if summary.is_none() && optimum.is_some() => {
+            format!(
+                "Optimisation — {}",
+                optimum.as_ref().map_or("", |o| &o.problem.name)
+            )
+        }
         _ => format!("Force plan assessment — {scenario}"),
     };
 
@@ -233,6 +243,7 @@ pub fn render(dir: &Path, with_plots: bool) -> Result<String> {
         .as_ref()
         .map(|t| t.description.as_str())
         .or(comparison.as_ref().map(|c| c.description.as_str()))
+        .or(optimum.as_ref().map(|o| o.problem.description.as_str()))
         .unwrap_or("");
     if !desc.is_empty() {
         let _ = writeln!(h, "<p class=\"lead\">{}</p>", esc(desc));
@@ -279,6 +290,9 @@ pub fn render(dir: &Path, with_plots: bool) -> Result<String> {
     if let Some(s) = &sweep {
         sweep_section(&mut h, s);
     }
+    if let Some(o) = &optimum {
+        super::html_optimum::optimum_section(&mut h, o, dir, with_plots)?;
+    }
     if let Some(s) = &summary {
         kpi_section(&mut h, s);
         super::html_answers::types_section(&mut h, s);
@@ -288,13 +302,19 @@ pub fn render(dir: &Path, with_plots: bool) -> Result<String> {
     }
 
     // Plots.
-    h.push_str("<section><h2>Plots</h2>\n");
-    let entries = if with_plots {
+    let mut entries = if with_plots {
         plot_entries(dir)?
     } else {
         Vec::new()
     };
-    if entries.is_empty() {
+    // An optimisation's convergence plot is in its own section.
+    let convergence = super::html_optimum::CONVERGENCE_PLOT;
+    entries.retain(|p| optimum.is_none() || p.name != convergence);
+    let plots_section = !(entries.is_empty() && optimum.is_some());
+    if plots_section {
+        h.push_str("<section><h2>Plots</h2>\n");
+    }
+    if entries.is_empty() && plots_section {
         h.push_str("<p class=\"note\">No plots were drawn for these results (run <code>forceplan plot DIR</code>, then <code>forceplan report DIR</code>).</p>\n");
     }
     // The theatre map gets a section of its own (ISR coverage), after the other plots.
@@ -314,7 +334,9 @@ pub fn render(dir: &Path, with_plots: bool) -> Result<String> {
             esc(&p.description)
         );
     }
-    h.push_str("</section>\n");
+    if plots_section {
+        h.push_str("</section>\n");
+    }
     if let Some(s) = &summary {
         detail_sections(&mut h, s);
     }

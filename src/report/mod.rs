@@ -8,6 +8,8 @@ pub mod coverage;
 pub mod files;
 pub mod findings;
 pub mod stages;
+pub mod optimum;
+mod optimum_file;
 pub mod study;
 pub mod study_breakdown;
 mod study_files;
@@ -18,6 +20,7 @@ pub mod warmup;
 
 pub mod html;
 mod html_answers;
+pub mod html_optimum;
 pub mod pooled;
 
 pub use theatre::theatre;

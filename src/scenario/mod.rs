@@ -9,6 +9,7 @@ pub mod change;
 pub mod diff;
 pub mod inputs;
 mod load;
+pub mod problem;
 pub mod problems;
 pub mod raw;
 pub mod select;

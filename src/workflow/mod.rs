@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 use crate::experiment::ByVariant;
 use crate::experiment::Item;
 
+pub mod optimise;
 pub mod outdir;
 use crate::experiment::ItemResult;
 use crate::experiment::plan::{Inputs, Kind, Params, Plan};

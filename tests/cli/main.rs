@@ -32,6 +32,9 @@
 //!   `stages.csv`, timed escalation windows shaded on the timeline SVG, sectors no fixed
 //!   sensor or drone watches named in the findings, a sweep's paired differences against its
 //!   base scenario (sharded and merged alike).
+//! - [`optimise`]: `forceplan optimise`: the same optimum for any thread count, `best.ron` run
+//!   by `compare`, resume from the journal, `FewestUnits` confirmation, located errors, and
+//!   seeded searches within delta of the exhaustive truth.
 
 mod answers;
 mod bounds;
@@ -45,6 +48,7 @@ mod input_hostile;
 mod interrupt;
 mod language;
 mod layers;
+mod optimise;
 mod plots;
 mod plots_labels;
 mod properties;

@@ -1,0 +1,117 @@
+//! The `optimise` command: arguments, the progress bar, and what it prints.
+
+use super::{emit, threads_arg};
+use crate::signals::{Interrupted, stop_on_signals};
+use anyhow::Result;
+use clap::Args;
+use forceplan::workflow::optimise::{OptimiseRequest, run_optimise};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+/// Arguments of `forceplan optimise`.
+#[derive(Args, Clone)]
+pub struct OptimiseArgs {
+    /// Problem file (RON): a base scenario, decisions, objective and constraints.
+    #[arg(required_unless_present = "resume")]
+    problem: Option<PathBuf>,
+    /// Most replications over every plan (default: the problem's `replications.budget`).
+    #[arg(long, value_name = "N", value_parser = super::replications_arg)]
+    budget_replications: Option<u64>,
+    /// Evaluate every plan of the space with N replications each instead of searching
+    /// (small spaces only: the truth the search is checked against).
+    #[arg(long, value_name = "N", value_parser = super::replications_arg)]
+    exhaustive: Option<u64>,
+    /// Master seed (default: the scenario's).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Worker threads, at most 1024 (default: all cores). The answer does not depend on it.
+    #[arg(long, short = 't', default_value_t = 0, value_parser = threads_arg)]
+    threads: usize,
+    /// Output directory (default: results/<name>/).
+    #[arg(long, short = 'o')]
+    out: Option<PathBuf>,
+    /// Continue the stopped optimisation whose outputs are in DIR (give nothing else).
+    #[arg(long, value_name = "DIR")]
+    resume: Option<PathBuf>,
+    /// Replace what the output directory holds even if it is not an optimisation's result.
+    #[arg(long)]
+    force: bool,
+    /// Do not draw the convergence plot (report.html is still written, without it).
+    #[arg(long)]
+    no_plots: bool,
+}
+
+/// Runs `forceplan optimise`.
+pub fn optimise(a: OptimiseArgs) -> Result<()> {
+    if a.resume.is_some()
+        && (a.problem.is_some()
+            || a.seed.is_some()
+            || a.budget_replications.is_some()
+            || a.exhaustive.is_some())
+    {
+        return Err(forceplan::Error::Usage(
+            "--resume DIR takes everything from DIR: give no problem file, --seed, --budget-replications or --exhaustive".into(),
+        )
+        .into());
+    }
+    let stop = stop_on_signals();
+    let req = OptimiseRequest {
+        problem: a.problem,
+        seed: a.seed,
+        budget: a.budget_replications,
+        exhaustive: a.exhaustive,
+        threads: a.threads,
+        out: a.out,
+        resume: a.resume,
+        force: a.force,
+        plots: !a.no_plots,
+    };
+    let bar: Mutex<Option<ProgressBar>> = Mutex::new(None);
+    let last = Mutex::new(0u64);
+    let progress = |done: u64, total: u64| {
+        let Ok(mut b) = bar.lock() else { return };
+        if std::io::stderr().is_terminal() {
+            let pb = b.get_or_insert_with(|| {
+                let pb = ProgressBar::new(total);
+                let t =
+                    "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} replications of the budget";
+                pb.set_style(ProgressStyle::with_template(t).expect("valid template"));
+                pb
+            });
+            pb.set_length(total.max(done));
+            pb.set_position(done);
+        } else if let Ok(mut l) = last.lock()
+            && done >= *l + (total / 10).max(1)
+        {
+            *l = done;
+            eprintln!("progress: {done}/{total} replications");
+        }
+    };
+    let result = run_optimise(&req, &progress, stop);
+    if let Ok(mut b) = bar.lock()
+        && let Some(pb) = b.take()
+    {
+        pb.finish_and_clear();
+    }
+    let done = result?;
+    for w in &done.warnings {
+        eprintln!("warning: {w}");
+    }
+    if done.interrupted {
+        eprintln!(
+            "INTERRUPTED: the finished replications are kept in {}/journal.json.\nContinue with: forceplan optimise --resume {}",
+            done.out.display(),
+            done.out.display()
+        );
+        return Err(Interrupted.into());
+    }
+    emit(format_args!("{}", done.console));
+    emit(format_args!(
+        "\nresults written to {}/ (optimum.json, best.ron: forceplan compare {}/best.ron, report.html)\n",
+        done.out.display(),
+        done.out.display()
+    ));
+    Ok(())
+}

@@ -1,0 +1,357 @@
+//! The search: local search under common random numbers (a move is accepted only when a
+//! paired one-sided t test, Bonferroni over the moves tried in the step, says it is better),
+//! the descent in units of `FewestUnits`, and the final selection among the best
+//! candidates: OCBA allocates replications, and the selection ends when every paired
+//! interval (Bonferroni, 1 − alpha jointly) puts the chosen plan within delta of each other.
+
+use super::eval::Evaluator;
+use super::ocba::ocba;
+use super::paired::{Verdict, all_feasible, better, paired};
+use super::space::{PlanVec, Space};
+use crate::error::Result;
+use crate::metrics::stats::{Summary, t_quantile};
+use crate::scenario::problem::Problem;
+
+/// Most doublings of the replications of a step before the search stops at a local optimum.
+pub const MAX_DOUBLINGS: u32 = 3;
+/// Plans in the final selection (the incumbent and its best neighbours).
+pub const CANDIDATES: usize = 5;
+/// Share of the budget kept for the final selection.
+pub const SELECTION_SHARE: f64 = 0.3;
+
+/// One point of the convergence series: replications used, the incumbent's objective.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Point {
+    /// Replications used so far.
+    pub used: u64,
+    /// The incumbent's objective (mean and 95 % interval).
+    pub objective: Summary,
+}
+
+/// What the final selection decided.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Selection {
+    /// The chosen plan first, then the others by mean objective.
+    pub ranked: Vec<PlanVec>,
+    /// Whether every paired interval put the chosen plan within delta of the others.
+    pub complete: bool,
+}
+
+/// The objective of `plan` so far (mean and 95 % interval).
+pub fn summary(ev: &Evaluator<'_>, plan: &[i64]) -> Summary {
+    Summary::of(ev.of(plan).objective)
+}
+
+/// The objective values signed so that smaller is better.
+fn signed(ev: &Evaluator<'_>, plan: &[i64], minimise: bool) -> Vec<f64> {
+    let o = ev.of(plan).objective;
+    if minimise {
+        o
+    } else {
+        o.into_iter().map(|x| -x).collect()
+    }
+}
+
+/// The feasibility of `plan` over its replications so far.
+pub fn verdict(ev: &Evaluator<'_>, problem: &Problem, plan: &[i64]) -> Verdict {
+    if problem.constraints.is_empty() {
+        return Verdict::Yes;
+    }
+    all_feasible(&ev.of(plan).constraints, &problem.constraints)
+}
+
+/// Local search from `start` under common random numbers; returns the incumbent and the
+/// plans of its last neighbourhood, best mean first.
+pub fn local_search(
+    ev: &mut Evaluator<'_>,
+    space: &Space,
+    problem: &Problem,
+    start: PlanVec,
+    trail: &mut Vec<Point>,
+) -> Result<(PlanVec, Vec<PlanVec>)> {
+    let minimise = problem.minimise();
+    let n0 = problem.n0 as usize;
+    let reserve = (problem.budget as f64 * SELECTION_SHARE) as u64;
+    let mut x = start;
+    ev.ensure(std::slice::from_ref(&x), n0)?;
+    trail.push(Point {
+        used: ev.used,
+        objective: summary(ev, &x),
+    });
+    let mut m = n0;
+    let mut focus: Option<Vec<PlanVec>> = None;
+    let mut last: Vec<(f64, PlanVec)> = Vec::new();
+    let mut doublings = 0;
+    loop {
+        let nbrs: Vec<PlanVec> = match focus.take() {
+            Some(f) => f,
+            None => space.neighbours(&x),
+        };
+        if nbrs.is_empty() {
+            break;
+        }
+        let cost: u64 = nbrs
+            .iter()
+            .chain(std::iter::once(&x))
+            .map(|p| m.saturating_sub(ev.reps(p)) as u64)
+            .sum();
+        if ev.used + cost + reserve > problem.budget {
+            break;
+        }
+        let mut all = nbrs.clone();
+        all.push(x.clone());
+        ev.ensure(&all, m)?;
+        let level = problem.alpha / nbrs.len() as f64;
+        let gx = signed(ev, &x, minimise);
+        let mut scored: Vec<(f64, bool, PlanVec)> = Vec::new();
+        for p in &nbrs {
+            let gp = signed(ev, p, minimise);
+            let (sig, d) = better(&gp[..m], &gx[..m], true, level);
+            let ok = verdict(ev, problem, p) != Verdict::No;
+            scored.push((d, sig && ok, p.clone()));
+        }
+        scored.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.2.cmp(&b.2)));
+        last = scored.iter().map(|(d, _, p)| (*d, p.clone())).collect();
+        if let Some((_, _, p)) = scored.iter().find(|s| s.1) {
+            x = p.clone();
+            m = n0.max(ev.reps(&x).min(n0));
+            doublings = 0;
+            trail.push(Point {
+                used: ev.used,
+                objective: summary(ev, &x),
+            });
+            continue;
+        }
+        let promising: Vec<PlanVec> = scored
+            .iter()
+            .filter(|s| s.0 < 0.0)
+            .map(|s| s.2.clone())
+            .collect();
+        if promising.is_empty() || doublings >= MAX_DOUBLINGS {
+            break;
+        }
+        doublings += 1;
+        m *= 2;
+        focus = Some(promising);
+    }
+    let others = last
+        .into_iter()
+        .map(|(_, p)| p)
+        .filter(|p| *p != x)
+        .collect();
+    Ok((x, others))
+}
+
+/// The final selection among `candidates` (the first is the incumbent): each gets `n0`
+/// replications, then OCBA gives batches of replications until the plan with the best
+/// mean is, by paired intervals jointly at 1 − alpha (Bonferroni), within delta of every
+/// other, or the budget is spent. Plans decided infeasible are dropped first.
+pub fn select(
+    ev: &mut Evaluator<'_>,
+    problem: &Problem,
+    candidates: Vec<PlanVec>,
+    trail: &mut Vec<Point>,
+) -> Result<Selection> {
+    let minimise = problem.minimise();
+    let n0 = problem.n0 as usize;
+    let mut cands: Vec<PlanVec> = Vec::new();
+    for c in candidates {
+        if !cands.contains(&c) {
+            cands.push(c);
+        }
+    }
+    cands.truncate(CANDIDATES);
+    let need: u64 = cands
+        .iter()
+        .map(|p| n0.saturating_sub(ev.reps(p)) as u64)
+        .sum();
+    if need <= ev.remaining() {
+        ev.ensure(&cands, n0)?;
+    }
+    let keep: Vec<PlanVec> = cands
+        .iter()
+        .filter(|p| verdict(ev, problem, p) != Verdict::No)
+        .cloned()
+        .collect();
+    if !keep.is_empty() {
+        cands = keep;
+    }
+    loop {
+        let means: Vec<f64> = cands
+            .iter()
+            .map(|p| mean(&signed(ev, p, minimise)))
+            .map(|m| if m.is_finite() { m } else { 1e12 })
+            .collect();
+        let best = (0..cands.len())
+            .min_by(|&a, &b| means[a].total_cmp(&means[b]).then(a.cmp(&b)))
+            .unwrap_or(0);
+        let k = cands.len();
+        let complete = k == 1
+            || (0..k).filter(|&j| j != best).all(|j| {
+                let gb = signed(ev, &cands[best], minimise);
+                let gj = signed(ev, &cands[j], minimise);
+                let n = gb.len().min(gj.len());
+                match paired(&gb[..n], &gj[..n]) {
+                    Some((d, se, n)) => {
+                        d + t_quantile(1.0 - problem.alpha / (k - 1) as f64, (n - 1) as u64) * se
+                            <= problem.delta
+                    }
+                    None => false,
+                }
+            });
+        let mut order: Vec<usize> = (0..k).collect();
+        order.sort_by(|&a, &b| means[a].total_cmp(&means[b]).then(a.cmp(&b)));
+        let ranked: Vec<PlanVec> = order.iter().map(|&i| cands[i].clone()).collect();
+        trail.push(Point {
+            used: ev.used,
+            objective: summary(ev, &ranked[0]),
+        });
+        let add = (k * n0) as u64;
+        if complete || ev.remaining() < add {
+            return Ok(Selection { ranked, complete });
+        }
+        let vars: Vec<f64> = cands
+            .iter()
+            .map(|p| variance(&signed(ev, p, minimise)))
+            .collect();
+        let done: Vec<u64> = cands.iter().map(|p| ev.reps(p) as u64).collect();
+        let extra = ocba(&means, &vars, &done, add);
+        let wants: Vec<(PlanVec, usize)> = cands
+            .iter()
+            .zip(&extra)
+            .map(|(p, e)| (p.clone(), ev.reps(p) + *e as usize))
+            .collect();
+        ev.ensure_each(&wants)?;
+    }
+}
+
+/// The descent of `FewestUnits`: from the most units allowed, take `step` units from one
+/// contingent while the best such plan (the largest constraint margin) is decided
+/// feasible, halving the step when none is, down to one unit.
+/// Returns the answer and the best plan with one unit fewer (if any).
+pub fn fewest_units(
+    ev: &mut Evaluator<'_>,
+    space: &Space,
+    problem: &Problem,
+    trail: &mut Vec<Point>,
+) -> Result<(Option<PlanVec>, Option<PlanVec>)> {
+    let n0 = problem.n0 as usize;
+    let mut x = space.start(true);
+    let decided = |ev: &mut Evaluator<'_>, p: &PlanVec| -> Result<Verdict> {
+        let mut n = n0;
+        loop {
+            if n > ev.reps(p) {
+                if (n - ev.reps(p)) as u64 > ev.remaining() {
+                    return Ok(verdict(ev, problem, p));
+                }
+                ev.ensure(std::slice::from_ref(p), n)?;
+            }
+            let v = verdict(ev, problem, p);
+            if v != Verdict::Undecided || n >= n0 << MAX_DOUBLINGS {
+                return Ok(v);
+            }
+            n *= 2;
+        }
+    };
+    if decided(ev, &x)? != Verdict::Yes {
+        trail.push(Point {
+            used: ev.used,
+            objective: summary(ev, &x),
+        });
+        return Ok((None, None));
+    }
+    trail.push(Point {
+        used: ev.used,
+        objective: summary(ev, &x),
+    });
+    // Strides: take `step` units from one contingent at a time; halve the stride when no
+    // such plan is decided feasible; stop when one unit fewer is not.
+    let mut step = space
+        .variables()
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| matches!(v.choice, crate::scenario::problem::Choice::Units { .. }))
+        .map(|(i, _)| x[i] - space.range(i).0)
+        .max()
+        .unwrap_or(1)
+        .max(1)
+        / 2;
+    step = step.max(1);
+    loop {
+        let down = if step == 1 {
+            space.one_fewer(&x)
+        } else {
+            space.fewer_by(&x, step)
+        };
+        if down.is_empty() {
+            if step == 1 {
+                return Ok((Some(x), None));
+            }
+            step /= 2;
+            continue;
+        }
+        let cost = down
+            .iter()
+            .map(|p| n0.saturating_sub(ev.reps(p)) as u64)
+            .sum::<u64>();
+        if cost > ev.remaining() {
+            return Ok((Some(x), None));
+        }
+        ev.ensure(&down, n0)?;
+        let margin = |ev: &Evaluator<'_>, p: &PlanVec| -> f64 {
+            let o = ev.of(p);
+            problem
+                .constraints
+                .iter()
+                .zip(&o.constraints)
+                .map(|(c, v)| {
+                    let s = Summary::of(v.iter().copied());
+                    let d = if c.at_least {
+                        s.mean - c.threshold
+                    } else {
+                        c.threshold - s.mean
+                    };
+                    d / s.std.max(1e-9)
+                })
+                .fold(f64::INFINITY, f64::min)
+        };
+        let best = down
+            .iter()
+            .max_by(|a, b| {
+                margin(ev, a)
+                    .total_cmp(&margin(ev, b))
+                    .then_with(|| b.cmp(a))
+            })
+            .cloned()
+            .expect("not empty");
+        if decided(ev, &best)? == Verdict::Yes {
+            x = best;
+            trail.push(Point {
+                used: ev.used,
+                objective: summary(ev, &x),
+            });
+        } else if step > 1 {
+            step /= 2;
+        } else {
+            return Ok((Some(x), Some(best)));
+        }
+    }
+}
+
+fn mean(v: &[f64]) -> f64 {
+    let f: Vec<f64> = v.iter().copied().filter(|x| x.is_finite()).collect();
+    if f.is_empty() {
+        f64::INFINITY
+    } else {
+        f.iter().sum::<f64>() / f.len() as f64
+    }
+}
+
+fn variance(v: &[f64]) -> f64 {
+    let s = Summary::of(v.iter().copied());
+    if s.std.is_finite() {
+        s.std * s.std
+    } else {
+        0.0
+    }
+}

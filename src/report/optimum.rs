@@ -1,0 +1,360 @@
+//! The outputs of `forceplan optimise`: `optimum.json` from an optimisation's outcome,
+//! `best.ron` (a study of the best plan, the runners-up and the baseline that `forceplan
+//! compare` runs as it is) and the console lines.
+
+use super::files::*;
+use crate::experiment::optimise::paired::{Verdict, all_feasible, feasible};
+use crate::experiment::optimise::space::{PlanVec, Space};
+use crate::experiment::optimise::{Mode, Outcome};
+use crate::metrics::stats::Summary;
+use crate::scenario::problem::{Objective, Problem};
+use std::fmt::Write;
+
+/// Where and how the run was made, for `optimum.json`.
+#[derive(Debug, Clone, Copy)]
+pub struct OptimumInfo {
+    /// Seed.
+    pub seed: u64,
+    /// Wall-clock seconds.
+    pub wall_seconds: f64,
+}
+
+fn plan_entry(
+    problem: &Problem,
+    space: &Space,
+    out: &Outcome,
+    name: &str,
+    plan: &PlanVec,
+) -> PlanEntry {
+    let o = out.obs.get(plan).cloned().unwrap_or_default();
+    PlanEntry {
+        name: name.to_string(),
+        vector: plan.clone(),
+        description: space.describe(plan),
+        changes: space.change_texts(plan),
+        units: space.units(plan),
+        replications: o.len() as u64,
+        objective: Summary::of(o.objective.iter().copied()),
+        constraints: constraint_results(problem, &o.constraints),
+    }
+}
+
+fn constraint_results(problem: &Problem, values: &[Vec<f64>]) -> Vec<ConstraintResult> {
+    problem
+        .constraints
+        .iter()
+        .zip(values)
+        .map(|(c, v)| ConstraintResult {
+            text: c.text.clone(),
+            value: Summary::of(v.iter().copied()),
+            feasible: feasible(v, c).key().to_string(),
+        })
+        .collect()
+}
+
+fn verdict_of(problem: &Problem, values: &[Vec<f64>]) -> Verdict {
+    if problem.constraints.is_empty() {
+        Verdict::Yes
+    } else {
+        all_feasible(values, &problem.constraints)
+    }
+}
+
+/// `optimum.json` of an optimisation.
+pub fn optimum_file(
+    problem: &Problem,
+    space: &Space,
+    out: &Outcome,
+    info: OptimumInfo,
+) -> OptimumFile {
+    let ranked = &out.selection.ranked;
+    let best = plan_entry(problem, space, out, "best", &ranked[0]);
+    let runners_up = ranked[1..]
+        .iter()
+        .enumerate()
+        .map(|(i, p)| plan_entry(problem, space, out, &format!("runner-up-{}", i + 1), p))
+        .collect();
+    let baseline = out
+        .baseline
+        .as_ref()
+        .map(|p| plan_entry(problem, space, out, "baseline", p));
+    let evaluated = out
+        .order
+        .iter()
+        .map(|p| {
+            let o = &out.obs[p];
+            EvaluatedEntry {
+                vector: p.clone(),
+                description: space.describe(p).join("; "),
+                replications: o.len() as u64,
+                objective_mean: Summary::of(o.objective.iter().copied()).mean,
+                feasible: verdict_of(problem, &o.constraints).key().to_string(),
+            }
+        })
+        .collect();
+    let (objective_kpi, minimise) = match &problem.objective {
+        Objective::Minimise(k) => (Some(k.clone()), true),
+        Objective::Maximise(k) => (Some(k.clone()), false),
+        Objective::FewestUnits => (None, true),
+    };
+    let fewest_units = out.fewest.as_ref().and_then(|f| {
+        let check = |p: &PlanVec| {
+            let o = &out.obs[p];
+            UnitsCheck {
+                units: space.units(p),
+                description: space.describe(p),
+                constraints: constraint_results(problem, &o.constraints),
+                meets: verdict_of(problem, &o.constraints) == Verdict::Yes,
+            }
+        };
+        let answer = check(f.answer.as_ref()?);
+        let one_fewer = f.one_fewer.as_ref().map(check);
+        let confirmed = answer.meets && one_fewer.as_ref().is_none_or(|c| !c.meets);
+        Some(FewestUnitsEntry {
+            units: answer.units,
+            replications: f.confirm,
+            answer,
+            one_fewer,
+            confirmed,
+        })
+    });
+    OptimumFile {
+        problem: ProblemEntry {
+            name: problem.name.clone(),
+            description: problem.description.clone(),
+            scenario: problem.scenario_file.clone(),
+            objective: problem.objective_text.clone(),
+            objective_kpi,
+            minimise,
+            constraints: problem
+                .constraints
+                .iter()
+                .map(|c| ConstraintEntry {
+                    text: c.text.clone(),
+                    kpi: c.kpi.clone(),
+                    op: if c.at_least { ">=" } else { "<=" }.into(),
+                    threshold: c.threshold,
+                    confidence: c.confidence,
+                })
+                .collect(),
+            decisions: problem.decisions.clone(),
+            plans_in_space: space.count(),
+        },
+        mode: match out.mode {
+            Mode::Search => "search".into(),
+            Mode::Exhaustive(_) => "exhaustive".into(),
+        },
+        seed: info.seed,
+        guarantee: guarantee(problem, out),
+        best,
+        runners_up,
+        baseline,
+        evaluated,
+        replications_total: out.used,
+        budget_replications: out.budget,
+        convergence: out
+            .trail
+            .iter()
+            .map(|p| ConvergencePoint {
+                replications_used: p.used,
+                best_objective: p.objective.mean,
+                ci_low: p.objective.ci95_low,
+                ci_high: p.objective.ci95_high,
+            })
+            .collect(),
+        fewest_units,
+        wall_seconds: info.wall_seconds,
+        cpu_seconds: out.effort.cpu_seconds,
+    }
+}
+
+fn guarantee(problem: &Problem, out: &Outcome) -> GuaranteeEntry {
+    let k = out.candidates;
+    let (method, statement) = if matches!(problem.objective, Objective::FewestUnits) {
+        (
+            "descent in units with sequential feasibility checks, confirmed with fresh replications".to_string(),
+            format!(
+                "Each step takes one unit away while the best plan with one unit fewer is decided feasible: every constraint's one-sided t interval at its confidence lies on the right side of its threshold. The answer and the best plan with one unit fewer are re-run with {} replications each. The plans with one unit fewer that were not re-run are only known to be no better by the mean constraint margin after {} replications.",
+                problem.confirm, problem.n0
+            ),
+        )
+    } else {
+        let m = "OCBA allocation (Chen et al. 2000) with joint paired intervals (Bonferroni) under common random numbers".to_string();
+        let s = if let Mode::Exhaustive(r) = out.mode {
+            format!(
+                "Every plan of the space was evaluated with {r} replications (common random numbers); the chosen plan has the best mean among those not decided infeasible.{}",
+                if out.selection.complete {
+                    format!(
+                        " With probability at least {:.0} %, it is within delta = {} of each of the next {} plans by mean (joint paired intervals).",
+                        100.0 * (1.0 - problem.alpha),
+                        problem.delta,
+                        k.saturating_sub(1)
+                    )
+                } else {
+                    format!(
+                        " The paired intervals do not put it within delta = {} of every one of the next plans by mean: more replications would be needed to tell them apart.",
+                        problem.delta
+                    )
+                }
+            )
+        } else if out.selection.complete {
+            format!(
+                "With probability at least {:.0} %, the chosen plan's expected objective is within delta = {} of the best of the {k} plans in the final selection (each other plan's paired interval, jointly at 1 - alpha, puts the difference below delta). The final selection holds the plan the local search ended at and its best neighbours; that search is a local one, so a better plan elsewhere in the space is not excluded unless the search was exhaustive.",
+                100.0 * (1.0 - problem.alpha),
+                problem.delta
+            )
+        } else {
+            format!(
+                "NOT GUARANTEED: the budget ran out before the paired intervals put the chosen plan within delta = {} of every other of the {k} plans in the final selection; it is the plan with the best mean so far.",
+                problem.delta
+            )
+        };
+        (m, s)
+    };
+    GuaranteeEntry {
+        method,
+        delta: problem.delta,
+        alpha: problem.alpha,
+        confidence: 1.0 - problem.alpha,
+        n0: u64::from(problem.n0),
+        candidates: k as u64,
+        selection_complete: out.selection.complete,
+        statement,
+        assumptions: vec![
+            "Replications are independent and identically distributed for each plan; replication r of every plan uses the same random streams (seed, r), so differences are paired.".into(),
+            "Paired differences are near enough to normal for t intervals (n0 replications or more per plan).".into(),
+            "A replication whose KPI is undefined (e.g. a percentile not reached) is left out of that KPI's tests.".into(),
+            "Constraints are on the expectation of the KPI over replications, not on each replication.".into(),
+        ],
+    }
+}
+
+/// `best.ron`: a study of the best plan, the runners-up and the baseline (the base scenario
+/// as written), ranked by the objective's KPI, that `forceplan compare` runs as it is.
+/// `scenario` is the base scenario's path relative to the output directory.
+pub fn best_study(problem: &Problem, file: &OptimumFile, scenario: &str) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "// Written by forceplan optimise: the best plan of problem \"{}\", the runners-up and the base",
+        problem.name
+    );
+    let _ = writeln!(
+        s,
+        "// scenario as written (\"baseline\"), to compare with common random numbers:"
+    );
+    let _ = writeln!(s, "//   forceplan compare best.ron");
+    let _ = writeln!(s, "Study(");
+    let _ = writeln!(s, "    name: {:?},", format!("{}-best", problem.name));
+    let _ = writeln!(
+        s,
+        "    description: {:?},",
+        format!("The best plan found for: {}", problem.description)
+    );
+    let _ = writeln!(s, "    scenario: {scenario:?},");
+    let reps = file.best.replications.clamp(2, 1_000);
+    let _ = writeln!(s, "    replications: {reps},");
+    if let Some(k) = &file.problem.objective_kpi {
+        let _ = writeln!(s, "    kpi: {k:?},");
+    }
+    let _ = writeln!(s, "    options: [");
+    for p in std::iter::once(&file.best).chain(&file.runners_up) {
+        let _ = writeln!(s, "        ForceOption(");
+        let _ = writeln!(s, "            name: {:?},", p.name);
+        let _ = writeln!(
+            s,
+            "            description: {:?},",
+            p.description.join("; ")
+        );
+        let _ = writeln!(s, "            changes: [");
+        if p.changes.is_empty() {
+            // A plan equal to the base: a change that leaves it as it is.
+            let _ = writeln!(s, "                ScaleRate(sectors: All, factor: 1.0),");
+        }
+        for c in &p.changes {
+            let _ = writeln!(s, "                {c},");
+        }
+        let _ = writeln!(s, "            ],");
+        let _ = writeln!(s, "        ),");
+    }
+    let _ = writeln!(s, "    ],");
+    let _ = writeln!(s, ")");
+    s
+}
+
+/// The console lines of an optimisation: the answer, its figures and the guarantee.
+pub fn console(file: &OptimumFile) -> String {
+    let mut s = String::new();
+    let p = &file.problem;
+    let _ = writeln!(s, "problem {}: {}", p.name, p.objective);
+    let what = match &p.objective_kpi {
+        Some(k) => format!(
+            "{k} = {:.4} (95 % CI {:.4} to {:.4})",
+            file.best.objective.mean, file.best.objective.ci95_low, file.best.objective.ci95_high
+        ),
+        None => format!("{} units", file.best.units),
+    };
+    let _ = writeln!(
+        s,
+        "best plan ({} replications): {what}",
+        file.best.replications
+    );
+    for d in &file.best.description {
+        let _ = writeln!(s, "  {d}");
+    }
+    for c in &file.best.constraints {
+        let _ = writeln!(
+            s,
+            "  {}: {:.4} (95 % CI {:.4} to {:.4}), feasible: {}",
+            c.text, c.value.mean, c.value.ci95_low, c.value.ci95_high, c.feasible
+        );
+    }
+    if let Some(b) = &file.baseline {
+        let _ = writeln!(
+            s,
+            "baseline (the base scenario as written, {} replications): objective {:.4}, {} units",
+            b.replications, b.objective.mean, b.units
+        );
+    }
+    if p.objective == "FewestUnits" && file.fewest_units.is_none() {
+        let _ = writeln!(
+            s,
+            "NO PLAN MEETS THE CONSTRAINTS: even the most units the decisions allow ({}) are not decided feasible; the plan shown is that one.",
+            file.best.units
+        );
+    }
+    if let Some(f) = &file.fewest_units {
+        let _ = writeln!(
+            s,
+            "fewest units: {} ({} replications each: answer meets the constraints: {}; one unit fewer meets them: {}; confirmed: {})",
+            f.units,
+            f.replications,
+            f.answer.meets,
+            f.one_fewer
+                .as_ref()
+                .map_or("no such plan".to_string(), |c| c.meets.to_string()),
+            f.confirmed
+        );
+    }
+    let confirm = file.fewest_units.as_ref().map_or(String::new(), |f| {
+        format!(
+            " (the confirmation's {} replications per plan come on top of the budget)",
+            f.replications
+        )
+    });
+    let _ = writeln!(
+        s,
+        "replications used: {} of a budget of {}{confirm}; {} plans evaluated{}",
+        file.replications_total,
+        file.budget_replications,
+        file.evaluated.len(),
+        p.plans_in_space
+            .map_or(String::new(), |n| format!(" of {n} in the space"))
+    );
+    let _ = writeln!(
+        s,
+        "guarantee ({}; delta {}, alpha {}): {}",
+        file.guarantee.method, file.guarantee.delta, file.guarantee.alpha, file.guarantee.statement
+    );
+    s
+}

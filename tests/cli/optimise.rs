@@ -1,0 +1,220 @@
+//! `forceplan optimise`: the same optimum for any thread count, `best.ron` that `compare` runs
+//! as it is, a resumed run that replays its journal, located errors in problem files, the
+//! `FewestUnits` confirmation, and (a cheap version of `scripts/optimiser-check.sh`) seeded
+//! searches that end within delta of the exhaustive truth.
+
+use crate::common::{forceplan, json, stderr, stdout};
+use std::path::Path;
+
+const PROBLEM: &str = "scenarios/optimise/three-qrf-problem.ron";
+
+fn optimise(out: &Path, extra: &[&str]) -> serde_json::Value {
+    let mut args = vec!["optimise", PROBLEM, "--out", out.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    let o = forceplan(&args);
+    assert!(o.status.success(), "optimise failed: {}", stderr(&o));
+    json(&out.join("optimum.json"))
+}
+
+/// optimum.json without its timing fields.
+fn untimed(mut v: serde_json::Value) -> serde_json::Value {
+    let m = v.as_object_mut().unwrap();
+    m.remove("wall_seconds");
+    m.remove("cpu_seconds");
+    v
+}
+
+#[test]
+fn one_and_two_threads_give_the_same_optimum_and_best_ron_runs_in_compare() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("t1"), dir.path().join("t2"));
+    let ja = optimise(&a, &["--threads", "1", "--seed", "5"]);
+    let jb = optimise(&b, &["--threads", "2", "--seed", "5"]);
+    assert!(ja["replications_total"].as_u64().unwrap() > 0);
+    assert_eq!(
+        serde_json::to_string(&untimed(ja.clone())).unwrap(),
+        serde_json::to_string(&untimed(jb)).unwrap()
+    );
+    assert_eq!(
+        std::fs::read(a.join("best.ron")).unwrap(),
+        std::fs::read(b.join("best.ron")).unwrap()
+    );
+    // The guarantee is stated with its delta, alpha and assumptions.
+    assert_eq!(ja["guarantee"]["delta"], 0.1);
+    assert!(
+        !ja["guarantee"]["assumptions"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(ja["problem"]["plans_in_space"], 56);
+    // The convergence plot and the report section are written beside optimum.json.
+    let html = std::fs::read_to_string(a.join("report.html")).unwrap();
+    assert!(html.contains("qrf-1"), "report.html names the best plan");
+    assert!(
+        std::fs::read_dir(a.join("plots"))
+            .unwrap()
+            .flatten()
+            .any(|e| e.file_name().to_string_lossy().ends_with(".svg")),
+        "a convergence plot is drawn"
+    );
+    // best.ron is a study that compare runs as it is: the best plan, runners-up, baseline.
+    let cmp = dir.path().join("cmp");
+    let o = forceplan(&[
+        "compare",
+        a.join("best.ron").to_str().unwrap(),
+        "--out",
+        cmp.to_str().unwrap(),
+        "-n",
+        "4",
+        "--no-plots",
+    ]);
+    assert!(
+        o.status.success(),
+        "compare best.ron failed: {}",
+        stderr(&o)
+    );
+    let c = json(&cmp.join("comparison.json"));
+    let names: Vec<&str> = c["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains(&"best") && names.contains(&"baseline"),
+        "{names:?}"
+    );
+}
+
+#[test]
+fn a_resumed_run_replays_its_journal_and_gives_the_same_optimum() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    let full = optimise(&out, &["--seed", "3", "--threads", "2"]);
+    // Keep only the first half of the journal's plans, as if the run had stopped.
+    let jpath = out.join("journal.json");
+    let mut j = json(&jpath);
+    let plans = j["plans"].as_array_mut().unwrap();
+    let half = plans.len() / 2;
+    plans.truncate(half);
+    assert!(half > 0);
+    std::fs::write(&jpath, serde_json::to_vec(&j).unwrap()).unwrap();
+    std::fs::remove_file(out.join("optimum.json")).unwrap();
+    let o = forceplan(&["optimise", "--resume", out.to_str().unwrap()]);
+    assert!(o.status.success(), "resume failed: {}", stderr(&o));
+    let resumed = json(&out.join("optimum.json"));
+    assert_eq!(untimed(full), untimed(resumed));
+    // --resume takes everything from the directory.
+    let o = forceplan(&["optimise", PROBLEM, "--resume", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+}
+
+#[test]
+fn searches_end_within_delta_of_the_exhaustive_truth() {
+    let dir = tempfile::tempdir().unwrap();
+    let truth = optimise(
+        &dir.path().join("truth"),
+        &["--exhaustive", "60", "--threads", "2"],
+    );
+    assert_eq!(truth["mode"], "exhaustive");
+    assert_eq!(truth["evaluated"].as_array().unwrap().len(), 56);
+    let means: Vec<(String, f64)> = truth["evaluated"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["vector"].to_string(),
+                e["objective_mean"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    let best = means.iter().map(|m| m.1).fold(f64::INFINITY, f64::min);
+    let delta = truth["guarantee"]["delta"].as_f64().unwrap();
+    for seed in ["1", "2", "3"] {
+        let j = optimise(
+            &dir.path().join(format!("s{seed}")),
+            &[
+                "--seed",
+                seed,
+                "--budget-replications",
+                "2800",
+                "--threads",
+                "2",
+            ],
+        );
+        let v = j["best"]["vector"].to_string();
+        let mean = means.iter().find(|m| m.0 == v).unwrap().1;
+        assert!(
+            mean <= best + delta,
+            "seed {seed}: {v} has {mean}, best {best}"
+        );
+        assert!(j["replications_total"].as_u64().unwrap() <= 2800);
+    }
+}
+
+#[test]
+fn fewest_units_is_confirmed_and_one_fewer_is_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("fewest.ron");
+    let scenario = crate::common::repo("scenarios/optimise/three-qrf.ron");
+    std::fs::write(
+        &p,
+        format!(
+            "Problem(name: \"fewest\", scenario: {:?},\n decisions: [Count(contingents: Contingents(id: [\"qrf-1\", \"qrf-2\", \"qrf-3\"]), min: 0, max: 3)],\n objective: FewestUnits,\n constraints: [Require(that: \"responded_share[domain=land] >= 0.95\", confidence: 0.95)],\n delta: 1, replications: (n0: 10, budget: 2000, confirm: 200))",
+            scenario.to_str().unwrap()
+        ),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let o = forceplan(&[
+        "optimise",
+        p.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let j = json(&out.join("optimum.json"));
+    let f = &j["fewest_units"];
+    assert_eq!(f["replications"], 200);
+    assert_eq!(f["answer"]["meets"], true, "{f}");
+    assert_eq!(f["confirmed"], true, "{f}");
+    if !f["one_fewer"].is_null() {
+        assert_eq!(f["one_fewer"]["meets"], false);
+        assert_eq!(
+            f["one_fewer"]["units"].as_u64().unwrap() + 1,
+            f["units"].as_u64().unwrap()
+        );
+    }
+    assert!(stdout(&o).contains("fewest units:"));
+}
+
+#[test]
+fn a_bad_problem_file_is_located_and_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("bad.ron");
+    let scenario = crate::common::repo("scenarios/optimise/three-qrf.ron");
+    std::fs::write(
+        &p,
+        format!(
+            "Problem(name: \"bad\", scenario: {:?},\n decisions: [Place(contingents: Contingents(id: [\"qrf-1\"]),\n   bases: [\"kyiv\", \"atlantis\"])],\n objective: Minimise(\"response_time_mean_h\"),\n constraints: [Require(that: \"no_such_kpi >= 1\")],\n delta: 0.1)",
+            scenario.to_str().unwrap()
+        ),
+    )
+    .unwrap();
+    let o = forceplan(&[
+        "optimise",
+        p.to_str().unwrap(),
+        "--out",
+        dir.path().join("o").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(
+        e.contains("bad.ron:3:") && e.contains("unknown base \"atlantis\""),
+        "{e}"
+    );
+    assert!(e.contains("bad.ron:5:") && e.contains("no_such_kpi"), "{e}");
+    assert!(!dir.path().join("o").join("optimum.json").exists());
+}
