@@ -108,6 +108,22 @@ pub struct TimelineSample {
 pub trait Observer {
     /// Takes a finished record; `at_end` marks records still open at the horizon.
     fn record(&mut self, r: &ViolationRecord, at_end: bool);
+    /// Takes the record of a monitor-only violation settled in advance: one of sector
+    /// `sector` and type `vtype` that occurred at `occurred`, was detected at `detected` and
+    /// closed by its report, with no unit. `full` builds the whole record; an observer that
+    /// needs only counts can skip it (most records of a run are of this kind). The default
+    /// hands the whole record to [`Observer::record`].
+    fn record_settled(
+        &mut self,
+        sector: u32,
+        vtype: u32,
+        occurred: SimTime,
+        detected: SimTime,
+        full: impl FnOnce() -> ViolationRecord,
+    ) {
+        let _ = (sector, vtype, occurred, detected);
+        self.record(&full(), false);
+    }
     /// Adds busy time `d` of a unit of contingent `contingent`, ending at `now`.
     fn add_busy(&mut self, contingent: usize, d: SimDuration, now: SimTime);
     /// Adds time `d` during which sector `sector` had a drone on station, ending at `now`.

@@ -78,8 +78,12 @@ impl<O: Observer> Sim<'_, O> {
         let here = (!until_end).then(|| order(sched.now(), sched.current_seq()));
         while let Some(v) = self.settled.pop_before(here) {
             self.settled.released += 1;
+            let (sc, unit_contingent) = (self.sc, &self.p.unit_contingent);
+            let detected = v.detected.get().expect("settled: detected at once");
             self.obs
-                .record(&v.record(self.sc, &self.p.unit_contingent), false);
+                .record_settled(v.sector, v.vtype, v.occurred(), detected, || {
+                    v.record(sc, unit_contingent)
+                });
         }
     }
 }
