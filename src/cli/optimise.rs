@@ -23,6 +23,10 @@ pub struct OptimiseArgs {
     /// (small spaces only: the truth the search is checked against).
     #[arg(long, value_name = "N", value_parser = super::replications_arg)]
     exhaustive: Option<u64>,
+    /// Run only shard K of N of an exhaustive evaluation (every N-th plan, from the K-th)
+    /// into OUT/shard-K-of-N/; combine the shards with `forceplan merge OUT`.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<forceplan::experiment::shard::ShardSpec>,
     /// Master seed (default: the scenario's).
     #[arg(long)]
     seed: Option<u64>,
@@ -49,14 +53,22 @@ pub fn optimise(a: OptimiseArgs) -> Result<()> {
         && (a.problem.is_some()
             || a.seed.is_some()
             || a.budget_replications.is_some()
-            || a.exhaustive.is_some())
+            || a.exhaustive.is_some()
+            || a.shard.is_some())
     {
         return Err(forceplan::Error::Usage(
-            "--resume DIR takes everything from DIR: give no problem file, --seed, --budget-replications or --exhaustive".into(),
+            "--resume DIR takes everything from DIR: give no problem file, --seed, --budget-replications, --exhaustive or --shard".into(),
+        )
+        .into());
+    }
+    if a.shard.is_some() && a.exhaustive.is_none() {
+        return Err(forceplan::Error::Usage(
+            forceplan::workflow::optimise::SHARD_NEEDS_EXHAUSTIVE.into(),
         )
         .into());
     }
     let stop = stop_on_signals();
+    let req_shard = a.shard.is_some();
     let req = OptimiseRequest {
         problem: a.problem,
         seed: a.seed,
@@ -67,6 +79,7 @@ pub fn optimise(a: OptimiseArgs) -> Result<()> {
         resume: a.resume,
         force: a.force,
         plots: !a.no_plots,
+        shard: a.shard,
     };
     let bar: Mutex<Option<ProgressBar>> = Mutex::new(None);
     let last = Mutex::new(0u64);
@@ -108,6 +121,9 @@ pub fn optimise(a: OptimiseArgs) -> Result<()> {
         return Err(Interrupted.into());
     }
     emit(format_args!("{}", done.console));
+    if req_shard {
+        return Ok(());
+    }
     emit(format_args!(
         "\nresults written to {}/ (optimum.json, best.ron: forceplan compare {}/best.ron, report.html)\n",
         done.out.display(),

@@ -218,3 +218,90 @@ fn a_bad_problem_file_is_located_and_exits_2() {
     assert!(e.contains("bad.ron:5:") && e.contains("no_such_kpi"), "{e}");
     assert!(!dir.path().join("o").join("optimum.json").exists());
 }
+
+#[test]
+fn two_shards_of_an_exhaustive_evaluation_merge_into_the_unsharded_optimum() {
+    let dir = tempfile::tempdir().unwrap();
+    let whole = optimise(
+        &dir.path().join("whole"),
+        &["--exhaustive", "4", "--seed", "7"],
+    );
+    let sh = dir.path().join("sh");
+    for k in ["1/2", "2/2"] {
+        let o = forceplan(&[
+            "optimise",
+            PROBLEM,
+            "--exhaustive",
+            "4",
+            "--seed",
+            "7",
+            "--shard",
+            k,
+            "--out",
+            sh.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "shard {k} failed: {}", stderr(&o));
+    }
+    assert!(!sh.join("optimum.json").exists(), "a shard selects nothing");
+    let o = forceplan(&["merge", sh.to_str().unwrap()]);
+    assert!(o.status.success(), "merge failed: {}", stderr(&o));
+    assert!(stdout(&o).contains("merged 2 shards"), "{}", stdout(&o));
+    let merged = json(&sh.join("optimum.json"));
+    assert_eq!(merged["mode"], "exhaustive");
+    assert_eq!(untimed(whole), untimed(merged));
+    // A shard of another seed is refused, and so is a missing shard.
+    let other = dir.path().join("other");
+    let o = forceplan(&[
+        "optimise",
+        PROBLEM,
+        "--exhaustive",
+        "4",
+        "--seed",
+        "8",
+        "--shard",
+        "2/2",
+        "--out",
+        other.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = forceplan(&[
+        "merge",
+        sh.join("shard-1-of-2").to_str().unwrap(),
+        other.join("shard-2-of-2").to_str().unwrap(),
+        "--out",
+        dir.path().join("m").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("another optimisation"),
+        "{}",
+        stderr(&o)
+    );
+    let o = forceplan(&["merge", other.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("shard 1 of 2 is missing"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn the_adaptive_search_is_not_sharded() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = forceplan(&[
+        "optimise",
+        PROBLEM,
+        "--shard",
+        "1/2",
+        "--out",
+        dir.path().join("s").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("exhaustive evaluation only"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!dir.path().join("s").exists(), "nothing written");
+}

@@ -196,6 +196,32 @@ pub fn optimise(problem: &Problem, space: &Space, opts: Options<'_>) -> Result<O
     })
 }
 
+/// Evaluates shard `index` (from 1) of `count` of an exhaustive evaluation: every
+/// `count`-th plan of the space in its canonical order, from the `index`-th, with `r`
+/// replications each (the values go to `opts.on_batch`; the selection is left to the merge,
+/// which replays them). Returns the plans of the shard.
+pub fn evaluate_shard(
+    problem: &Problem,
+    space: &Space,
+    opts: Options<'_>,
+    r: u64,
+    index: u32,
+    count: u32,
+) -> Result<usize> {
+    let mut ev = Evaluator::new(problem, space, opts.threads, opts.stop, opts.progress)?
+        .with_journal(opts.journal);
+    ev.on_batch = opts.on_batch;
+    let plans: Vec<PlanVec> = space
+        .enumerate()?
+        .into_iter()
+        .skip(index as usize - 1)
+        .step_by(count as usize)
+        .collect();
+    ev.budget = r * plans.len() as u64;
+    ev.ensure(&plans, r as usize)?;
+    Ok(plans.len())
+}
+
 /// The base scenario's plan, when every variable's base value is a choice and the plan
 /// keeps to the limits.
 pub fn base_plan(space: &Space) -> Option<PlanVec> {
