@@ -305,3 +305,76 @@ fn the_adaptive_search_is_not_sharded() {
     );
     assert!(!dir.path().join("s").exists(), "nothing written");
 }
+
+/// The three-QRF problem in `dir` with `extra` fields added (its scenario copied beside it).
+fn problem_with(dir: &Path, extra: &str) -> std::path::PathBuf {
+    let text = std::fs::read_to_string(PROBLEM).unwrap();
+    let text = text.replacen("delta: 0.1,", &format!("delta: 0.1,\n    {extra}"), 1);
+    std::fs::copy(
+        "scenarios/optimise/three-qrf.ron",
+        dir.join("three-qrf.ron"),
+    )
+    .unwrap();
+    let p = dir.join("problem.ron");
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+#[test]
+fn kn_selection_is_deterministic_across_threads_and_named_in_the_guarantee() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = problem_with(dir.path(), "selection: Kn,");
+    let run = |name: &str, threads: &str| {
+        let out = dir.path().join(name);
+        let o = forceplan(&[
+            "optimise",
+            p.to_str().unwrap(),
+            "--seed",
+            "5",
+            "--threads",
+            threads,
+            "--out",
+            out.to_str().unwrap(),
+            "--no-plots",
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        json(&out.join("optimum.json"))
+    };
+    let (a, b) = (run("t1", "1"), run("t2", "2"));
+    assert_eq!(untimed(a.clone()), untimed(b));
+    let g = &a["guarantee"];
+    assert!(
+        g["method"]
+            .as_str()
+            .unwrap()
+            .starts_with("KN (Kim & Nelson 2001)"),
+        "{g}"
+    );
+    assert!(
+        g["statement"]
+            .as_str()
+            .unwrap()
+            .contains("PCS >= 1 - alpha")
+            && g["selection_complete"] == true,
+        "{g}"
+    );
+    // The default stays OCBA, and anything else is refused where it is written.
+    let ocba = optimise(&dir.path().join("ocba"), &["--seed", "5", "--no-plots"]);
+    assert!(
+        ocba["guarantee"]["method"]
+            .as_str()
+            .unwrap()
+            .starts_with("OCBA")
+    );
+    let bad = problem_with(dir.path(), "selection: Best,");
+    let o = forceplan(&[
+        "optimise",
+        bad.to_str().unwrap(),
+        "--out",
+        dir.path().join("bad").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(e.contains("problem.ron:14:") && e.contains("Best"), "{e}");
+    assert!(!dir.path().join("bad").join("optimum.json").exists());
+}

@@ -1,7 +1,8 @@
 //! Optimisation of a force plan (issue 13): the decision space (`space`), the evaluation of
 //! plans under common random numbers (`eval`), the paired tests and feasibility decisions
 //! (`paired`), the MEXCLP screen that proposes the starting placement (`screen`), the local search, `FewestUnits` descent and final selection (`search`), and
-//! the statistical pieces from published procedures (`ocba`). [`optimise`] drives them.
+//! the statistical pieces from published procedures (`ocba`, `kn` for `selection: Kn`,
+//! and `feasibility`, not yet driven). [`optimise`] drives them.
 
 pub mod eval;
 pub mod feasibility;
@@ -127,7 +128,7 @@ pub fn optimise(problem: &Problem, space: &Space, opts: Options<'_>) -> Result<O
                 .map(|x| x.1)
                 .collect();
             let k = top.len();
-            (search::select(&mut ev, problem, top, &mut trail)?, k)
+            (search::select_by(&mut ev, problem, top, &mut trail)?, k)
         }
         (Mode::Search, Objective::FewestUnits) => {
             ev.budget = opts.budget.unwrap_or(problem.budget);
@@ -164,7 +165,7 @@ pub fn optimise(problem: &Problem, space: &Space, opts: Options<'_>) -> Result<O
             let mut cands = vec![x];
             cands.extend(others);
             let k = cands.len().min(search::CANDIDATES);
-            (search::select(&mut ev, problem, cands, &mut trail)?, k)
+            (search::select_by(&mut ev, problem, cands, &mut trail)?, k)
         }
     };
     let baseline = base_plan.filter(|b| Some(b) != selection.ranked.first());
