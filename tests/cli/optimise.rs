@@ -378,3 +378,75 @@ fn kn_selection_is_deterministic_across_threads_and_named_in_the_guarantee() {
     assert!(e.contains("problem.ron:14:") && e.contains("Best"), "{e}");
     assert!(!dir.path().join("bad").join("optimum.json").exists());
 }
+
+/// The three-QRF scenario with a sector around Kyiv where its nation may not act
+/// (`NoSector`), and a problem placing the platoons at `bases`, both in `dir`.
+fn barred_kyiv(dir: &Path, bases: &str) -> std::path::PathBuf {
+    let sc = std::fs::read_to_string("scenarios/optimise/three-qrf.ron").unwrap();
+    let sc = sc.replacen(
+        r#"nations: [(code: "AAA", name: "Alphaland")],"#,
+        r#"nations: [(code: "AAA", name: "Alphaland", caveats: [NoSector("kyiv-area")])],"#,
+        1,
+    );
+    let sc = sc.replacen(
+        "    sectors: [\n",
+        "    sectors: [\n        (id: \"kyiv-area\", name: \"Kyiv\", domain: Land, geometry: Polygon([(lat: 50.0, lon: 30.0), (lat: 50.0, lon: 31.0), (lat: 51.0, lon: 31.0), (lat: 51.0, lon: 30.0)]),\n            rate_per_day: 0.1, mix: [(\"incursion\", 1.0)]),\n",
+        1,
+    );
+    assert!(sc.contains("NoSector") && sc.contains("kyiv-area\", name"));
+    std::fs::write(dir.join("three-qrf.ron"), sc).unwrap();
+    let text = std::fs::read_to_string(PROBLEM).unwrap();
+    let from = r#"bases: ["kyiv", "poltava", "dnipro", "kharkiv", "zaporizhzhia", "kramatorsk"]"#;
+    assert!(text.contains(from));
+    let p = dir.join("problem.ron");
+    std::fs::write(&p, text.replacen(from, &format!("bases: {bases}"), 1)).unwrap();
+    p
+}
+
+#[test]
+fn a_base_in_a_barred_sector_is_left_out_with_a_warning_and_none_left_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = barred_kyiv(dir.path(), r#"["kyiv", "kharkiv"]"#);
+    let out = dir.path().join("o");
+    let o = forceplan(&[
+        "optimise",
+        p.to_str().unwrap(),
+        "--exhaustive",
+        "2",
+        "--out",
+        out.to_str().unwrap(),
+        "--no-plots",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(
+        e.contains(r#"base "kyiv" is left out for "qrf-1": it lies in sector "kyiv-area", where AAA may not act (caveat NoSector)"#),
+        "{e}"
+    );
+    assert!(e.contains("problem.ron:"), "the warning is located: {e}");
+    // Only Kharkiv is left: one plan, all three platoons there.
+    let j = json(&out.join("optimum.json"));
+    assert_eq!(j["problem"]["plans_in_space"], 1, "{}", j["problem"]);
+    assert!(
+        !j["best"]["plan"].to_string().contains("kyiv"),
+        "{}",
+        j["best"]
+    );
+    // With Kyiv alone, no base is left: a located error, exit 2, nothing written.
+    let p = barred_kyiv(dir.path(), r#"["kyiv"]"#);
+    let out = dir.path().join("none");
+    let o = forceplan(&[
+        "optimise",
+        p.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(
+        e.contains("problem.ron:10:22:")
+            && e.contains(r#"no candidate base is left for "qrf-1" after its nation's caveats"#),
+        "{e}"
+    );
+    assert!(!out.join("optimum.json").exists());
+}
