@@ -450,3 +450,42 @@ fn a_base_in_a_barred_sector_is_left_out_with_a_warning_and_none_left_is_an_erro
     );
     assert!(!out.join("optimum.json").exists());
 }
+
+#[test]
+fn validate_reads_problem_files_with_the_space_size_and_caveat_warnings() {
+    let o = forceplan(&["validate", PROBLEM]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let s = stdout(&o);
+    assert!(s.contains(r#"is valid: problem "three-qrf""#), "{s}");
+    assert!(s.contains("3 variables, 56 plans"), "{s}");
+    let o = forceplan(&["validate", PROBLEM, "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["kind"], "problem");
+    assert_eq!(v["plans_in_space"], 56);
+    assert_eq!(v["selection"], "Ocba");
+    // The caveat warning, on stderr and in the JSON; the space counts what is left.
+    let dir = tempfile::tempdir().unwrap();
+    let p = barred_kyiv(dir.path(), r#"["kyiv", "kharkiv", "dnipro"]"#);
+    let o = forceplan(&["validate", p.to_str().unwrap(), "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(r#"base "kyiv" is left out for "qrf-1""#),
+        "{}",
+        stderr(&o)
+    );
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["plans_in_space"], 4, "3 platoons over 2 bases");
+    assert_eq!(
+        v["warnings"].as_array().unwrap().len(),
+        3,
+        "{}",
+        v["warnings"]
+    );
+    // No base left: located, exit 2.
+    let p = barred_kyiv(dir.path(), r#"["kyiv"]"#);
+    let o = forceplan(&["validate", p.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("problem.ron:10:22:"), "{}", stderr(&o));
+    assert!(stdout(&o).is_empty());
+}
