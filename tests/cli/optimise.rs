@@ -243,6 +243,17 @@ fn two_shards_of_an_exhaustive_evaluation_merge_into_the_unsharded_optimum() {
         assert!(o.status.success(), "shard {k} failed: {}", stderr(&o));
     }
     assert!(!sh.join("optimum.json").exists(), "a shard selects nothing");
+    // Each shard evaluated its half of the 56 plans, 4 replications each, and no plan twice.
+    let mut all = std::collections::BTreeSet::new();
+    for k in ["shard-1-of-2", "shard-2-of-2"] {
+        let j = json(&sh.join(k).join("journal.json"));
+        let plans = j["plans"].as_array().unwrap();
+        assert_eq!(plans.len(), 28, "{k}");
+        for p in plans {
+            assert_eq!(p["objective"].as_array().unwrap().len(), 4);
+            assert!(all.insert(p["plan"].to_string()), "{k} repeats a plan");
+        }
+    }
     let o = forceplan(&["merge", sh.to_str().unwrap()]);
     assert!(o.status.success(), "merge failed: {}", stderr(&o));
     assert!(stdout(&o).contains("merged 2 shards"), "{}", stdout(&o));
