@@ -189,6 +189,10 @@ fn guarantee(problem: &Problem, out: &Outcome) -> GuaranteeEntry {
                 "KN chose among the {k} plans of the final selection: the plan the local search ended at and its best neighbours; that search is a local one, so a better plan elsewhere in the space is not excluded."
             )
         };
+        let screened = out.selection.kn.map_or(String::new(), |(h2, r, most)| {
+            format!(" KN's h2 = {h2:.4}; it screened {r} replications per surviving plan (at most {most} could have been needed).")
+        });
+        let within = within + &screened;
         let s = if out.selection.complete {
             format!(
                 "{within} With probability at least {:.0} % (PCS >= 1 - alpha), the chosen plan is the best of them or within the indifference zone delta = {} of the best, provided the outputs are normal; KN eliminated plans replication by replication until one was left.",

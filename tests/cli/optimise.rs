@@ -369,6 +369,15 @@ fn kn_selection_is_deterministic_across_threads_and_named_in_the_guarantee() {
             && g["selection_complete"] == true,
         "{g}"
     );
+    // KN ran: its h² = 2 η (n0 - 1), η = ((2 alpha / (k - 1))^(-2 / (n0 - 1)) - 1) / 2.
+    let k = g["candidates"].as_f64().unwrap();
+    let (alpha, n0) = (g["alpha"].as_f64().unwrap(), g["n0"].as_f64().unwrap());
+    let eta = 0.5 * ((2.0 * alpha / (k - 1.0)).powf(-2.0 / (n0 - 1.0)) - 1.0);
+    let h2 = format!("KN's h2 = {:.4};", 2.0 * eta * (n0 - 1.0));
+    assert!(
+        g["statement"].as_str().unwrap().contains(&h2),
+        "{h2} in {g}"
+    );
     // The default stays OCBA, and anything else is refused where it is written.
     let ocba = optimise(&dir.path().join("ocba"), &["--seed", "5", "--no-plots"]);
     assert!(

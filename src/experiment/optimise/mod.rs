@@ -153,6 +153,7 @@ pub fn optimise(problem: &Problem, space: &Space, opts: Options<'_>) -> Result<O
                 Selection {
                     ranked,
                     complete: answer.is_some(),
+                    kn: None,
                 },
                 1,
             )

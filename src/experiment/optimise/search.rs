@@ -37,6 +37,9 @@ pub struct Selection {
     pub ranked: Vec<PlanVec>,
     /// Whether every paired interval put the chosen plan within delta of the others.
     pub complete: bool,
+    /// What KN computed (`selection: Kn` only): its `h²`, the replications it screened and
+    /// the most it could have needed.
+    pub kn: Option<(f64, usize, usize)>,
 }
 
 /// The objective of `plan` so far (mean and 95 % interval).
@@ -210,7 +213,11 @@ pub fn select(
         });
         let add = (k * n0) as u64;
         if complete || ev.remaining() < add {
-            return Ok(Selection { ranked, complete });
+            return Ok(Selection {
+                ranked,
+                complete,
+                kn: None,
+            });
         }
         let vars: Vec<f64> = cands
             .iter()
@@ -312,7 +319,16 @@ pub fn select_kn(
         let complete = kn.selected().is_some();
         let batch = (survivors.len() * n0) as u64;
         if complete || kn.replications() < n0 || ev.remaining() < batch {
-            return Ok(Selection { ranked, complete });
+            let screened = (
+                kn.h2(),
+                kn.replications(),
+                kn.max_replications().unwrap_or(0),
+            );
+            return Ok(Selection {
+                ranked,
+                complete,
+                kn: Some(screened),
+            });
         }
         let upto = (kn.replications() + n0).min(kn.max_replications().unwrap_or(usize::MAX));
         let wants: Vec<(PlanVec, usize)> = survivors
