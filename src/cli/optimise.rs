@@ -1,4 +1,5 @@
-//! The `optimise` command: arguments, the progress bar, and what it prints.
+//! The `optimise` command: arguments, the progress bar, what it prints, and `validate` of a
+//! problem file.
 
 use super::{emit, threads_arg};
 use crate::signals::{Interrupted, stop_on_signals};
@@ -23,6 +24,10 @@ pub struct OptimiseArgs {
     /// (small spaces only: the truth the search is checked against).
     #[arg(long, value_name = "N", value_parser = super::replications_arg)]
     exhaustive: Option<u64>,
+    /// Run only shard K of N of an exhaustive evaluation (every N-th plan, from the K-th)
+    /// into OUT/shard-K-of-N/; combine the shards with `forceplan merge OUT`.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<forceplan::experiment::shard::ShardSpec>,
     /// Master seed (default: the scenario's).
     #[arg(long)]
     seed: Option<u64>,
@@ -49,14 +54,22 @@ pub fn optimise(a: OptimiseArgs) -> Result<()> {
         && (a.problem.is_some()
             || a.seed.is_some()
             || a.budget_replications.is_some()
-            || a.exhaustive.is_some())
+            || a.exhaustive.is_some()
+            || a.shard.is_some())
     {
         return Err(forceplan::Error::Usage(
-            "--resume DIR takes everything from DIR: give no problem file, --seed, --budget-replications or --exhaustive".into(),
+            "--resume DIR takes everything from DIR: give no problem file, --seed, --budget-replications, --exhaustive or --shard".into(),
+        )
+        .into());
+    }
+    if a.shard.is_some() && a.exhaustive.is_none() {
+        return Err(forceplan::Error::Usage(
+            forceplan::workflow::optimise::SHARD_NEEDS_EXHAUSTIVE.into(),
         )
         .into());
     }
     let stop = stop_on_signals();
+    let req_shard = a.shard.is_some();
     let req = OptimiseRequest {
         problem: a.problem,
         seed: a.seed,
@@ -67,6 +80,7 @@ pub fn optimise(a: OptimiseArgs) -> Result<()> {
         resume: a.resume,
         force: a.force,
         plots: !a.no_plots,
+        shard: a.shard,
     };
     let bar: Mutex<Option<ProgressBar>> = Mutex::new(None);
     let last = Mutex::new(0u64);
@@ -108,10 +122,121 @@ pub fn optimise(a: OptimiseArgs) -> Result<()> {
         return Err(Interrupted.into());
     }
     emit(format_args!("{}", done.console));
+    if req_shard {
+        return Ok(());
+    }
     emit(format_args!(
         "\nresults written to {}/ (optimum.json, best.ron: forceplan compare {}/best.ron, report.html)\n",
         done.out.display(),
         done.out.display()
     ));
+    Ok(())
+}
+
+/// Whether `text` is a problem file (its first value, after comments, is `Problem(`).
+pub(super) fn is_problem(text: &str) -> bool {
+    let mut rest = text.trim_start_matches('\u{feff}');
+    loop {
+        rest = rest.trim_start();
+        if let Some(r) = rest.strip_prefix("//") {
+            rest = r.split_once('\n').map_or("", |(_, b)| b);
+        } else if let Some(r) = rest.strip_prefix("/*") {
+            rest = r.split_once("*/").map_or("", |(_, b)| b);
+        } else if let Some(r) = rest.strip_prefix("#!") {
+            rest = r.split_once(']').map_or("", |(_, b)| b);
+        } else {
+            break;
+        }
+    }
+    rest.strip_prefix("Problem")
+        .is_some_and(|r| !r.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_'))
+}
+
+/// `forceplan validate PROBLEM.ron`: every problem located as `optimise` would, then the
+/// question, the decisions, the size of the decision space, the objective and constraints,
+/// and the warnings (candidate bases left out by caveats).
+pub(super) fn validate_problem(path: &std::path::Path, json: bool) -> Result<()> {
+    use forceplan::experiment::optimise::space::Space;
+    use forceplan::scenario::inputs::Inputs;
+    use forceplan::scenario::problem::Problem;
+    let file = path.display().to_string();
+    let kpi_check = |k: &str, sc: &forceplan::scenario::Scenario| {
+        forceplan::metrics::scope::ScopedKpi::parse(k, sc).err()
+    };
+    let p = Problem::load(&file, &mut Inputs::from_disk(), &[], &kpi_check)?;
+    for w in &p.warnings {
+        eprintln!("warning: {w}");
+    }
+    let space = Space::new(&p);
+    let plans = space.count();
+    let too_many = forceplan::scenario::problem::MAX_ENUMERATED;
+    let selection = format!("{:?}", p.selection);
+    if json {
+        let v = serde_json::json!({
+            "file": file,
+            "kind": "problem",
+            "valid": true,
+            "name": p.name,
+            "description": p.description,
+            "base_scenario": p.base.name,
+            "scenario_file": p.scenario_file,
+            "decisions": p.decisions,
+            "variables": space.variables().len(),
+            "plans_in_space": plans,
+            "objective": p.objective_text,
+            "constraints": p.constraints.iter().map(|c| serde_json::json!({"that": c.text, "confidence": c.confidence})).collect::<Vec<_>>(),
+            "delta": p.delta,
+            "alpha": p.alpha,
+            "n0": p.n0,
+            "budget_replications": p.budget,
+            "selection": selection,
+            "warnings": p.warnings.iter().map(|w| w.to_string()).collect::<Vec<_>>(),
+        });
+        outln!("{}", serde_json::to_string_pretty(&v)?);
+        return Ok(());
+    }
+    outln!("{file} is valid: problem \"{}\"", p.name);
+    if !p.description.is_empty() {
+        outln!(
+            "  {}",
+            p.description
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+    }
+    outln!(
+        "  base:         scenario \"{}\" ({}), {} units",
+        p.base.name,
+        p.scenario_file,
+        p.base.total_units()
+    );
+    for d in &p.decisions {
+        outln!("  decision:     {d}");
+    }
+    match plans {
+        Some(n) => outln!(
+            "  space:        {} variables, {n} plans (within the limits)",
+            space.variables().len()
+        ),
+        None => outln!(
+            "  space:        {} variables, more than {too_many} plans (too many for --exhaustive)",
+            space.variables().len()
+        ),
+    }
+    outln!("  objective:    {}", p.objective_text);
+    for c in &p.constraints {
+        outln!("  constraint:   {} at confidence {}", c.text, c.confidence);
+    }
+    outln!(
+        "  selection:    {selection}, delta {}, alpha {}, n0 {}, budget {} replications",
+        p.delta,
+        p.alpha,
+        p.n0,
+        p.budget
+    );
+    if !p.warnings.is_empty() {
+        outln!("  warnings:     {} (on stderr)", p.warnings.len());
+    }
     Ok(())
 }

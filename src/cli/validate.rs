@@ -1,4 +1,4 @@
-//! `forceplan validate`: a scenario, study or sweep file checked, every problem located, then
+//! `forceplan validate`: a scenario, study, sweep or problem file checked, every problem located, then
 //! described (the force; each option or design point as a difference from its baseline) and
 //! warned about.
 
@@ -186,8 +186,11 @@ fn validate_plan(kind: Kind, path: &Path, json: bool) -> Result<()> {
     Ok(())
 }
 
-/// `forceplan validate`: a scenario, study or sweep file checked and described.
+/// `forceplan validate`: a scenario, study, sweep or problem file checked and described.
 pub(super) fn validate(path: &Path, json: bool) -> Result<()> {
+    if super::optimise::is_problem(&scenario::read_text(path)?) {
+        return super::optimise::validate_problem(path, json);
+    }
     match scenario::study::file_kind(&scenario::read_text(path)?) {
         scenario::study::FileKind::Study => return validate_plan(Kind::Compare, path, json),
         scenario::study::FileKind::Sweep => return validate_plan(Kind::Sweep, path, json),

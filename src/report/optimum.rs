@@ -7,7 +7,7 @@ use crate::experiment::optimise::paired::{Verdict, all_feasible, feasible};
 use crate::experiment::optimise::space::{PlanVec, Space};
 use crate::experiment::optimise::{Mode, Outcome};
 use crate::metrics::stats::Summary;
-use crate::scenario::problem::{Objective, Problem};
+use crate::scenario::problem::{Objective, Problem, SelectionProcedure};
 use std::fmt::Write;
 
 /// Where and how the run was made, for `optimum.json`.
@@ -178,6 +178,34 @@ fn guarantee(problem: &Problem, out: &Outcome) -> GuaranteeEntry {
                 problem.confirm, problem.n0
             ),
         )
+    } else if problem.selection == SelectionProcedure::Kn {
+        let m = "KN (Kim & Nelson 2001), fully sequential, under common random numbers".to_string();
+        let within = if let Mode::Exhaustive(r) = out.mode {
+            format!(
+                "Every plan of the space was evaluated with {r} replications (common random numbers); KN then chose among the {k} plans with the best means not decided infeasible."
+            )
+        } else {
+            format!(
+                "KN chose among the {k} plans of the final selection: the plan the local search ended at and its best neighbours; that search is a local one, so a better plan elsewhere in the space is not excluded."
+            )
+        };
+        let screened = out.selection.kn.map_or(String::new(), |(h2, r, most)| {
+            format!(" KN's h2 = {h2:.4}; it screened {r} replications per surviving plan (at most {most} could have been needed).")
+        });
+        let within = within + &screened;
+        let s = if out.selection.complete {
+            format!(
+                "{within} With probability at least {:.0} % (PCS >= 1 - alpha), the chosen plan is the best of them or within the indifference zone delta = {} of the best, provided the outputs are normal; KN eliminated plans replication by replication until one was left.",
+                100.0 * (1.0 - problem.alpha),
+                problem.delta
+            )
+        } else {
+            format!(
+                "{within} NOT GUARANTEED: the budget ran out before KN had eliminated all but one plan (delta = {}); the chosen plan is the survivor with the best mean so far.",
+                problem.delta
+            )
+        };
+        (m, s)
     } else {
         let m = "OCBA allocation (Chen et al. 2000) with joint paired intervals (Bonferroni) under common random numbers".to_string();
         let s = if let Mode::Exhaustive(r) = out.mode {
@@ -225,7 +253,12 @@ fn guarantee(problem: &Problem, out: &Outcome) -> GuaranteeEntry {
             "Paired differences are near enough to normal for t intervals (n0 replications or more per plan).".into(),
             "A replication whose KPI is undefined (e.g. a percentile not reached) is left out of that KPI's tests.".into(),
             "Constraints are on the expectation of the KPI over replications, not on each replication.".into(),
-        ],
+        ]
+        .into_iter()
+        .chain((problem.selection == SelectionProcedure::Kn).then(|| {
+            "KN: each plan's objective over replications is normal (replication averages of long runs nearly are), with any variances and any correlation between plans (common random numbers allowed); a replication whose objective is undefined is not allowed for (KN needs every replication).".to_string()
+        }))
+        .collect(),
     }
 }
 

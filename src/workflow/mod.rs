@@ -438,6 +438,18 @@ fn partial_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
 /// (default: the directory holding the shards; its shard directories are kept, anything
 /// else there must be an earlier result of the same kind, or `force`).
 pub fn merge(paths: &[PathBuf], out: Option<PathBuf>, force: bool) -> Result<Merged> {
+    if let Some((done, shards)) = optimise::merge_shards(paths, out.clone(), force, &|_, _| {})? {
+        let report = done.out.join("report.html");
+        return Ok(Merged {
+            table: done.console,
+            shards,
+            out: done.out,
+            finish: Finish {
+                plots: None,
+                report,
+            },
+        });
+    }
     let files = partial_files(paths)?;
     let mut partials = Vec::new();
     for f in &files {

@@ -1,12 +1,14 @@
 //! `forceplan optimise` into its output directory: the problem and its inputs (`run.json`,
 //! so a stopped run resumes from the same texts), the journal of finished (plan,
 //! replication) values (`journal.json`, rewritten atomically after every batch),
-//! `optimum.json`, `best.ron` and the base scenario it runs (`base-scenario.ron`).
+//! `optimum.json`, `best.ron` and the base scenario it runs (`base-scenario.ron`); the shards
+//! of an exhaustive evaluation (`shard-K-of-N/`) and their merge.
 
 use crate::error::{Diagnostic, Error, Result};
 use crate::experiment::optimise::eval::{Obs, Progress};
 use crate::experiment::optimise::space::{PlanVec, Space};
-use crate::experiment::optimise::{Mode, Options, optimise};
+use crate::experiment::optimise::{Mode, Options, evaluate_shard, optimise};
+use crate::experiment::shard::ShardSpec;
 use crate::report::atomic_write;
 use crate::report::optimum::{OptimumInfo, best_study, console, optimum_file};
 use crate::scenario::change::RawChange;
@@ -53,6 +55,8 @@ pub struct OptimiseRequest {
     pub force: bool,
     /// Draw the convergence plot into `DIR/plots/` (`report.html` is always written).
     pub plots: bool,
+    /// Only this shard of an exhaustive evaluation, into `OUT/shard-K-of-N/`.
+    pub shard: Option<ShardSpec>,
 }
 
 /// What an optimisation did.
@@ -77,6 +81,12 @@ struct RunFile {
     budget: Option<u64>,
     exhaustive: Option<u64>,
     inputs: Vec<(String, String)>,
+    /// Shard `(K, N)` of an exhaustive evaluation.
+    #[serde(default)]
+    shard: Option<(u32, u32)>,
+    /// Whether the shard finished all its plans.
+    #[serde(default)]
+    complete: bool,
 }
 
 /// `journal.json`: every finished (plan, replication) value as IEEE bits.
@@ -171,6 +181,8 @@ pub fn run_optimise(
                 budget: req.budget,
                 exhaustive: req.exhaustive,
                 inputs: Vec::new(),
+                shard: req.shard.map(|s| (s.index, s.count)),
+                complete: false,
             },
             Inputs::from_disk(),
             BTreeMap::new(),
@@ -188,6 +200,10 @@ pub fn run_optimise(
     let overrides: Vec<RawChange> = run.seed.map(RawChange::SetSeed).into_iter().collect();
     let problem = Problem::load(&run.problem, &mut inputs, &overrides, &kpi_check)?;
     let out = out.unwrap_or_else(|| PathBuf::from("results").join(&problem.name));
+    let out = match (&req.resume, req.shard) {
+        (None, Some(s)) => out.join(s.dir_name()),
+        _ => out,
+    };
     let _lock = super::outdir::lock(&out)?;
     if req.resume.is_none() {
         claim(&out, req.force)?;
@@ -231,6 +247,40 @@ pub fn run_optimise(
         journal,
         on_batch: Some(Box::new(on_batch)),
     };
+    if let Some((index, count)) = run.shard {
+        let Some(r) = run.exhaustive else {
+            return Err(Error::Usage(SHARD_NEEDS_EXHAUSTIVE.into()));
+        };
+        let plans = match evaluate_shard(&problem, &space, opts, r, index, count) {
+            Ok(n) => n,
+            Err(_) if stop.load(Ordering::SeqCst) => {
+                return Ok(OptimiseDone {
+                    out,
+                    console: String::new(),
+                    interrupted: true,
+                    warnings: problem.warnings.clone(),
+                });
+            }
+            Err(e) => return Err(e),
+        };
+        let run = RunFile {
+            complete: true,
+            ..run
+        };
+        atomic_write(
+            &out.join("run.json"),
+            &serde_json::to_vec_pretty(&run).map_err(|e| Error::Internal(e.to_string()))?,
+        )?;
+        return Ok(OptimiseDone {
+            console: format!(
+                "shard {index} of {count}: {plans} plans x {r} replications in {}/journal.json; combine the shards with forceplan merge\n",
+                out.display()
+            ),
+            out,
+            interrupted: false,
+            warnings: problem.warnings.clone(),
+        });
+    }
     let outcome = match optimise(&problem, &space, opts) {
         Ok(o) => o,
         Err(_) if stop.load(Ordering::SeqCst) => {
@@ -309,4 +359,153 @@ fn claim(dir: &Path, force: bool) -> Result<()> {
         removed.map_err(|io| Error::Write { path, io })?;
     }
     Ok(())
+}
+
+/// The refusal of `--shard` without `--exhaustive`.
+pub const SHARD_NEEDS_EXHAUSTIVE: &str = "--shard K/N splits an exhaustive evaluation only (--exhaustive N): the adaptive search is not sharded, because each of its steps depends on the last";
+
+/// The shard directories of an optimisation among `paths` (shard directories, or
+/// directories holding them), with their `run.json`; empty when they are not an
+/// optimisation's (a study's shards).
+fn optimise_shards(paths: &[PathBuf]) -> Result<Vec<(PathBuf, RunFile)>> {
+    let mut dirs = Vec::new();
+    for p in paths {
+        if p.join("run.json").is_file() {
+            dirs.push(p.clone());
+        } else if p.is_dir() {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(p)
+                .map_err(|io| Error::Read {
+                    path: p.clone(),
+                    io,
+                })?
+                .flatten()
+                .map(|e| e.path())
+                .filter(|d| {
+                    d.file_name()
+                        .is_some_and(|n| n.to_string_lossy().starts_with("shard-"))
+                        && d.join("run.json").is_file()
+                })
+                .collect();
+            found.sort();
+            dirs.extend(found);
+        }
+    }
+    let mut shards = Vec::new();
+    for d in dirs {
+        let Ok(run) = read_json::<RunFile>(&d.join("run.json")) else {
+            continue;
+        };
+        if run.kind == "optimise" && run.shard.is_some() {
+            shards.push((d, run));
+        }
+    }
+    Ok(shards)
+}
+
+/// `forceplan merge` of the shards of an exhaustive optimisation (`None` when `paths` are
+/// not such shards): checks that they are the `N` shards of one problem, with the same input
+/// texts, seed and replications, each finished; combines their journals in `out` (default:
+/// the directory holding the shards, whose shard directories are kept) and replays them,
+/// which gives the `optimum.json` of the unsharded `--exhaustive` run. Returns what the
+/// optimisation did and the number of shards.
+pub fn merge_shards(
+    paths: &[PathBuf],
+    out: Option<PathBuf>,
+    force: bool,
+    progress: Progress<'_>,
+) -> Result<Option<(OptimiseDone, usize)>> {
+    let shards = optimise_shards(paths)?;
+    let Some((first_dir, first)) = shards.first() else {
+        return Ok(None);
+    };
+    let count = first.shard.map_or(0, |s| s.1);
+    let mut seen = vec![false; count as usize];
+    let mut journal: BTreeMap<PlanVec, Obs> = BTreeMap::new();
+    for (d, run) in &shards {
+        let same = run.problem == first.problem
+            && run.seed == first.seed
+            && run.exhaustive == first.exhaustive
+            && run.inputs == first.inputs;
+        if !same {
+            return Err(Error::Usage(format!(
+                "{} is a shard of another optimisation than {} (problem, input files, seed or --exhaustive differ)",
+                d.display(),
+                first_dir.display()
+            )));
+        }
+        let (k, n) = run.shard.unwrap_or((0, 0));
+        if n != count || k == 0 || k > n || seen[k as usize - 1] {
+            return Err(Error::Usage(format!(
+                "{} is shard {k} of {n}: give each of the {count} shards once",
+                d.display()
+            )));
+        }
+        seen[k as usize - 1] = true;
+        if !run.complete {
+            return Err(Error::Usage(format!(
+                "{} did not finish; continue it with forceplan optimise --resume {}",
+                d.display(),
+                d.display()
+            )));
+        }
+        journal.extend(from_journal(read_json(&d.join("journal.json"))?));
+    }
+    if let Some(k) = seen.iter().position(|s| !s) {
+        return Err(Error::Usage(format!(
+            "shard {} of {count} is missing",
+            k + 1
+        )));
+    }
+    let out = out.unwrap_or_else(|| {
+        first_dir
+            .parent()
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+    });
+    {
+        let _lock = super::outdir::lock(&out)?;
+        let entries = std::fs::read_dir(&out).map_err(|io| Error::Read {
+            path: out.clone(),
+            io,
+        })?;
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let path = e.path();
+            if name == super::outdir::LOCK_FILE || shards.iter().any(|(d, _)| d == &path) {
+                continue;
+            }
+            if !FILES.contains(&name.as_str()) && !force {
+                return Err(Error::Usage(format!(
+                    "{} holds {name}, which is not a result of forceplan optimise; choose another --out or add --force",
+                    out.display()
+                )));
+            }
+            let removed = if path.is_dir() {
+                std::fs::remove_dir_all(&path)
+            } else {
+                std::fs::remove_file(&path)
+            };
+            removed.map_err(|io| Error::Write { path, io })?;
+        }
+        let run = RunFile {
+            shard: None,
+            complete: false,
+            ..first.clone()
+        };
+        let internal = |e: serde_json::Error| Error::Internal(e.to_string());
+        atomic_write(
+            &out.join("run.json"),
+            &serde_json::to_vec_pretty(&run).map_err(internal)?,
+        )?;
+        atomic_write(
+            &out.join("journal.json"),
+            &serde_json::to_vec(&to_journal(&journal)).map_err(internal)?,
+        )?;
+    }
+    let req = OptimiseRequest {
+        resume: Some(out),
+        plots: true,
+        ..OptimiseRequest::default()
+    };
+    let done = run_optimise(&req, progress, &AtomicBool::new(false))?;
+    Ok(Some((done, shards.len())))
 }

@@ -1,7 +1,8 @@
 //! Optimisation of a force plan (issue 13): the decision space (`space`), the evaluation of
 //! plans under common random numbers (`eval`), the paired tests and feasibility decisions
 //! (`paired`), the MEXCLP screen that proposes the starting placement (`screen`), the local search, `FewestUnits` descent and final selection (`search`), and
-//! the statistical pieces from published procedures (`ocba`). [`optimise`] drives them.
+//! the statistical pieces from published procedures (`ocba`, `kn` for `selection: Kn`,
+//! and `feasibility`, not yet driven). [`optimise`] drives them.
 
 pub mod eval;
 pub mod feasibility;
@@ -127,7 +128,7 @@ pub fn optimise(problem: &Problem, space: &Space, opts: Options<'_>) -> Result<O
                 .map(|x| x.1)
                 .collect();
             let k = top.len();
-            (search::select(&mut ev, problem, top, &mut trail)?, k)
+            (search::select_by(&mut ev, problem, top, &mut trail)?, k)
         }
         (Mode::Search, Objective::FewestUnits) => {
             ev.budget = opts.budget.unwrap_or(problem.budget);
@@ -152,6 +153,7 @@ pub fn optimise(problem: &Problem, space: &Space, opts: Options<'_>) -> Result<O
                 Selection {
                     ranked,
                     complete: answer.is_some(),
+                    kn: None,
                 },
                 1,
             )
@@ -164,7 +166,7 @@ pub fn optimise(problem: &Problem, space: &Space, opts: Options<'_>) -> Result<O
             let mut cands = vec![x];
             cands.extend(others);
             let k = cands.len().min(search::CANDIDATES);
-            (search::select(&mut ev, problem, cands, &mut trail)?, k)
+            (search::select_by(&mut ev, problem, cands, &mut trail)?, k)
         }
     };
     let baseline = base_plan.filter(|b| Some(b) != selection.ranked.first());
@@ -194,6 +196,32 @@ pub fn optimise(problem: &Problem, space: &Space, opts: Options<'_>) -> Result<O
         effort: ev.effort,
         screen: screen_notes,
     })
+}
+
+/// Evaluates shard `index` (from 1) of `count` of an exhaustive evaluation: every
+/// `count`-th plan of the space in its canonical order, from the `index`-th, with `r`
+/// replications each (the values go to `opts.on_batch`; the selection is left to the merge,
+/// which replays them). Returns the plans of the shard.
+pub fn evaluate_shard(
+    problem: &Problem,
+    space: &Space,
+    opts: Options<'_>,
+    r: u64,
+    index: u32,
+    count: u32,
+) -> Result<usize> {
+    let mut ev = Evaluator::new(problem, space, opts.threads, opts.stop, opts.progress)?
+        .with_journal(opts.journal);
+    ev.on_batch = opts.on_batch;
+    let plans: Vec<PlanVec> = space
+        .enumerate()?
+        .into_iter()
+        .skip(index as usize - 1)
+        .step_by(count as usize)
+        .collect();
+    ev.budget = r * plans.len() as u64;
+    ev.ensure(&plans, r as usize)?;
+    Ok(plans.len())
 }
 
 /// The base scenario's plan, when every variable's base value is a choice and the plan

@@ -2,15 +2,17 @@
 //! paired one-sided t test, Bonferroni over the moves tried in the step, says it is better),
 //! the descent in units of `FewestUnits`, and the final selection among the best
 //! candidates: OCBA allocates replications, and the selection ends when every paired
-//! interval (Bonferroni, 1 − alpha jointly) puts the chosen plan within delta of each other.
+//! interval (Bonferroni, 1 − alpha jointly) puts the chosen plan within delta of each other;
+//! or, with `selection: Kn`, Kim & Nelson's KN eliminates replication by replication.
 
 use super::eval::Evaluator;
+use super::kn::{Kn, KnParams};
 use super::ocba::ocba;
 use super::paired::{Verdict, all_feasible, better, paired};
 use super::space::{PlanVec, Space};
 use crate::error::Result;
 use crate::metrics::stats::{Summary, t_quantile};
-use crate::scenario::problem::Problem;
+use crate::scenario::problem::{Problem, SelectionProcedure};
 
 /// Most doublings of the replications of a step before the search stops at a local optimum.
 pub const MAX_DOUBLINGS: u32 = 3;
@@ -35,6 +37,9 @@ pub struct Selection {
     pub ranked: Vec<PlanVec>,
     /// Whether every paired interval put the chosen plan within delta of the others.
     pub complete: bool,
+    /// What KN computed (`selection: Kn` only): its `h²`, the replications it screened and
+    /// the most it could have needed.
+    pub kn: Option<(f64, usize, usize)>,
 }
 
 /// The objective of `plan` so far (mean and 95 % interval).
@@ -208,7 +213,11 @@ pub fn select(
         });
         let add = (k * n0) as u64;
         if complete || ev.remaining() < add {
-            return Ok(Selection { ranked, complete });
+            return Ok(Selection {
+                ranked,
+                complete,
+                kn: None,
+            });
         }
         let vars: Vec<f64> = cands
             .iter()
@@ -220,6 +229,111 @@ pub fn select(
             .iter()
             .zip(&extra)
             .map(|(p, e)| (p.clone(), ev.reps(p) + *e as usize))
+            .collect();
+        ev.ensure_each(&wants)?;
+    }
+}
+
+/// The final selection among `candidates` by the problem's procedure: OCBA ([`select`]) or
+/// KN ([`select_kn`]).
+pub fn select_by(
+    ev: &mut Evaluator<'_>,
+    problem: &Problem,
+    candidates: Vec<PlanVec>,
+    trail: &mut Vec<Point>,
+) -> Result<Selection> {
+    match problem.selection {
+        SelectionProcedure::Ocba => select(ev, problem, candidates, trail),
+        SelectionProcedure::Kn => select_kn(ev, problem, candidates, trail),
+    }
+}
+
+/// The final selection by KN (Kim & Nelson 2001) among `candidates`: each gets `n0`
+/// replications, plans decided infeasible are dropped, then the survivors get batches of
+/// `n0` replications (the same for any thread count) and KN eliminates replication by
+/// replication, in order, until one plan survives or the budget is spent (then the
+/// selection is not complete and the survivor with the best mean is chosen). The chosen plan
+/// comes first, then the others by mean.
+pub fn select_kn(
+    ev: &mut Evaluator<'_>,
+    problem: &Problem,
+    candidates: Vec<PlanVec>,
+    trail: &mut Vec<Point>,
+) -> Result<Selection> {
+    let minimise = problem.minimise();
+    let n0 = problem.n0 as usize;
+    let mut cands: Vec<PlanVec> = Vec::new();
+    for c in candidates {
+        if !cands.contains(&c) {
+            cands.push(c);
+        }
+    }
+    cands.truncate(CANDIDATES);
+    let need: u64 = cands
+        .iter()
+        .map(|p| n0.saturating_sub(ev.reps(p)) as u64)
+        .sum();
+    if need <= ev.remaining() {
+        ev.ensure(&cands, n0)?;
+    }
+    let keep: Vec<PlanVec> = cands
+        .iter()
+        .filter(|p| verdict(ev, problem, p) != Verdict::No)
+        .cloned()
+        .collect();
+    if !keep.is_empty() {
+        cands = keep;
+    }
+    let mut kn = Kn::new(
+        cands.len(),
+        KnParams {
+            delta: problem.delta,
+            alpha: problem.alpha,
+            n0,
+            minimise,
+        },
+    );
+    loop {
+        let obs: Vec<Vec<f64>> = cands.iter().map(|p| ev.of(p).objective).collect();
+        kn.update(&obs);
+        let survivors = kn.survivors().to_vec();
+        let by_mean = |set: &mut Vec<usize>| {
+            let m: Vec<f64> = cands
+                .iter()
+                .map(|p| mean(&signed(ev, p, minimise)))
+                .collect();
+            set.sort_by(|&a, &b| m[a].total_cmp(&m[b]).then(a.cmp(&b)));
+        };
+        let mut first = survivors.clone();
+        by_mean(&mut first);
+        let mut rest: Vec<usize> = (0..cands.len()).filter(|i| *i != first[0]).collect();
+        by_mean(&mut rest);
+        let ranked: Vec<PlanVec> = std::iter::once(first[0])
+            .chain(rest)
+            .map(|i| cands[i].clone())
+            .collect();
+        trail.push(Point {
+            used: ev.used,
+            objective: summary(ev, &ranked[0]),
+        });
+        let complete = kn.selected().is_some();
+        let batch = (survivors.len() * n0) as u64;
+        if complete || kn.replications() < n0 || ev.remaining() < batch {
+            let screened = (
+                kn.h2(),
+                kn.replications(),
+                kn.max_replications().unwrap_or(0),
+            );
+            return Ok(Selection {
+                ranked,
+                complete,
+                kn: Some(screened),
+            });
+        }
+        let upto = (kn.replications() + n0).min(kn.max_replications().unwrap_or(usize::MAX));
+        let wants: Vec<(PlanVec, usize)> = survivors
+            .iter()
+            .map(|&i| (cands[i].clone(), upto.max(kn.replications() + 1)))
             .collect();
         ev.ensure_each(&wants)?;
     }

@@ -127,6 +127,8 @@ pub struct Problem {
     pub budget: u64,
     /// Replications of the `FewestUnits` confirmation.
     pub confirm: u32,
+    /// The final selection's procedure.
+    pub selection: SelectionProcedure,
     /// Valid but worth saying: candidate bases left out by a nation's caveats.
     pub warnings: Vec<Diagnostic>,
 }
@@ -541,6 +543,7 @@ impl Problem {
             n0,
             budget,
             confirm,
+            selection: p.selection,
             warnings: warn.locate(file, &text),
         })
     }

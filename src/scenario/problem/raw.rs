@@ -76,6 +76,16 @@ pub struct RawReplications {
     pub confirm: Option<u32>,
 }
 
+/// The ranking-and-selection procedure of the final selection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+pub enum SelectionProcedure {
+    /// OCBA allocation with joint paired intervals (the default).
+    #[default]
+    Ocba,
+    /// Kim & Nelson's fully sequential procedure KN (2001).
+    Kn,
+}
+
 /// A problem file.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename = "Problem")]
@@ -114,4 +124,7 @@ pub struct RawProblem {
     /// Replication settings.
     #[serde(default)]
     pub replications: RawReplications,
+    /// The final selection's procedure (default `Ocba`).
+    #[serde(default)]
+    pub selection: SelectionProcedure,
 }
