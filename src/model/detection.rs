@@ -264,6 +264,9 @@ impl<O: Observer> Sim<'_, O> {
             } else {
                 0
             };
+            // A track put to sleep by its pass at `now` has made that pass already: it is
+            // not made twice (nor counted twice against the passes within the horizon).
+            let before = before.max(t.passes);
             let next = t.first + SimDuration(before * revisit);
             t.passes = before;
             t.dormant = false;

@@ -342,3 +342,33 @@ proptest! {
         }
     }
 }
+
+/// The minimal input proptest found (CI, 2026-12-02): a satellite track put to sleep by its
+/// pass was woken by a violation arriving in the same second and made that pass again, so the
+/// passes counted within the horizon ran out (`attempt to subtract with overflow`).
+#[test]
+fn a_satellite_track_woken_in_the_second_of_its_last_pass_does_not_pass_twice() {
+    let s = Small {
+        sectors: vec![
+            (0, 47.0, 34.0, 28.738656439584833),
+            (0, 47.0, 35.82797493333226, 77.22593928080383),
+        ],
+        contingents: vec![(0, 0, 1, 20.0, 0)],
+        bases: vec![(47.0, 34.0); 3],
+        approval_h: vec![None; 3],
+        no_sector: vec![None; 3],
+        severities: [0, 0, 0],
+        on_scene_h: 0.1,
+        detection: 0.0,
+        satellite_h: Some(11.445174729608743),
+        fifo: false,
+        lead_first: false,
+    };
+    let p = Prepared::new(validate(&build(&s), "", "prop").expect("valid"));
+    let opts = SimOptions {
+        trace: false,
+        timeline: false,
+    };
+    let a = replicate(&p, 0, opts);
+    assert!(a.result.events > 0);
+}
