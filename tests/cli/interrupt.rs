@@ -194,7 +194,7 @@ fn a_second_run_into_a_busy_output_directory_is_refused_naming_the_first() {
         .arg(&out)
         .current_dir(root())
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let lock = out.join(".forceplan.lock");
@@ -223,7 +223,12 @@ fn a_second_run_into_a_busy_output_directory_is_refused_naming_the_first() {
         "{}",
         stderr(&o)
     );
-    assert_eq!(first.status.code(), Some(130));
+    assert_eq!(
+        first.status.code(),
+        Some(130),
+        "the interrupted run's stderr: {}",
+        String::from_utf8_lossy(&first.stderr)
+    );
     assert!(
         !lock.exists(),
         "the lock is released when the first run ends"
