@@ -147,18 +147,15 @@ pub fn local_search(
     Ok((x, others))
 }
 
-/// The final selection among `candidates` (the first is the incumbent): each gets `n0`
-/// replications, then OCBA gives batches of replications until the plan with the best
-/// mean is, by paired intervals jointly at 1 − alpha (Bonferroni), within delta of every
-/// other, or the budget is spent. Plans decided infeasible are dropped first.
-pub fn select(
+/// The first stage of both selections: the candidates without repeats (at most
+/// [`CANDIDATES`]), each given `n0` replications if the budget allows, and those decided
+/// infeasible dropped (unless that would drop them all).
+fn first_stage(
     ev: &mut Evaluator<'_>,
     problem: &Problem,
     candidates: Vec<PlanVec>,
-    trail: &mut Vec<Point>,
-) -> Result<Selection> {
-    let minimise = problem.minimise();
-    let n0 = problem.n0 as usize;
+    n0: usize,
+) -> Result<Vec<PlanVec>> {
     let mut cands: Vec<PlanVec> = Vec::new();
     for c in candidates {
         if !cands.contains(&c) {
@@ -181,6 +178,22 @@ pub fn select(
     if !keep.is_empty() {
         cands = keep;
     }
+    Ok(cands)
+}
+
+/// The final selection among `candidates` (the first is the incumbent): each gets `n0`
+/// replications, then OCBA gives batches of replications until the plan with the best
+/// mean is, by paired intervals jointly at 1 − alpha (Bonferroni), within delta of every
+/// other, or the budget is spent. Plans decided infeasible are dropped first.
+pub fn select(
+    ev: &mut Evaluator<'_>,
+    problem: &Problem,
+    candidates: Vec<PlanVec>,
+    trail: &mut Vec<Point>,
+) -> Result<Selection> {
+    let minimise = problem.minimise();
+    let n0 = problem.n0 as usize;
+    let cands = first_stage(ev, problem, candidates, n0)?;
     loop {
         let means: Vec<f64> = cands
             .iter()
@@ -262,28 +275,7 @@ pub fn select_kn(
 ) -> Result<Selection> {
     let minimise = problem.minimise();
     let n0 = problem.n0 as usize;
-    let mut cands: Vec<PlanVec> = Vec::new();
-    for c in candidates {
-        if !cands.contains(&c) {
-            cands.push(c);
-        }
-    }
-    cands.truncate(CANDIDATES);
-    let need: u64 = cands
-        .iter()
-        .map(|p| n0.saturating_sub(ev.reps(p)) as u64)
-        .sum();
-    if need <= ev.remaining() {
-        ev.ensure(&cands, n0)?;
-    }
-    let keep: Vec<PlanVec> = cands
-        .iter()
-        .filter(|p| verdict(ev, problem, p) != Verdict::No)
-        .cloned()
-        .collect();
-    if !keep.is_empty() {
-        cands = keep;
-    }
+    let cands = first_stage(ev, problem, candidates, n0)?;
     let mut kn = Kn::new(
         cands.len(),
         KnParams {
