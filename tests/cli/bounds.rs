@@ -143,7 +143,22 @@ fn every_corpus_input_ends_cleanly_within_time_and_memory_bounds() {
             let _ = std::fs::remove_dir_all(&out);
         }
     }
-    assert!(n > 500, "the corpus shrank to {n} inputs");
+    // Problem files: validated next to the tutorial, the base scenario they name (as the fuzz
+    // target seals it), so the decisions, objective and constraints are checked too.
+    let problems = scratch.path().join("problems");
+    std::fs::create_dir_all(&problems).unwrap();
+    std::fs::copy(
+        root().join("scenarios/tutorial.ron"),
+        problems.join("tutorial.ron"),
+    )
+    .unwrap();
+    for f in files("fuzz/corpus/problem") {
+        let copy = problems.join(f.file_name().unwrap());
+        std::fs::copy(&f, &copy).unwrap();
+        let m = within_bounds(&["validate".as_ref(), copy.as_os_str()], &problems);
+        note(&m, &f);
+    }
+    assert!(n > 800, "the corpus shrank to {n} inputs");
     eprintln!(
         "{n} corpus inputs: slowest {:?} ({}), peak memory {} MB",
         worst.0,
