@@ -139,6 +139,7 @@ pub fn optimum_file(
                 .collect(),
             decisions: problem.decisions.clone(),
             plans_in_space: space.count(),
+            start: problem.start.key().to_string(),
         },
         mode: match out.mode {
             Mode::Search => "search".into(),

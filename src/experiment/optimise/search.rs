@@ -76,7 +76,7 @@ pub fn local_search(
 ) -> Result<(PlanVec, Vec<PlanVec>)> {
     let minimise = problem.minimise();
     let n0 = problem.n0 as usize;
-    let reserve = (problem.budget as f64 * SELECTION_SHARE) as u64;
+    let reserve = (ev.budget as f64 * SELECTION_SHARE) as u64;
     let mut x = start;
     ev.ensure(std::slice::from_ref(&x), n0)?;
     trail.push(Point {
@@ -100,7 +100,7 @@ pub fn local_search(
             .chain(std::iter::once(&x))
             .map(|p| m.saturating_sub(ev.reps(p)) as u64)
             .sum();
-        if ev.used + cost + reserve > problem.budget {
+        if ev.used + cost + reserve > ev.budget {
             break;
         }
         let mut all = nbrs.clone();
