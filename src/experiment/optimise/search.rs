@@ -17,7 +17,7 @@ use crate::scenario::problem::{Problem, SelectionProcedure};
 /// Most doublings of a plan's replications in the `FewestUnits` descent before its feasibility
 /// is taken as it stands.
 pub const MAX_DOUBLINGS: u32 = 3;
-/// Plans in the final selection (the incumbent and its best neighbours).
+/// Plans in the final selection (the incumbent and the plans evaluated closest to it).
 pub const CANDIDATES: usize = 5;
 /// Share of the budget kept for the final selection.
 pub const SELECTION_SHARE: f64 = 0.3;
