@@ -190,6 +190,7 @@ pub(super) fn validate_problem(path: &std::path::Path, json: bool) -> Result<()>
             "n0": p.n0,
             "budget_replications": p.budget,
             "selection": selection,
+            "start": p.start.key(),
             "warnings": p.warnings.iter().map(|w| w.to_string()).collect::<Vec<_>>(),
         });
         outln!("{}", serde_json::to_string_pretty(&v)?);
@@ -235,6 +236,7 @@ pub(super) fn validate_problem(path: &std::path::Path, json: bool) -> Result<()>
         p.n0,
         p.budget
     );
+    outln!("  start:        {}", p.start.key());
     if !p.warnings.is_empty() {
         outln!("  warnings:     {} (on stderr)", p.warnings.len());
     }

@@ -261,6 +261,7 @@ mod tests {
                 constraints: vec![],
                 decisions: vec![],
                 plans_in_space: Some(56),
+                start: "Screen".into(),
             },
             mode: "search".into(),
             seed: 7,

@@ -132,7 +132,11 @@ pub fn optimum_section(
     if let Some(n) = p.plans_in_space {
         fact("plans in the decision space", n.to_string());
     }
-    fact("search", o.mode.clone());
+    if o.mode == "search" {
+        fact("search", format!("search (start: {})", p.start));
+    } else {
+        fact("search", o.mode.clone());
+    }
     fact(
         "replications used",
         format!(
@@ -306,6 +310,7 @@ mod tests {
                 }],
                 decisions: vec!["pol-qrf-* among dnipro, kharkiv, zaporizhzhia".into()],
                 plans_in_space: Some(6),
+                start: "Screen".into(),
             },
             mode: "search".into(),
             seed: 11,

@@ -139,6 +139,7 @@ pub fn optimum_file(
                 .collect(),
             decisions: problem.decisions.clone(),
             plans_in_space: space.count(),
+            start: problem.start.key().to_string(),
         },
         mode: match out.mode {
             Mode::Search => "search".into(),
@@ -186,7 +187,7 @@ fn guarantee(problem: &Problem, out: &Outcome) -> GuaranteeEntry {
             )
         } else {
             format!(
-                "KN chose among the {k} plans of the final selection: the plan the local search ended at and its best neighbours; that search is a local one, so a better plan elsewhere in the space is not excluded."
+                "KN chose among the {k} plans of the final selection: the plan the local search ended at and the plans evaluated closest to it; that search is a local one, so a better plan elsewhere in the space is not excluded."
             )
         };
         let screened = out.selection.kn.map_or(String::new(), |(h2, r, most)| {
@@ -227,7 +228,7 @@ fn guarantee(problem: &Problem, out: &Outcome) -> GuaranteeEntry {
             )
         } else if out.selection.complete {
             format!(
-                "With probability at least {:.0} %, the chosen plan's expected objective is within delta = {} of the best of the {k} plans in the final selection (each other plan's paired interval, jointly at 1 - alpha, puts the difference below delta). The final selection holds the plan the local search ended at and its best neighbours; that search is a local one, so a better plan elsewhere in the space is not excluded unless the search was exhaustive.",
+                "With probability at least {:.0} %, the chosen plan's expected objective is within delta = {} of the best of the {k} plans in the final selection (each other plan's paired interval, jointly at 1 - alpha, puts the difference below delta). The final selection holds the plan the local search ended at and the plans evaluated closest to it; that search is a local one, so a better plan elsewhere in the space is not excluded unless the search was exhaustive.",
                 100.0 * (1.0 - problem.alpha),
                 problem.delta
             )

@@ -69,6 +69,15 @@ pub struct ProblemEntry {
     pub decisions: Vec<String>,
     /// Plans in the decision space within the limits (`None` when too many to count).
     pub plans_in_space: Option<u64>,
+    /// Where the local search started: `"Screen"` (the MEXCLP screen's placement) or
+    /// `"Base"` (the base scenario's plan); files written before the option read as
+    /// `"Screen"`. An exhaustive evaluation does not search, but echoes it too.
+    #[serde(default = "screen_start")]
+    pub start: String,
+}
+
+fn screen_start() -> String {
+    "Screen".into()
 }
 
 /// A constraint of the problem: `kpi op threshold` at `confidence`.

@@ -35,6 +35,8 @@
 //! - [`optimise`]: `forceplan optimise`: the same optimum for any thread count, `best.ron` run
 //!   by `compare`, resume from the journal, `FewestUnits` confirmation, located errors, and
 //!   seeded searches within delta of the exhaustive truth.
+//! - [`optimise_start`]: where the search starts (`start: Screen | Base`), echoed in
+//!   `optimum.json` and `validate`, a bad value located.
 
 mod answers;
 mod bounds;
@@ -49,6 +51,7 @@ mod interrupt;
 mod language;
 mod layers;
 mod optimise;
+mod optimise_start;
 mod plots;
 mod plots_labels;
 mod properties;

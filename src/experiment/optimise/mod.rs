@@ -15,7 +15,7 @@ pub mod search;
 pub mod space;
 
 use crate::error::Result;
-use crate::scenario::problem::{Objective, Problem};
+use crate::scenario::problem::{Objective, Problem, SearchStart};
 use eval::{Evaluator, Obs, Progress};
 use search::{Point, Selection};
 use space::{PlanVec, Space};
@@ -160,7 +160,16 @@ pub fn optimise(problem: &Problem, space: &Space, opts: Options<'_>) -> Result<O
         }
         (Mode::Search, _) => {
             ev.budget = opts.budget.unwrap_or(problem.budget);
-            let (start, notes) = screen::screen(&problem.base, space, &space.start(false))?;
+            let (start, notes) = match problem.start {
+                SearchStart::Screen => screen::screen(&problem.base, space, &space.start(false))?,
+                SearchStart::Base => (
+                    space.start(false),
+                    vec![
+                        "start: Base: the search starts from the base scenario's plan (no screen)"
+                            .to_string(),
+                    ],
+                ),
+            };
             screen_notes = notes;
             let (x, others) = search::local_search(&mut ev, space, problem, start, &mut trail)?;
             let mut cands = vec![x];

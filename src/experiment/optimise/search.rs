@@ -14,9 +14,10 @@ use crate::error::Result;
 use crate::metrics::stats::{Summary, t_quantile};
 use crate::scenario::problem::{Problem, SelectionProcedure};
 
-/// Most doublings of the replications of a step before the search stops at a local optimum.
+/// Most doublings of a plan's replications in the `FewestUnits` descent before its feasibility
+/// is taken as it stands.
 pub const MAX_DOUBLINGS: u32 = 3;
-/// Plans in the final selection (the incumbent and its best neighbours).
+/// Plans in the final selection (the incumbent and the plans evaluated closest to it).
 pub const CANDIDATES: usize = 5;
 /// Share of the budget kept for the final selection.
 pub const SELECTION_SHARE: f64 = 0.3;
@@ -66,7 +67,16 @@ pub fn verdict(ev: &Evaluator<'_>, problem: &Problem, plan: &[i64]) -> Verdict {
 }
 
 /// Local search from `start` under common random numbers; returns the incumbent and the
-/// plans of its last neighbourhood, best mean first.
+/// runners-up for the final selection: the other plans evaluated, closest to the incumbent
+/// first (by the paired mean difference over their common replications).
+///
+/// Each step evaluates every neighbour on the incumbent's replications and moves to the best
+/// one a one-sided paired t test (Bonferroni over the neighbourhood) says is better. When none
+/// is, the step is not over until no neighbour may still be better by more than delta: the
+/// neighbours whose paired interval (at the same level) reaches below −delta get doubled
+/// replications, again and again, until one of them is significantly better (a move), none
+/// reaches below −delta (a local optimum within delta: the search stops), or the search's
+/// share of the budget is spent.
 pub fn local_search(
     ev: &mut Evaluator<'_>,
     space: &Space,
@@ -76,7 +86,7 @@ pub fn local_search(
 ) -> Result<(PlanVec, Vec<PlanVec>)> {
     let minimise = problem.minimise();
     let n0 = problem.n0 as usize;
-    let reserve = (problem.budget as f64 * SELECTION_SHARE) as u64;
+    let reserve = (ev.budget as f64 * SELECTION_SHARE) as u64;
     let mut x = start;
     ev.ensure(std::slice::from_ref(&x), n0)?;
     trail.push(Point {
@@ -85,12 +95,16 @@ pub fn local_search(
     });
     let mut m = n0;
     let mut focus: Option<Vec<PlanVec>> = None;
-    let mut last: Vec<(f64, PlanVec)> = Vec::new();
-    let mut doublings = 0;
+    // Neighbours in the current neighbourhood (the Bonferroni count of its tests).
+    let mut k = 1;
     loop {
         let nbrs: Vec<PlanVec> = match focus.take() {
             Some(f) => f,
-            None => space.neighbours(&x),
+            None => {
+                let all = space.neighbours(&x);
+                k = all.len().max(1);
+                all
+            }
         };
         if nbrs.is_empty() {
             break;
@@ -100,51 +114,68 @@ pub fn local_search(
             .chain(std::iter::once(&x))
             .map(|p| m.saturating_sub(ev.reps(p)) as u64)
             .sum();
-        if ev.used + cost + reserve > problem.budget {
+        if ev.used + cost + reserve > ev.budget {
             break;
         }
         let mut all = nbrs.clone();
         all.push(x.clone());
         ev.ensure(&all, m)?;
-        let level = problem.alpha / nbrs.len() as f64;
+        let level = problem.alpha / k as f64;
+        let t = t_quantile(1.0 - level, (m - 1) as u64);
         let gx = signed(ev, &x, minimise);
-        let mut scored: Vec<(f64, bool, PlanVec)> = Vec::new();
+        // (mean difference neighbour − incumbent, significantly better, may be better by
+        // more than delta, plan)
+        let mut scored: Vec<(f64, bool, bool, PlanVec)> = Vec::new();
         for p in &nbrs {
             let gp = signed(ev, p, minimise);
             let (sig, d) = better(&gp[..m], &gx[..m], true, level);
+            let open = match paired(&gp[..m], &gx[..m]) {
+                Some((d, se, _)) => d - t * se < -problem.delta,
+                None => true,
+            };
             let ok = verdict(ev, problem, p) != Verdict::No;
-            scored.push((d, sig && ok, p.clone()));
+            scored.push((d, sig && ok, open && ok, p.clone()));
         }
-        scored.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.2.cmp(&b.2)));
-        last = scored.iter().map(|(d, _, p)| (*d, p.clone())).collect();
-        if let Some((_, _, p)) = scored.iter().find(|s| s.1) {
+        scored.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.3.cmp(&b.3)));
+        if let Some((_, _, _, p)) = scored.iter().find(|s| s.1) {
             x = p.clone();
-            m = n0.max(ev.reps(&x).min(n0));
-            doublings = 0;
+            m = n0;
             trail.push(Point {
                 used: ev.used,
                 objective: summary(ev, &x),
             });
             continue;
         }
-        let promising: Vec<PlanVec> = scored
-            .iter()
-            .filter(|s| s.0 < 0.0)
-            .map(|s| s.2.clone())
-            .collect();
-        if promising.is_empty() || doublings >= MAX_DOUBLINGS {
+        let open: Vec<PlanVec> = scored.iter().filter(|s| s.2).map(|s| s.3.clone()).collect();
+        if open.is_empty() {
             break;
         }
-        doublings += 1;
         m *= 2;
-        focus = Some(promising);
+        focus = Some(open);
     }
-    let others = last
-        .into_iter()
-        .map(|(_, p)| p)
-        .filter(|p| *p != x)
-        .collect();
+    let others = nearest(ev, problem, &x);
     Ok((x, others))
+}
+
+/// The plans evaluated other than `x` and not decided infeasible, closest to `x` first: by
+/// the mean of the paired differences (signed so that negative is better) over their common
+/// replications, ties by plan.
+fn nearest(ev: &Evaluator<'_>, problem: &Problem, x: &PlanVec) -> Vec<PlanVec> {
+    let minimise = problem.minimise();
+    let gx = signed(ev, x, minimise);
+    let mut scored: Vec<(f64, PlanVec)> = ev
+        .order
+        .iter()
+        .filter(|p| *p != x && verdict(ev, problem, p) != Verdict::No)
+        .map(|p| {
+            let gp = signed(ev, p, minimise);
+            let n = gp.len().min(gx.len());
+            let d = paired(&gp[..n], &gx[..n]).map_or(f64::INFINITY, |(d, _, _)| d);
+            (if d.is_finite() { d } else { f64::INFINITY }, p.clone())
+        })
+        .collect();
+    scored.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+    scored.into_iter().map(|(_, p)| p).collect()
 }
 
 /// The first stage of both selections: the candidates without repeats (at most

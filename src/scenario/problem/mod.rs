@@ -129,6 +129,8 @@ pub struct Problem {
     pub confirm: u32,
     /// The final selection's procedure.
     pub selection: SelectionProcedure,
+    /// Where the local search starts.
+    pub start: SearchStart,
     /// Valid but worth saying: candidate bases left out by a nation's caveats.
     pub warnings: Vec<Diagnostic>,
 }
@@ -544,6 +546,7 @@ impl Problem {
             budget,
             confirm,
             selection: p.selection,
+            start: p.start,
             warnings: warn.locate(file, &text),
         })
     }

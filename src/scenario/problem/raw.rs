@@ -86,6 +86,26 @@ pub enum SelectionProcedure {
     Kn,
 }
 
+/// Where the local search of `Minimise`/`Maximise` starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+pub enum SearchStart {
+    /// The analytic screen's placement (MEXCLP per `Place` decision; the default).
+    #[default]
+    Screen,
+    /// The base scenario's own plan, as written (clamped into the decisions' ranges).
+    Base,
+}
+
+impl SearchStart {
+    /// The name as written in a problem file (`"Screen"` or `"Base"`).
+    pub fn key(self) -> &'static str {
+        match self {
+            SearchStart::Screen => "Screen",
+            SearchStart::Base => "Base",
+        }
+    }
+}
+
 /// A problem file.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename = "Problem")]
@@ -127,4 +147,7 @@ pub struct RawProblem {
     /// The final selection's procedure (default `Ocba`).
     #[serde(default)]
     pub selection: SelectionProcedure,
+    /// Where the local search starts (default `Screen`).
+    #[serde(default)]
+    pub start: SearchStart,
 }
