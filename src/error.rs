@@ -70,6 +70,10 @@ pub enum Error {
         /// Why.
         io: std::io::Error,
     },
+    /// The command was stopped (Ctrl-C or SIGTERM) before it finished; what finished is
+    /// kept (a checkpoint or a journal) for `--resume`.
+    #[error("interrupted")]
+    Interrupted,
     /// A bug or an unexpected failure of the machine. Not the user's fault.
     #[error("internal error: {0}")]
     Internal(String),

@@ -17,7 +17,7 @@ use crate::scenario::problem::Problem;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -253,7 +253,7 @@ pub fn run_optimise(
         };
         let plans = match evaluate_shard(&problem, &space, opts, r, index, count) {
             Ok(n) => n,
-            Err(_) if stop.load(Ordering::SeqCst) => {
+            Err(Error::Interrupted) => {
                 return Ok(OptimiseDone {
                     out,
                     console: String::new(),
@@ -283,7 +283,7 @@ pub fn run_optimise(
     }
     let outcome = match optimise(&problem, &space, opts) {
         Ok(o) => o,
-        Err(_) if stop.load(Ordering::SeqCst) => {
+        Err(Error::Interrupted) => {
             return Ok(OptimiseDone {
                 out,
                 console: String::new(),

@@ -331,3 +331,73 @@ fn sigterm_to_a_shard_keeps_finished_items_and_resume_completes_it() {
         strip_timing(json(&merged.join("comparison.json")))
     );
 }
+
+/// `optimise` stopped by Ctrl-C: exit 130, the journal kept whole (no optimum, no temporary
+/// file), and `--resume` ends with the optimum of an uninterrupted run.
+#[test]
+fn sigint_during_an_optimisation_keeps_its_journal_and_resume_gives_the_same_optimum() {
+    const HARD: &str = "scenarios/optimise/three-qrf-hard-problem.ron";
+    let dir = tempfile::tempdir().unwrap();
+    let (cut, whole) = (dir.path().join("cut"), dir.path().join("whole"));
+    let args = |out: &std::path::Path| {
+        vec![
+            "optimise".to_string(),
+            HARD.into(),
+            "--seed".into(),
+            "2".into(),
+            "--threads".into(),
+            "1".into(),
+            "--no-plots".into(),
+            "--out".into(),
+            out.to_str().unwrap().into(),
+        ]
+    };
+    let child = Command::new(env!("CARGO_BIN_EXE_forceplan"))
+        .args(args(&cut))
+        .current_dir(root())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let journal = cut.join("journal.json");
+    let start = Instant::now();
+    while !journal.exists() {
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "no batch finished in 2 minutes"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let kill = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
+    let kept = json(&journal);
+    assert!(!kept["plans"].as_array().unwrap().is_empty(), "{kept}");
+    assert!(!cut.join("optimum.json").exists());
+    let names: Vec<String> = std::fs::read_dir(&cut)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        names.iter().all(|n| !n.contains(".tmp")),
+        "temporary files left: {names:?}"
+    );
+
+    let o = forceplan(&["optimise", "--resume", cut.to_str().unwrap()]);
+    assert!(o.status.success(), "resume failed: {}", stderr(&o));
+    let a: Vec<String> = args(&whole);
+    let o = forceplan(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let untimed = |p: &std::path::Path| {
+        let mut v = json(&p.join("optimum.json"));
+        let m = v.as_object_mut().unwrap();
+        m.remove("wall_seconds");
+        m.remove("cpu_seconds");
+        v
+    };
+    assert_eq!(untimed(&cut), untimed(&whole));
+}

@@ -72,7 +72,7 @@ pub struct Evaluator<'a> {
 
 /// The error a stopped evaluation returns: the journal keeps what finished.
 pub fn interrupted() -> Error {
-    Error::Usage("interrupted".into())
+    Error::Interrupted
 }
 
 impl<'a> Evaluator<'a> {
