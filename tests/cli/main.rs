@@ -35,6 +35,9 @@
 //! - [`optimise`]: `forceplan optimise`: the same optimum for any thread count, `best.ron` run
 //!   by `compare`, resume from the journal, `FewestUnits` confirmation, located errors, and
 //!   seeded searches within delta of the exhaustive truth.
+//! - [`optimise_stats`]: constraints decided by the sequential feasibility procedure (tolerance
+//!   validated, procedure named in `optimum.json`), objectives undefined (NaN) in a replication
+//!   set aside or refused with exit 2, with OCBA and KN.
 
 mod answers;
 mod bounds;
@@ -49,6 +52,7 @@ mod interrupt;
 mod language;
 mod layers;
 mod optimise;
+mod optimise_stats;
 mod plots;
 mod plots_labels;
 mod properties;

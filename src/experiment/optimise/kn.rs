@@ -210,6 +210,12 @@ impl Kn {
         }
     }
 
+    /// Removes system `i` from the survivors for a reason outside KN (its output is undefined
+    /// in a replication); the others go on as before. If one is left it is selected.
+    pub fn set_aside(&mut self, i: usize) {
+        self.survivors.retain(|&s| s != i);
+    }
+
     /// Surviving systems, in index order.
     pub fn survivors(&self) -> &[usize] {
         &self.survivors
