@@ -184,7 +184,7 @@ pub(super) fn validate_problem(path: &std::path::Path, json: bool) -> Result<()>
             "variables": space.variables().len(),
             "plans_in_space": plans,
             "objective": p.objective_text,
-            "constraints": p.constraints.iter().map(|c| serde_json::json!({"that": c.text, "confidence": c.confidence})).collect::<Vec<_>>(),
+            "constraints": p.constraints.iter().map(|c| serde_json::json!({"that": c.text, "confidence": c.confidence, "tolerance": c.tolerance})).collect::<Vec<_>>(),
             "delta": p.delta,
             "alpha": p.alpha,
             "n0": p.n0,
@@ -227,7 +227,12 @@ pub(super) fn validate_problem(path: &std::path::Path, json: bool) -> Result<()>
     }
     outln!("  objective:    {}", p.objective_text);
     for c in &p.constraints {
-        outln!("  constraint:   {} at confidence {}", c.text, c.confidence);
+        outln!(
+            "  constraint:   {} at confidence {}, tolerance {}",
+            c.text,
+            c.confidence,
+            c.tolerance
+        );
     }
     outln!(
         "  selection:    {selection}, delta {}, alpha {}, n0 {}, budget {} replications",

@@ -123,7 +123,12 @@ pub fn optimum_section(
     for c in &p.constraints {
         fact(
             "constraint",
-            format!("{} at {} % confidence", c.text, num(c.confidence * 100.0)),
+            format!(
+                "{} at {} % confidence, tolerance {} (sequential check of Andradóttir & Kim)",
+                c.text,
+                num(c.confidence * 100.0),
+                num(c.tolerance)
+            ),
         );
     }
     for d in &p.decisions {
@@ -307,6 +312,7 @@ mod tests {
                     op: ">=".into(),
                     threshold: 0.9,
                     confidence: 0.95,
+                    tolerance: 0.009,
                 }],
                 decisions: vec!["pol-qrf-* among dnipro, kharkiv, zaporizhzhia".into()],
                 plans_in_space: Some(6),

@@ -3,7 +3,7 @@
 //! compare` runs as it is) and the console lines.
 
 use super::files::*;
-use crate::experiment::optimise::paired::{Verdict, all_feasible, feasible};
+use crate::experiment::optimise::paired::{Check, Verdict, all_feasible, decide};
 use crate::experiment::optimise::space::{PlanVec, Space};
 use crate::experiment::optimise::{Mode, Outcome};
 use crate::metrics::stats::Summary;
@@ -35,11 +35,15 @@ fn plan_entry(
         units: space.units(plan),
         replications: o.len() as u64,
         objective: Summary::of(o.objective.iter().copied()),
-        constraints: constraint_results(problem, &o.constraints),
+        constraints: constraint_results(problem, &o.constraints, searched(problem)),
     }
 }
 
-fn constraint_results(problem: &Problem, values: &[Vec<f64>]) -> Vec<ConstraintResult> {
+fn constraint_results(
+    problem: &Problem,
+    values: &[Vec<f64>],
+    check: Check,
+) -> Vec<ConstraintResult> {
     problem
         .constraints
         .iter()
@@ -47,16 +51,21 @@ fn constraint_results(problem: &Problem, values: &[Vec<f64>]) -> Vec<ConstraintR
         .map(|(c, v)| ConstraintResult {
             text: c.text.clone(),
             value: Summary::of(v.iter().copied()),
-            feasible: feasible(v, c).key().to_string(),
+            feasible: decide(v, c, check).key().to_string(),
         })
         .collect()
 }
 
-fn verdict_of(problem: &Problem, values: &[Vec<f64>]) -> Verdict {
+/// How the search decided the constraints: sequentially.
+fn searched(problem: &Problem) -> Check {
+    Check::Sequential(problem.n0 as usize)
+}
+
+fn verdict_of(problem: &Problem, values: &[Vec<f64>], check: Check) -> Verdict {
     if problem.constraints.is_empty() {
         Verdict::Yes
     } else {
-        all_feasible(values, &problem.constraints)
+        all_feasible(values, &problem.constraints, check)
     }
 }
 
@@ -83,12 +92,24 @@ pub fn optimum_file(
         .iter()
         .map(|p| {
             let o = &out.obs[p];
+            let nan_at = o.objective.iter().position(|x| !x.is_finite());
             EvaluatedEntry {
                 vector: p.clone(),
                 description: space.describe(p).join("; "),
                 replications: o.len() as u64,
                 objective_mean: Summary::of(o.objective.iter().copied()).mean,
-                feasible: verdict_of(problem, &o.constraints).key().to_string(),
+                feasible: if nan_at.is_some() {
+                    Verdict::No
+                } else {
+                    verdict_of(problem, &o.constraints, searched(problem))
+                }
+                .key()
+                .to_string(),
+                set_aside: nan_at.map(|r| {
+                    format!(
+                        "objective undefined (NaN) in replication {r}: not compared (set aside as infeasible)"
+                    )
+                }),
             }
         })
         .collect();
@@ -103,8 +124,9 @@ pub fn optimum_file(
             UnitsCheck {
                 units: space.units(p),
                 description: space.describe(p),
-                constraints: constraint_results(problem, &o.constraints),
-                meets: verdict_of(problem, &o.constraints) == Verdict::Yes,
+                // The confirmation's sample size is fixed beforehand: a t interval.
+                constraints: constraint_results(problem, &o.constraints, Check::FixedSample),
+                meets: verdict_of(problem, &o.constraints, Check::FixedSample) == Verdict::Yes,
             }
         };
         let answer = check(f.answer.as_ref()?);
@@ -135,6 +157,7 @@ pub fn optimum_file(
                     op: if c.at_least { ">=" } else { "<=" }.into(),
                     threshold: c.threshold,
                     confidence: c.confidence,
+                    tolerance: c.tolerance,
                 })
                 .collect(),
             decisions: problem.decisions.clone(),
@@ -173,9 +196,9 @@ fn guarantee(problem: &Problem, out: &Outcome) -> GuaranteeEntry {
     let k = out.candidates;
     let (method, statement) = if matches!(problem.objective, Objective::FewestUnits) {
         (
-            "descent in units with sequential feasibility checks, confirmed with fresh replications".to_string(),
+            "descent in units with sequential feasibility checks (Andradóttir & Kim 2010), confirmed with fresh replications".to_string(),
             format!(
-                "Each step takes one unit away while the best plan with one unit fewer is decided feasible: every constraint's one-sided t interval at its confidence lies on the right side of its threshold. The answer and the best plan with one unit fewer are re-run with {} replications each. The plans with one unit fewer that were not re-run are only known to be no better by the mean constraint margin after {} replications.",
+                "Each step takes one unit away while the best plan with one unit fewer is decided feasible by Andradóttir & Kim's sequential feasibility procedure (2010), each constraint at its confidence and tolerance. The answer and the best plan with one unit fewer are re-run with {} replications each and judged by each constraint's one-sided t interval at its confidence over those replications. The plans with one unit fewer that were not re-run are only known to be no better by the mean constraint margin after {} replications.",
                 problem.confirm, problem.n0
             ),
         )
@@ -240,6 +263,15 @@ fn guarantee(problem: &Problem, out: &Outcome) -> GuaranteeEntry {
         };
         (m, s)
     };
+    let statement = if problem.constraints.is_empty()
+        || matches!(problem.objective, Objective::FewestUnits)
+    {
+        statement
+    } else {
+        format!(
+            "{statement} Plans were dropped when decided infeasible by Andradóttir & Kim's sequential feasibility procedure (2010), each constraint at its confidence and tolerance."
+        )
+    };
     GuaranteeEntry {
         method,
         delta: problem.delta,
@@ -252,12 +284,15 @@ fn guarantee(problem: &Problem, out: &Outcome) -> GuaranteeEntry {
         assumptions: vec![
             "Replications are independent and identically distributed for each plan; replication r of every plan uses the same random streams (seed, r), so differences are paired.".into(),
             "Paired differences are near enough to normal for t intervals (n0 replications or more per plan).".into(),
-            "A replication whose KPI is undefined (e.g. a percentile not reached) is left out of that KPI's tests.".into(),
+            "A plan whose objective is undefined (NaN, e.g. a percentile over no violation of its scope, or not reached) in any replication is set aside, not compared (its entry in evaluated says so); if no plan is left, the run stops with an error. A replication whose constraint KPI is undefined is left out of that constraint's check.".into(),
             "Constraints are on the expectation of the KPI over replications, not on each replication.".into(),
         ]
         .into_iter()
+        .chain((!problem.constraints.is_empty()).then(|| {
+            "Constraints: Andradóttir & Kim's sequential feasibility procedure (2010) decides each constraint on the plan's replications in order: an expectation at least the constraint's tolerance inside its threshold is decided feasible, and one at least the tolerance outside infeasible, each with probability at least its confidence (normal outputs); expectations within the tolerance may be decided either way. The decision is taken at the first replication that leaves the procedure's continuation region; later replications do not change it.".to_string()
+        }))
         .chain((problem.selection == SelectionProcedure::Kn).then(|| {
-            "KN: each plan's objective over replications is normal (replication averages of long runs nearly are), with any variances and any correlation between plans (common random numbers allowed); a replication whose objective is undefined is not allowed for (KN needs every replication).".to_string()
+            "KN: each plan's objective over replications is normal (replication averages of long runs nearly are), with any variances and any correlation between plans (common random numbers allowed); KN needs every replication, so a plan whose objective is undefined in one is set aside before KN compares it.".to_string()
         }))
         .collect(),
     }

@@ -93,6 +93,9 @@ pub struct ConstraintEntry {
     pub threshold: f64,
     /// Confidence at which feasibility is decided (e.g. 0.95).
     pub confidence: f64,
+    /// Tolerance of the sequential feasibility check, in the KPI's unit.
+    #[serde(default)]
+    pub tolerance: f64,
 }
 
 /// The statistical guarantee of the answer.
@@ -167,8 +170,12 @@ pub struct EvaluatedEntry {
     /// Mean objective over them.
     #[serde(deserialize_with = "nan_if_null")]
     pub objective_mean: f64,
-    /// Whether every constraint held at its confidence (`"yes"`, `"no"`, `"undecided"`).
+    /// Whether every constraint held at its confidence (`"yes"`, `"no"`, `"undecided"`);
+    /// `"no"` for a plan set aside.
     pub feasible: String,
+    /// Why the plan was set aside, e.g. its objective undefined (NaN) in a replication.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub set_aside: Option<String>,
 }
 
 /// One point of the convergence series.

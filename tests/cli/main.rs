@@ -37,6 +37,9 @@
 //!   seeded searches within delta of the exhaustive truth.
 //! - [`optimise_start`]: where the search starts (`start: Screen | Base`), echoed in
 //!   `optimum.json` and `validate`, a bad value located.
+//! - [`optimise_stats`]: constraints decided by the sequential feasibility procedure (tolerance
+//!   validated, procedure named in `optimum.json`), objectives undefined (NaN) in a replication
+//!   set aside or refused with exit 2, with OCBA and KN.
 
 mod answers;
 mod bounds;
@@ -52,6 +55,7 @@ mod language;
 mod layers;
 mod optimise;
 mod optimise_start;
+mod optimise_stats;
 mod plots;
 mod plots_labels;
 mod properties;

@@ -121,6 +121,11 @@ impl<'a> Evaluator<'a> {
         self
     }
 
+    /// The decision space the plans come from.
+    pub fn space(&self) -> &Space {
+        self.space
+    }
+
     /// Replications left of the budget.
     pub fn remaining(&self) -> u64 {
         self.budget.saturating_sub(self.used)

@@ -2,7 +2,7 @@
 //! plans under common random numbers (`eval`), the paired tests and feasibility decisions
 //! (`paired`), the MEXCLP screen that proposes the starting placement (`screen`), the local search, `FewestUnits` descent and final selection (`search`), and
 //! the statistical pieces from published procedures (`ocba`, `kn` for `selection: Kn`,
-//! and `feasibility`, not yet driven). [`optimise`] drives them.
+//! and `feasibility`, by which `paired` decides every constraint). [`optimise`] drives them.
 
 pub mod eval;
 pub mod feasibility;
@@ -118,8 +118,12 @@ pub fn optimise(problem: &Problem, space: &Space, opts: Options<'_>) -> Result<O
             if scored.is_empty() {
                 scored = plans
                     .iter()
+                    .filter(|p| search::undefined(&ev, p).is_none())
                     .map(|p| (search::summary(&ev, p).mean, p.clone()))
                     .collect();
+            }
+            if scored.is_empty() {
+                return Err(search::all_undefined(&ev, problem, &plans[0]));
             }
             scored.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
             let top: Vec<PlanVec> = scored

@@ -8,9 +8,9 @@
 use super::eval::Evaluator;
 use super::kn::{Kn, KnParams};
 use super::ocba::ocba;
-use super::paired::{Verdict, all_feasible, better, paired};
+use super::paired::{Check, Verdict, all_feasible, better, paired};
 use super::space::{PlanVec, Space};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::metrics::stats::{Summary, t_quantile};
 use crate::scenario::problem::{Problem, SelectionProcedure};
 
@@ -58,12 +58,46 @@ fn signed(ev: &Evaluator<'_>, plan: &[i64], minimise: bool) -> Vec<f64> {
     }
 }
 
-/// The feasibility of `plan` over its replications so far.
+/// The first replication of `plan` whose objective is undefined (NaN, e.g. a percentile
+/// over no violation of its scope), if any. Such a plan cannot be compared (KN needs every
+/// replication; a paired test or OCBA would drop it silently): it is set aside.
+pub fn undefined(ev: &Evaluator<'_>, plan: &[i64]) -> Option<usize> {
+    ev.obs
+        .get(plan)
+        .and_then(|o| o.objective.iter().position(|x| !x.is_finite()))
+}
+
+/// The error when no plan left to compare has an objective defined in every replication.
+pub fn all_undefined(ev: &Evaluator<'_>, problem: &Problem, plan: &[i64]) -> Error {
+    Error::Usage(format!(
+        "problem {}: the objective {} is undefined (NaN) in replication {} of plan [{}]{}, and no plan left to compare has it defined in every replication: choose a KPI defined in each replication (a wider scope, a mean or a share, or a longer horizon)",
+        problem.name,
+        problem.objective_text,
+        undefined(ev, plan).unwrap_or(0),
+        ev.space().describe(plan).join("; "),
+        if problem.constraints.is_empty() {
+            ""
+        } else {
+            " (or the plans are decided infeasible)"
+        }
+    ))
+}
+
+/// The feasibility of `plan` over its replications so far: each constraint decided by
+/// Andradóttir & Kim's sequential procedure at its confidence and tolerance; `No` for a plan
+/// whose objective is undefined in a replication ([`undefined`]).
 pub fn verdict(ev: &Evaluator<'_>, problem: &Problem, plan: &[i64]) -> Verdict {
+    if undefined(ev, plan).is_some() {
+        return Verdict::No;
+    }
     if problem.constraints.is_empty() {
         return Verdict::Yes;
     }
-    all_feasible(&ev.of(plan).constraints, &problem.constraints)
+    all_feasible(
+        &ev.of(plan).constraints,
+        &problem.constraints,
+        Check::Sequential(problem.n0 as usize),
+    )
 }
 
 /// Local search from `start` under common random numbers; returns the incumbent and the
@@ -89,6 +123,9 @@ pub fn local_search(
     let reserve = (ev.budget as f64 * SELECTION_SHARE) as u64;
     let mut x = start;
     ev.ensure(std::slice::from_ref(&x), n0)?;
+    if undefined(ev, &x).is_some() {
+        return Err(all_undefined(ev, problem, &x));
+    }
     trail.push(Point {
         used: ev.used,
         objective: summary(ev, &x),
@@ -209,7 +246,21 @@ fn first_stage(
     if !keep.is_empty() {
         cands = keep;
     }
-    Ok(cands)
+    defined(ev, problem, cands)
+}
+
+/// `cands` without the plans whose objective is undefined in a replication; an error if
+/// none is left.
+fn defined(ev: &Evaluator<'_>, problem: &Problem, cands: Vec<PlanVec>) -> Result<Vec<PlanVec>> {
+    let first = cands.first().cloned();
+    let keep: Vec<PlanVec> = cands
+        .into_iter()
+        .filter(|p| undefined(ev, p).is_none())
+        .collect();
+    match (keep.is_empty(), first) {
+        (true, Some(p)) => Err(all_undefined(ev, problem, &p)),
+        _ => Ok(keep),
+    }
 }
 
 /// The final selection among `candidates` (the first is the incumbent): each gets `n0`
@@ -224,8 +275,10 @@ pub fn select(
 ) -> Result<Selection> {
     let minimise = problem.minimise();
     let n0 = problem.n0 as usize;
-    let cands = first_stage(ev, problem, candidates, n0)?;
+    let mut cands = first_stage(ev, problem, candidates, n0)?;
     loop {
+        // A plan whose objective turned out undefined in a later replication is set aside.
+        cands = defined(ev, problem, cands)?;
         let means: Vec<f64> = cands
             .iter()
             .map(|p| mean(&signed(ev, p, minimise)))
@@ -318,6 +371,16 @@ pub fn select_kn(
     );
     loop {
         let obs: Vec<Vec<f64>> = cands.iter().map(|p| ev.of(p).objective).collect();
+        // A survivor whose objective is undefined in a replication is set aside (KN needs
+        // every replication); none left is an error.
+        for i in kn.survivors().to_vec() {
+            if undefined(ev, &cands[i]).is_some() {
+                kn.set_aside(i);
+            }
+        }
+        if kn.survivors().is_empty() {
+            return Err(all_undefined(ev, problem, &cands[0]));
+        }
         kn.update(&obs);
         let survivors = kn.survivors().to_vec();
         let by_mean = |set: &mut Vec<usize>| {

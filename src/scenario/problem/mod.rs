@@ -26,6 +26,9 @@ pub const DEFAULT_BUDGET: u64 = 3_000;
 pub const DEFAULT_CONFIRM: u32 = 1_000;
 /// Default error probability of the final selection.
 pub const DEFAULT_ALPHA: f64 = 0.05;
+/// Default tolerance of a constraint's sequential feasibility check, as a share of the size
+/// of its threshold (0.9 → 0.009).
+pub const DEFAULT_TOLERANCE_SHARE: f64 = 0.01;
 /// Most plans enumerated for `--exhaustive` (and counted for the output).
 pub const MAX_ENUMERATED: u64 = 100_000;
 
@@ -88,6 +91,10 @@ pub struct Constraint {
     pub threshold: f64,
     /// Confidence, in (0.5, 1).
     pub confidence: f64,
+    /// Tolerance `ε > 0` of the sequential feasibility check, in the KPI's unit: an
+    /// expectation at least `ε` inside the threshold is decided feasible, one at least `ε`
+    /// outside infeasible, each with probability at least `confidence`.
+    pub tolerance: f64,
 }
 
 /// A validated problem.
@@ -450,7 +457,11 @@ impl Problem {
         };
         let mut constraints = Vec::new();
         for (i, c) in p.constraints.iter().enumerate() {
-            let RawConstraint::Require { that, confidence } = c;
+            let RawConstraint::Require {
+                that,
+                confidence,
+                tolerance,
+            } = c;
             let at = format!("constraints[{i}]");
             let confidence = confidence.unwrap_or(0.95);
             if !(confidence > 0.5 && confidence < 1.0) {
@@ -464,12 +475,31 @@ impl Problem {
                     if let Some(m) = kpi_check(&kpi, &base) {
                         pr.add(format!("{at}.that"), m);
                     }
+                    let tolerance = match *tolerance {
+                        Some(t) if t.is_finite() && t > 0.0 => t,
+                        Some(t) => {
+                            pr.add(
+                                format!("{at}.tolerance"),
+                                format!("tolerance {t} must be a positive number in the KPI's unit (expectations this close to the threshold may be decided either way), e.g. 0.01"),
+                            );
+                            1.0
+                        }
+                        None if threshold != 0.0 => DEFAULT_TOLERANCE_SHARE * threshold.abs(),
+                        None => {
+                            pr.add(
+                                format!("{at}.that"),
+                                "the threshold is 0: give the constraint a tolerance (in the KPI's unit; by default it is 1 % of the threshold), e.g. Require(that: \"...\", tolerance: 0.01)",
+                            );
+                            1.0
+                        }
+                    };
                     constraints.push(Constraint {
                         text: that.clone(),
                         kpi,
                         at_least,
                         threshold,
                         confidence,
+                        tolerance,
                     });
                 }
                 Err(m) => pr.add(format!("{at}.that"), m),

@@ -47,7 +47,7 @@ pub enum RawObjective {
     FewestUnits,
 }
 
-/// A constraint of a problem file: `Require(that: "KPI >= number", confidence: 0.95)`.
+/// A constraint of a problem file: `Require(that: "KPI >= number", confidence: 0.95, tolerance: 0.01)`.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub enum RawConstraint {
@@ -58,6 +58,11 @@ pub enum RawConstraint {
         /// Confidence of the feasibility decision (default 0.95).
         #[serde(default)]
         confidence: Option<f64>,
+        /// Tolerance of the sequential feasibility check, in the KPI's unit: expectations
+        /// within it of the threshold may be decided either way (default 1 % of the
+        /// threshold's size).
+        #[serde(default)]
+        tolerance: Option<f64>,
     },
 }
 
