@@ -26,9 +26,22 @@ pub const DEFAULT_BUDGET: u64 = 3_000;
 pub const DEFAULT_CONFIRM: u32 = 1_000;
 /// Default error probability of the final selection.
 pub const DEFAULT_ALPHA: f64 = 0.05;
-/// Default tolerance of a constraint's sequential feasibility check, as a share of the size
-/// of its threshold (0.9 → 0.009).
-pub const DEFAULT_TOLERANCE_SHARE: f64 = 0.01;
+/// Default tolerance of a constraint's sequential feasibility check: the size of its
+/// threshold divided by this (1 %: 0.9 → 0.009), rounded to 12 decimal places so that it
+/// prints as a planner would write it.
+pub const DEFAULT_TOLERANCE_DIVISOR: f64 = 100.0;
+
+/// The default tolerance of a constraint on `threshold` (not 0): see
+/// [`DEFAULT_TOLERANCE_DIVISOR`]; unrounded where rounding would give 0 or overflow.
+fn default_tolerance(threshold: f64) -> f64 {
+    let t = threshold.abs() / DEFAULT_TOLERANCE_DIVISOR;
+    let rounded = (t * 1e12).round() / 1e12;
+    if rounded > 0.0 && rounded.is_finite() {
+        rounded
+    } else {
+        t
+    }
+}
 /// Most plans enumerated for `--exhaustive` (and counted for the output).
 pub const MAX_ENUMERATED: u64 = 100_000;
 
@@ -484,7 +497,7 @@ impl Problem {
                             );
                             1.0
                         }
-                        None if threshold != 0.0 => DEFAULT_TOLERANCE_SHARE * threshold.abs(),
+                        None if threshold != 0.0 => default_tolerance(threshold),
                         None => {
                             pr.add(
                                 format!("{at}.that"),
@@ -604,5 +617,13 @@ mod tests {
         assert!(parse_requirement("x > 2").is_err());
         assert!(parse_requirement(">= 2").is_err());
         assert!(parse_requirement("x >= abc").is_err());
+    }
+
+    #[test]
+    fn default_tolerances_print_as_written_and_are_never_zero() {
+        assert_eq!(default_tolerance(0.9).to_string(), "0.009");
+        assert_eq!(default_tolerance(-4.0), 0.04);
+        assert!(default_tolerance(1e-13) > 0.0);
+        assert!(default_tolerance(1e300).is_finite());
     }
 }
