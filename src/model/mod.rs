@@ -185,8 +185,8 @@ pub struct Sim<'a, O: Observer> {
     watch: Vec<Vec<Entity>>,
     /// Satellite tracks over each sector (woken when its watch list fills).
     sat_tracks: Vec<Vec<Entity>>,
-    /// Drones on station per sector.
-    on_station: Vec<Vec<Entity>>,
+    /// Drones on station per sector (a count: which drones is never asked).
+    on_station: Vec<u32>,
     /// Drones on station per sector and contingent (what a violation's detection reads).
     on_station_groups: OnStation,
     covered_since: Vec<SimTime>,
@@ -256,7 +256,7 @@ impl<'a, O: Observer> Sim<'a, O> {
             queues: WaitingQueues::new(p.dispatch.queues()),
             watch: vec![Vec::new(); sc.sectors.len()],
             sat_tracks: vec![Vec::new(); sc.sectors.len()],
-            on_station: vec![Vec::new(); sc.sectors.len()],
+            on_station: vec![0; sc.sectors.len()],
             on_station_groups: OnStation::new(p.fleets.clone()),
             covered_since: vec![SimTime::ZERO; sc.sectors.len()],
             drone_rngs: sc
@@ -292,7 +292,7 @@ impl<'a, O: Observer> Sim<'a, O> {
         self.spawn_satellite_tracks(world, streams);
         self.schedule_first_arrivals(sched);
         self.schedule_service_starts(sched); // timed events (availability)
-        self.schedule_sampling(world, sched);
+        self.schedule_sampling(sched);
     }
 
     /// Hands the observer what is still open at the horizon.

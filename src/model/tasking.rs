@@ -145,6 +145,7 @@ impl<O: Observer> Sim<'_, O> {
         let mut u = world.get_mut::<Unit>(unit).expect("unit exists");
         u.task = Some(e);
         u.busy = true;
+        self.sampler.set_busy(contingent.domain.index(), true);
         u.busy_since = now;
         u.transit = transit;
         u.task_seed = seed;
@@ -235,6 +236,8 @@ impl<O: Observer> Sim<'_, O> {
         let mut u = world.get_mut::<Unit>(unit).expect("unit exists");
         u.busy = false;
         let (c, since) = (u.contingent as usize, u.busy_since);
+        self.sampler
+            .set_busy(self.sc.contingents[c].domain.index(), false);
         self.obs.add_busy(c, now - since, now);
         self.make_available(world, sched, unit);
     }
