@@ -241,6 +241,7 @@ pub fn simulate<O: Observer>(p: &Prepared, replication: u64, timeline: bool, obs
 impl<'a, O: Observer> Sim<'a, O> {
     fn new(p: &'a Prepared, streams: &Streams, timeline: bool, obs: &'a mut O) -> Self {
         let sc = &p.scenario;
+        let keep_whole = obs.wants_settled_records();
         Sim {
             p,
             sc,
@@ -268,7 +269,7 @@ impl<'a, O: Observer> Sim<'a, O> {
             horizon: SimTime::ZERO + sc.horizon,
             obs,
             sampler: Sampler::new(timeline, sc.horizon.secs()),
-            settled: Settled::default(),
+            settled: Settled::new(keep_whole),
             resolved: 0,
             look_seed: mix64(sc.seed ^ mix64(streams.replication() ^ key("looks"))),
             look_steps: 0,
