@@ -93,11 +93,11 @@ impl<O: Observer> Sim<'_, O> {
             }
         };
         let fixed = &self.p.fixed_by_sector[s];
-        // The position's unit vector (two sin_cos) only where some fixed sensor may see it.
+        // The position's unit vector only where some fixed sensor may see it.
         let at = if fixed.is_empty() {
             UnitVec::default()
         } else {
-            pos.unit()
+            self.p.frames[s].unit(pos)
         };
         for &f in fixed {
             let fs = &sc.fixed_sensors[f as usize];

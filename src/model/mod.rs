@@ -15,7 +15,7 @@
 //! drones on station per sector, queued violations per (type, sector)) live in [`Sim`].
 //!
 //! One module per concept: [`components`], [`events`], `arrivals`, `detection`,
-//! `tasking` and [`dispatch`], [`queues`], `drones`, `onstation` (drones on station per sector and contingent), `sampling`, `settled` (violations
+//! `tasking` and [`dispatch`], [`queues`], `drones`, `onstation` (drones on station per sector and contingent), `sampling`, `unitpos` (positions as unit vectors without libm's trigonometry), `settled` (violations
 //! whose history is known at once: no entity, no event); `handle` only forwards each event
 //! to its module. What the model reports goes to an [`Observer`] ([`record`]);
 //! `metrics::replicate` runs a replication with the KPI collector.
@@ -36,6 +36,7 @@ mod settled;
 mod tasking;
 #[cfg(test)]
 mod testkit;
+mod unitpos;
 
 pub use components::{
     BaseSite, Drone, FixedSensorSite, SatelliteTrack, SectorArea, Unit, Violation,
@@ -45,7 +46,7 @@ pub use record::{Observer, SensorRef, TimelineSample, ViolationRecord};
 
 use crate::engine::rng::{Streams, key, mix64};
 use crate::engine::{self, Scheduler};
-use crate::geo::{UnitVec, cos_of_km};
+use crate::geo::{LatLon, UnitVec, cos_of_km};
 use crate::scenario::Scenario;
 use crate::time::SimTime;
 use arrivals::Arrivals;
@@ -56,6 +57,7 @@ use queues::WaitingQueues;
 use rand::rngs::ChaCha8Rng;
 use sampling::Sampler;
 use settled::Settled;
+use unitpos::UnitFrame;
 
 const K_APPROVAL: &str = "approval";
 const K_NOTICE: &str = "notice";
@@ -73,6 +75,8 @@ pub struct Prepared {
     /// Each fixed sensor's position as a unit vector and the cosine of its range, for range
     /// checks by dot product.
     fixed_reach: Vec<(UnitVec, f64)>,
+    /// Each sector's reference point for its positions' unit vectors.
+    frames: Vec<UnitFrame>,
     /// ISR contingents flying over each sector, in scenario order.
     fleets: Vec<Vec<u32>>,
     /// Whether satellites or drones watch a sector (undetected violations are kept for them).
@@ -129,6 +133,14 @@ impl Prepared {
             }
         }
         Prepared {
+            frames: sc
+                .sectors
+                .iter()
+                .map(|s| {
+                    let (lat0, lon0, lat1, lon1) = s.geometry.bbox();
+                    UnitFrame::new(LatLon::new((lat0 + lat1) / 2.0, (lon0 + lon1) / 2.0))
+                })
+                .collect(),
             fleets,
             outages: availability::Outages::new(sc, &dispatch),
             dispatch,
