@@ -173,11 +173,14 @@ impl<O: Observer> Sim<'_, O> {
 
     /// Closes an open violation and hands its record to the observer.
     pub(super) fn close(&mut self, world: &mut World, e: Entity) {
-        let mut ent = world.entity_mut(e);
-        let v = ent.take::<Violation>().expect("open violation");
-        ent.despawn();
-        self.obs
-            .record(&v.record(self.sc, &self.p.unit_contingent), false);
+        // Read in place and despawned once (taking the component first moved the entity to
+        // another archetype before despawning it).
+        let r = world
+            .get::<Violation>(e)
+            .expect("open violation")
+            .record(self.sc, &self.p.unit_contingent);
+        world.despawn(e);
+        self.obs.record(&r, false);
     }
 
     /// National approval came: the unit leaves after its notice to move.
