@@ -109,6 +109,16 @@ impl Dist {
         }
     }
 
+    /// The natural logarithm of a log-normal draw's value \[ln s\] (`None` for the other
+    /// distributions): it orders log-normal draws as their values do, without the `exp`.
+    #[inline]
+    pub fn ln_secs_of(&self, drawn: Drawn) -> Option<f64> {
+        match *self {
+            Dist::LogNormal { mu, sigma } => Some(mu + sigma * drawn.0),
+            _ => None,
+        }
+    }
+
     /// One draw, rounded to the tick.
     pub fn sample<R: RngExt + ?Sized>(&self, rng: &mut R) -> SimDuration {
         SimDuration::from_secs_f64(self.sample_secs(rng))

@@ -497,6 +497,10 @@ impl Observer for Collector {
             self.count_monitor_only(sector, vtype, occurred, Some(detected));
         }
     }
+    fn wants_settled_records(&self) -> bool {
+        // Whole records only for the trace; the KPIs count settled violations.
+        self.trace.is_some()
+    }
     fn add_busy(&mut self, contingent: usize, d: SimDuration, now: SimTime) {
         Collector::add_busy(self, contingent, d, now);
     }

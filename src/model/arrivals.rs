@@ -154,7 +154,14 @@ impl Arrivals {
             {
                 self.modifier += 1;
             }
-            let hour = (t / hour_s).floor();
+            // floor() is a libm call on x86-64 without SSE4.1; for 0 ≤ q < 2⁵² the cast
+            // truncates to the same value.
+            let q = t / hour_s;
+            let hour = if (0.0..4_503_599_627_370_496.0).contains(&q) {
+                (q as i64) as f64
+            } else {
+                q.floor()
+            };
             let mut end = (hour + 1.0) * hour_s;
             if let Some(&(from, _)) = self.modifiers.get(self.modifier + 1) {
                 end = end.min(from);

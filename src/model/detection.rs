@@ -28,6 +28,18 @@ fn slot_key(slot: usize) -> NonZeroU32 {
 /// not grow with the force.
 const DRAW_EACH_UP_TO: u32 = 4;
 
+/// Whether a log-normal delay whose logarithm is `log` certainly rounds to no less than the
+/// best so far, whose logarithm is `best_log`: then it cannot be the first report and its
+/// value (an `exp`) is not needed. The margin (10⁻⁹, relative) is far above `exp`'s error,
+/// so the answer is the one the rounded values would give whenever it says yes.
+#[inline]
+fn cannot_beat(log: Option<f64>, best_log: Option<f64>) -> bool {
+    match (log, best_log) {
+        (Some(l), Some(b)) => l > b + 1e-9 * b.abs().max(1.0),
+        _ => false,
+    }
+}
+
 /// One look by a sensor at the undetected violations of a sector.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Look {
@@ -87,17 +99,14 @@ impl<O: Observer> Sim<'_, O> {
     ) -> Option<(SimTime, SensorRef)> {
         let sc = self.sc;
         let mut best: Option<(SimTime, SensorRef)> = None;
-        let mut consider = |report: SimTime, sensor: SensorRef| {
-            if best.is_none_or(|(b, _)| report < b) {
-                best = Some((report, sensor));
-            }
-        };
+        // ln of the best's delay, when it came from a log-normal (see `cannot_beat`).
+        let mut best_log: Option<f64> = None;
         let fixed = &self.p.fixed_by_sector[s];
-        // The position's unit vector (two sin_cos) only where some fixed sensor may see it.
+        // The position's unit vector only where some fixed sensor may see it.
         let at = if fixed.is_empty() {
             UnitVec::default()
         } else {
-            pos.unit()
+            self.p.frames[s].unit(pos)
         };
         for &f in fixed {
             let fs = &sc.fixed_sensors[f as usize];
@@ -108,7 +117,16 @@ impl<O: Observer> Sim<'_, O> {
             }
             let mut rng = KeyedRng::new(seed, self.p.fixed_keys[f as usize]);
             if rng.random::<f64>() < fs.detection_probability {
-                consider(now + fs.reporting.sample(&mut rng), SensorRef::Fixed(f));
+                let drawn = fs.reporting.draw(&mut rng);
+                let log = fs.reporting.ln_secs_of(drawn);
+                if cannot_beat(log, best_log) {
+                    continue;
+                }
+                let report = now + fs.reporting.duration_of(drawn);
+                if best.is_none_or(|(b, _)| report < b) {
+                    best = Some((report, SensorRef::Fixed(f)));
+                    best_log = log;
+                }
             }
         }
         // Drones on station: one draw per contingent's group over the sector.
@@ -121,19 +139,29 @@ impl<O: Observer> Sim<'_, O> {
             let delay = if n <= DRAW_EACH_UP_TO {
                 // A few drones: each one's roll and delay, drawn directly (cheaper than
                 // inverting the distribution of the first report).
-                let mut first: Option<SimDuration> = None;
+                let mut first: Option<(SimDuration, Option<f64>)> = None;
                 for _ in 0..n {
                     if rng.random::<f64>() < isr.detection_probability {
-                        let d = isr.reporting.sample(&mut rng);
-                        first = Some(first.map_or(d, |f| f.min(d)));
+                        let drawn = isr.reporting.draw(&mut rng);
+                        let log = isr.reporting.ln_secs_of(drawn);
+                        if cannot_beat(log, first.and_then(|f| f.1)) {
+                            continue;
+                        }
+                        let d = isr.reporting.duration_of(drawn);
+                        if first.is_none_or(|(f, _)| d < f) {
+                            first = Some((d, log));
+                        }
                     }
                 }
-                first
+                first.map(|f| f.0)
             } else {
                 first_report(n, isr.detection_probability, &isr.reporting, rng.random())
             };
             if let Some(delay) = delay {
-                consider(now + delay, SensorRef::Drone(c));
+                let report = now + delay;
+                if best.is_none_or(|(b, _)| report < b) {
+                    best = Some((report, SensorRef::Drone(c)));
+                }
             }
         }
         best

@@ -69,10 +69,10 @@ impl<O: Observer> Sim<'_, O> {
             drone.index,
             drone.on_station,
         );
-        if self.on_station[s].is_empty() {
+        if self.on_station[s] == 0 {
             self.covered_since[s] = sched.now();
         }
-        self.on_station[s].push(d);
+        self.on_station[s] += 1;
         self.on_station_groups.arrive(s, c as u32);
         sched.after(on_station, Ev::DroneOffStation(d));
         let isr = self.sc.contingents[c]
@@ -103,11 +103,8 @@ impl<O: Observer> Sim<'_, O> {
         let drone = world.get::<Drone>(d).expect("drone exists");
         let s = drone.sector as usize;
         self.on_station_groups.leave(s, drone.contingent);
-        let list = &mut self.on_station[s];
-        if let Some(i) = list.iter().position(|&x| x == d) {
-            list.remove(i);
-        }
-        if list.is_empty() {
+        self.on_station[s] -= 1;
+        if self.on_station[s] == 0 {
             self.obs
                 .add_covered(s, sched.now() - self.covered_since[s], sched.now());
         }
@@ -127,7 +124,7 @@ impl<O: Observer> Sim<'_, O> {
     /// Hands the observer the coverage of sectors still covered at `end`.
     pub(super) fn close_coverage(&mut self, end: SimTime) {
         for s in 0..self.sc.sectors.len() {
-            if !self.on_station[s].is_empty() {
+            if self.on_station[s] > 0 {
                 self.obs.add_covered(s, end - self.covered_since[s], end);
             }
         }

@@ -26,7 +26,7 @@ impl<O: Observer> Handler for Sim<'_, O> {
             Ev::DroneOnStation(d) => self.drone_on_station(world, sched, d),
             Ev::DroneOffStation(d) => self.drone_off_station(world, sched, d),
             Ev::InService(c) => self.in_service(world, sched, c as usize),
-            Ev::Sample => self.sample(world, sched),
+            Ev::Sample => self.sample(sched),
         }
     }
 }

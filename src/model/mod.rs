@@ -15,7 +15,7 @@
 //! drones on station per sector, queued violations per (type, sector)) live in [`Sim`].
 //!
 //! One module per concept: [`components`], [`events`], `arrivals`, `detection`,
-//! `tasking` and [`dispatch`], [`queues`], `drones`, `onstation` (drones on station per sector and contingent), `sampling`, `settled` (violations
+//! `tasking` and [`dispatch`], [`queues`], `drones`, `onstation` (drones on station per sector and contingent), `sampling`, `unitpos` (positions as unit vectors without libm's trigonometry), `settled` (violations
 //! whose history is known at once: no entity, no event); `handle` only forwards each event
 //! to its module. What the model reports goes to an [`Observer`] ([`record`]);
 //! `metrics::replicate` runs a replication with the KPI collector.
@@ -36,6 +36,7 @@ mod settled;
 mod tasking;
 #[cfg(test)]
 mod testkit;
+mod unitpos;
 
 pub use components::{
     BaseSite, Drone, FixedSensorSite, SatelliteTrack, SectorArea, Unit, Violation,
@@ -45,7 +46,7 @@ pub use record::{Observer, SensorRef, TimelineSample, ViolationRecord};
 
 use crate::engine::rng::{Streams, key, mix64};
 use crate::engine::{self, Scheduler};
-use crate::geo::{UnitVec, cos_of_km};
+use crate::geo::{LatLon, UnitVec, cos_of_km};
 use crate::scenario::Scenario;
 use crate::time::SimTime;
 use arrivals::Arrivals;
@@ -56,6 +57,7 @@ use queues::WaitingQueues;
 use rand::rngs::ChaCha8Rng;
 use sampling::Sampler;
 use settled::Settled;
+use unitpos::UnitFrame;
 
 const K_APPROVAL: &str = "approval";
 const K_NOTICE: &str = "notice";
@@ -73,6 +75,8 @@ pub struct Prepared {
     /// Each fixed sensor's position as a unit vector and the cosine of its range, for range
     /// checks by dot product.
     fixed_reach: Vec<(UnitVec, f64)>,
+    /// Each sector's reference point for its positions' unit vectors.
+    frames: Vec<UnitFrame>,
     /// ISR contingents flying over each sector, in scenario order.
     fleets: Vec<Vec<u32>>,
     /// Whether satellites or drones watch a sector (undetected violations are kept for them).
@@ -129,6 +133,14 @@ impl Prepared {
             }
         }
         Prepared {
+            frames: sc
+                .sectors
+                .iter()
+                .map(|s| {
+                    let (lat0, lon0, lat1, lon1) = s.geometry.bbox();
+                    UnitFrame::new(LatLon::new((lat0 + lat1) / 2.0, (lon0 + lon1) / 2.0))
+                })
+                .collect(),
             fleets,
             outages: availability::Outages::new(sc, &dispatch),
             dispatch,
@@ -185,8 +197,8 @@ pub struct Sim<'a, O: Observer> {
     watch: Vec<Vec<Entity>>,
     /// Satellite tracks over each sector (woken when its watch list fills).
     sat_tracks: Vec<Vec<Entity>>,
-    /// Drones on station per sector.
-    on_station: Vec<Vec<Entity>>,
+    /// Drones on station per sector (a count: which drones is never asked).
+    on_station: Vec<u32>,
     /// Drones on station per sector and contingent (what a violation's detection reads).
     on_station_groups: OnStation,
     covered_since: Vec<SimTime>,
@@ -241,6 +253,7 @@ pub fn simulate<O: Observer>(p: &Prepared, replication: u64, timeline: bool, obs
 impl<'a, O: Observer> Sim<'a, O> {
     fn new(p: &'a Prepared, streams: &Streams, timeline: bool, obs: &'a mut O) -> Self {
         let sc = &p.scenario;
+        let keep_whole = obs.wants_settled_records();
         Sim {
             p,
             sc,
@@ -256,7 +269,7 @@ impl<'a, O: Observer> Sim<'a, O> {
             queues: WaitingQueues::new(p.dispatch.queues()),
             watch: vec![Vec::new(); sc.sectors.len()],
             sat_tracks: vec![Vec::new(); sc.sectors.len()],
-            on_station: vec![Vec::new(); sc.sectors.len()],
+            on_station: vec![0; sc.sectors.len()],
             on_station_groups: OnStation::new(p.fleets.clone()),
             covered_since: vec![SimTime::ZERO; sc.sectors.len()],
             drone_rngs: sc
@@ -268,7 +281,7 @@ impl<'a, O: Observer> Sim<'a, O> {
             horizon: SimTime::ZERO + sc.horizon,
             obs,
             sampler: Sampler::new(timeline, sc.horizon.secs()),
-            settled: Settled::default(),
+            settled: Settled::new(keep_whole),
             resolved: 0,
             look_seed: mix64(sc.seed ^ mix64(streams.replication() ^ key("looks"))),
             look_steps: 0,
@@ -292,7 +305,7 @@ impl<'a, O: Observer> Sim<'a, O> {
         self.spawn_satellite_tracks(world, streams);
         self.schedule_first_arrivals(sched);
         self.schedule_service_starts(sched); // timed events (availability)
-        self.schedule_sampling(world, sched);
+        self.schedule_sampling(sched);
     }
 
     /// Hands the observer what is still open at the horizon.

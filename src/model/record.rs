@@ -113,6 +113,8 @@ pub trait Observer {
     /// closed by its report, with no unit. `full` builds the whole record; an observer that
     /// needs only counts can skip it (most records of a run are of this kind). The default
     /// hands the whole record to [`Observer::record`].
+    ///
+    /// `full` may be called only if [`Observer::wants_settled_records`] said so.
     fn record_settled(
         &mut self,
         sector: u32,
@@ -123,6 +125,12 @@ pub trait Observer {
     ) {
         let _ = (sector, vtype, occurred, detected);
         self.record(&full(), false);
+    }
+    /// Whether [`Observer::record_settled`] may build whole records (the default). An
+    /// observer that only counts settled violations says no, asked once at the start of a
+    /// replication, and the model keeps none of their whole state.
+    fn wants_settled_records(&self) -> bool {
+        true
     }
     /// Adds busy time `d` of a unit of contingent `contingent`, ending at `now`.
     fn add_busy(&mut self, contingent: usize, d: SimDuration, now: SimTime);

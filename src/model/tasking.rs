@@ -145,6 +145,7 @@ impl<O: Observer> Sim<'_, O> {
         let mut u = world.get_mut::<Unit>(unit).expect("unit exists");
         u.task = Some(e);
         u.busy = true;
+        self.sampler.set_busy(contingent.domain.index(), true);
         u.busy_since = now;
         u.transit = transit;
         u.task_seed = seed;
@@ -172,11 +173,14 @@ impl<O: Observer> Sim<'_, O> {
 
     /// Closes an open violation and hands its record to the observer.
     pub(super) fn close(&mut self, world: &mut World, e: Entity) {
-        let mut ent = world.entity_mut(e);
-        let v = ent.take::<Violation>().expect("open violation");
-        ent.despawn();
-        self.obs
-            .record(&v.record(self.sc, &self.p.unit_contingent), false);
+        // Read in place and despawned once (taking the component first moved the entity to
+        // another archetype before despawning it).
+        let r = world
+            .get::<Violation>(e)
+            .expect("open violation")
+            .record(self.sc, &self.p.unit_contingent);
+        world.despawn(e);
+        self.obs.record(&r, false);
     }
 
     /// National approval came: the unit leaves after its notice to move.
@@ -235,6 +239,8 @@ impl<O: Observer> Sim<'_, O> {
         let mut u = world.get_mut::<Unit>(unit).expect("unit exists");
         u.busy = false;
         let (c, since) = (u.contingent as usize, u.busy_since);
+        self.sampler
+            .set_busy(self.sc.contingents[c].domain.index(), false);
         self.obs.add_busy(c, now - since, now);
         self.make_available(world, sched, unit);
     }
