@@ -51,7 +51,7 @@ for inst in three-qrf three-qrf-hard; do
 done
 
 python3 - "$WORK" "$SEEDS" "$REPS" "$OUT" <<'PY'
-import json, sys
+import json, os, sys
 work, seeds, reps, out = sys.argv[1:]
 seeds, reps = int(seeds), int(reps)
 instances = {
@@ -113,7 +113,7 @@ for inst, what in instances.items():
             f"({means[start_plan]:.4f} h).",
             "",
             f"**Truth:** `forceplan optimise scenarios/optimise/{inst}-problem.ron --exhaustive {reps}`: every plan with "
-            f"{reps} replications ({exhaustive} in all, {truth_s:.1f} s wall on this shared 2-core machine). Best plan: "
+            f"{reps} replications ({exhaustive} in all, {truth_s:.1f} s wall on {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} when the check ended). Best plan: "
             f"{descr[best_v]} with a mean of {best:.4f} h; the next best: "
             + ", ".join(f"{m:.4f} h" for _, m in ranked[1:6])
             + f". Plans within delta of the best: {len(within)}; within two deltas: {len(within2)}.",
