@@ -188,6 +188,23 @@ fn fewest_units_is_confirmed_and_one_fewer_is_not() {
         );
     }
     assert!(stdout(&o).contains("fewest units:"));
+    // The best plan in words: "qrf-1: 1 unit", "qrf-2: 0 units".
+    for d in j["best"]["description"].as_array().unwrap() {
+        let d = d.as_str().unwrap();
+        let n: u64 = d
+            .rsplit(": ")
+            .next()
+            .unwrap()
+            .split(' ')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(
+            d.ends_with(if n == 1 { " 1 unit" } else { " units" }),
+            "{d}"
+        );
+    }
 }
 
 #[test]

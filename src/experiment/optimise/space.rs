@@ -215,7 +215,11 @@ impl Space {
             .zip(plan)
             .map(|(v, &x)| match &v.choice {
                 Choice::Base(b) => format!("{} at {}", v.contingent, b[x as usize]),
-                Choice::Units { .. } => format!("{}: {x} units", v.contingent),
+                Choice::Units { .. } => format!(
+                    "{}: {x} unit{}",
+                    v.contingent,
+                    if x == 1 { "" } else { "s" }
+                ),
                 Choice::Notice(l) => format!("{}: notice to move {}", v.contingent, l[x as usize]),
             })
             .collect()
