@@ -26,6 +26,7 @@
 //! - a KPI with nothing to measure (no responses in a domain) is NaN, written as `null`.
 
 mod collector;
+mod group;
 pub mod km;
 pub mod kpi;
 pub mod mser;
